@@ -1,0 +1,127 @@
+// The one entry point shared by the language server and the CLI.
+import { applyEdits, type Edit, type Finding } from './findings';
+import type { KnowledgeBase } from './kb/types';
+import { LineIndex } from './line-index';
+import type { SourceFile, UnreadableFile } from './model';
+import { buildProject, type Project } from './project';
+import { rules } from './rules';
+import type { Rule } from './rules/types';
+import type { Settings } from './settings';
+import { findSuppressions, isSuppressed, type SuppressionMap } from './suppressions';
+
+export interface AnalysisInput {
+  files: SourceFile[];
+  unreadable?: UnreadableFile[];
+  settings: Settings;
+  kb: KnowledgeBase;
+}
+
+export interface AnalysisResult {
+  project: Project;
+  findings: Finding[];
+  /** A rule that threw: logged by the host, never fatal. */
+  internalErrors: { ruleId: string; message: string }[];
+}
+
+function enabledRules(settings: Settings): Rule[] {
+  return rules.filter((rule) => {
+    const id = rule.meta.id;
+    if (settings.select.length > 0 && !settings.select.includes(id)) return false;
+    if (settings.ignore.includes(id)) return false;
+    return settings.severity[id] !== 'off';
+  });
+}
+
+export function analyze(input: AnalysisInput): AnalysisResult {
+  const project = buildProject({ files: input.files, unreadable: input.unreadable, python: input.settings.python });
+  const findings: Finding[] = [];
+  const internalErrors: AnalysisResult['internalErrors'] = [];
+  const seen = new Set<string>();
+  const suppressions = new Map<string, SuppressionMap>();
+  const lineIndexes = new Map<string, LineIndex>();
+
+  const suppressed = (file: string, offset: number, ruleId: string): boolean => {
+    const source = project.sources.get(file);
+    if (!source) return false;
+    if (!suppressions.has(file)) suppressions.set(file, findSuppressions(source.text));
+    const map = suppressions.get(file)!;
+    if (map.size === 0) return false;
+    if (!lineIndexes.has(file)) lineIndexes.set(file, new LineIndex(source.text));
+    return isSuppressed(map, lineIndexes.get(file)!.positionAt(offset).line, ruleId);
+  };
+
+  for (const rule of enabledRules(input.settings)) {
+    const override = input.settings.severity[rule.meta.id];
+    try {
+      rule.check({
+        project,
+        kb: input.kb,
+        settings: input.settings,
+        report(report) {
+          // A file included from several roots is checked once per environment: keep one finding.
+          const key = `${rule.meta.id}\0${report.file}\0${report.span.start}\0${report.span.end}\0${report.message}`;
+          if (seen.has(key) || suppressed(report.file, report.span.start, rule.meta.id)) return;
+          seen.add(key);
+          findings.push({
+            ruleId: rule.meta.id,
+            level: override && override !== 'off' ? override : (report.level ?? rule.meta.defaultLevel),
+            message: report.message,
+            file: report.file,
+            span: report.span,
+            related: report.related ?? [],
+            fixes: report.fixes ?? [],
+            ...(report.deprecated ? { deprecated: true } : {}),
+          });
+        },
+      });
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.meta.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
+  }
+  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId)));
+  return { project, findings, internalErrors };
+}
+
+/** Safe edits of every finding, grouped by file (the first safe fix of each finding). */
+export function safeEditsByFile(findings: readonly Finding[]): Map<string, Edit[]> {
+  const byFile = new Map<string, Edit[]>();
+  for (const finding of findings) {
+    const fix = finding.fixes.find((f) => f.safe);
+    if (!fix) continue;
+    for (const edit of fix.edits) {
+      if (!byFile.has(edit.file)) byFile.set(edit.file, []);
+      byFile.get(edit.file)!.push(edit);
+    }
+  }
+  return byFile;
+}
+
+const maxFixPasses = 10;
+
+/**
+ * Applies safe fixes until nothing changes (bounded, like Ruff's fix loop) and
+ * returns the new text of every changed file.
+ */
+export function fixAll(input: AnalysisInput): { changed: Map<string, string>; passes: number } {
+  const files = new Map(input.files.map((f) => [f.path, f.text]));
+  const changed = new Map<string, string>();
+  let passes = 0;
+  while (passes < maxFixPasses) {
+    passes++;
+    const result = analyze({ ...input, files: [...files].map(([path, text]) => ({ path, text })) });
+    const edits = safeEditsByFile(result.findings);
+    let progressed = false;
+    for (const [path, fileEdits] of edits) {
+      const before = files.get(path);
+      if (before === undefined) continue;
+      const after = applyEdits(before, fileEdits).text;
+      if (after !== before) {
+        files.set(path, after);
+        changed.set(path, after);
+        progressed = true;
+      }
+    }
+    if (!progressed) break;
+  }
+  return { changed, passes };
+}

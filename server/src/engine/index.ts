@@ -1,0 +1,12 @@
+// Public surface of the engine: pure, no LSP, no I/O.
+export { analyze, fixAll, safeEditsByFile, type AnalysisInput, type AnalysisResult } from './analyze';
+export { applyEdits, type Edit, type Finding, type Fix, type Level, type RelatedLocation } from './findings';
+export { emptyKnowledgeBase, type KnowledgeBase } from './kb/types';
+export { LineIndex, type Position } from './line-index';
+export type * from './model';
+export { fileKindOf } from './parsers';
+export { parseRequirementsFile } from './parsers/requirements';
+export type { Environment, Project } from './project';
+export { ruleById, ruleDocsUrl, ruleIds, rules } from './rules';
+export type { Rule, RuleMeta } from './rules/types';
+export { defaultSettings, type Accelerator, type Settings, type SeverityOverride } from './settings';

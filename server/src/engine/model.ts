@@ -1,0 +1,122 @@
+// The one model every parser produces. Spans are half-open offsets into the
+// file's text in UTF-16 code units (what JS strings index); line/column is
+// computed only at the edges, by line-index.ts.
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'python' | 'python-version';
+
+/** A file handed to the engine: a project-relative path (`/` separators) and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/** A file the host found but could not read or decode; the engine reports it instead of crashing. */
+export interface UnreadableFile {
+  path: string;
+  reason: string;
+}
+
+/** One clause of a specifier set, e.g. `>=2.1` in `>=2.1,<2.3`. */
+export interface SpecifierClause {
+  operator: '==' | '!=' | '<=' | '>=' | '<' | '>' | '~=' | '===';
+  version: string;
+  span: Span;
+  versionSpan: Span;
+}
+
+/** Where a requirement was declared, so messages and environments can say it. */
+export interface RequirementOrigin {
+  /** e.g. 'requirements', 'project.dependencies', 'project.optional-dependencies', 'pip install' */
+  section: string;
+  /** e.g. the extra's or group's name */
+  group?: string;
+}
+
+export interface Requirement {
+  file: string;
+  /** 1-based physical line where the logical line starts. */
+  line: number;
+  /** The requirement text itself (without pip per-requirement options or comment). */
+  span: Span;
+  /** Name as written (null for bare URLs/paths without `#egg=`). */
+  name: string | null;
+  nameSpan: Span | null;
+  /** PEP 503 normalized name. */
+  normalizedName: string | null;
+  extras: string[];
+  /** Specifier set as written, minus spaces ('' when none). */
+  specifier: string;
+  specifierSpan: Span | null;
+  clauses: SpecifierClause[];
+  /** Marker text as written, trimmed (null when none). */
+  marker: string | null;
+  markerSpan: Span | null;
+  url: string | null;
+  urlSpan: Span | null;
+  editable: boolean;
+  hashes: string[];
+  /** From a `-c` constraints file: limits versions but installs nothing. */
+  isConstraint: boolean;
+  origin: RequirementOrigin;
+}
+
+export type PipOptionName =
+  | '--index-url'
+  | '--extra-index-url'
+  | '--no-index'
+  | '--find-links'
+  | '--pre'
+  | '--prefer-binary'
+  | '--only-binary'
+  | '--no-binary'
+  | '--trusted-host'
+  | '--requirement'
+  | '--constraint'
+  | '--editable'
+  | '--use-feature'
+  | '--config-settings'
+  | '--global-option'
+  | '--hash'
+  | '--require-hashes';
+
+/** A file-level pip option (`--index-url URL`, `--pre`, `-r other.txt`, ...). */
+export interface PipOption {
+  file: string;
+  line: number;
+  span: Span;
+  option: PipOptionName;
+  value: string | null;
+  valueSpan: Span | null;
+}
+
+/** A `-r` / `-c` reference to another requirements file. */
+export interface Include {
+  file: string;
+  line: number;
+  span: Span;
+  kind: 'requirement' | 'constraint';
+  /** The target as written (may hold `${VAR}` references or a URL). */
+  target: string;
+  targetSpan: Span;
+}
+
+/** Something the parser could not accept, with the reason pip/packaging/TOML would give. */
+export interface ParseProblem {
+  line: number;
+  span: Span;
+  message: string;
+}
+
+export interface ParsedFile {
+  path: string;
+  kind: FileKind;
+  requirements: Requirement[];
+  options: PipOption[];
+  includes: Include[];
+  problems: ParseProblem[];
+}
