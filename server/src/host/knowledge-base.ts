@@ -1,0 +1,48 @@
+// Loads rules/**/*.yaml from disk and validates each against rules/schema/<name>.schema.json.
+import Ajv from 'ajv';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { KnowledgeBase } from '../engine/kb/types';
+
+export class KnowledgeBaseError extends Error {}
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const full = join(dir, entry);
+    if (entry === 'schema') continue;
+    if (statSync(full).isDirectory()) out.push(...yamlFiles(full));
+    else if (/\.ya?ml$/.test(entry)) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * Every document under `rulesDir`, keyed by its path without extension
+ * (`torch`, `deprecations/numpy`). A document without a schema, or one that
+ * fails its schema, is an error: the knowledge base ships only checked data.
+ */
+export function loadKnowledgeBase(rulesDir: string): KnowledgeBase {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  const documents: Record<string, unknown> = {};
+  for (const file of yamlFiles(rulesDir)) {
+    const key = relative(rulesDir, file).replace(/\\/g, '/').replace(/\.ya?ml$/, '');
+    const schemaName = key.includes('/') ? key.slice(0, key.indexOf('/')) : key;
+    const schemaPath = join(rulesDir, 'schema', `${schemaName}.schema.json`);
+    let schema: object;
+    try {
+      schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
+    } catch {
+      throw new KnowledgeBaseError(`${key}: no schema at rules/schema/${schemaName}.schema.json`);
+    }
+    const data: unknown = parseYaml(readFileSync(file, 'utf8'));
+    const validate = ajv.compile(schema);
+    if (!validate(data)) {
+      const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+      throw new KnowledgeBaseError(`${key}: ${errors}`);
+    }
+    documents[key] = data;
+  }
+  return { documents };
+}
