@@ -9,3 +9,10 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ];
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
+
+// The tree-sitter runtime and grammars load at run time from dist/wasm.
+import { cpSync, mkdirSync } from 'node:fs';
+mkdirSync('dist/wasm', { recursive: true });
+for (const file of ['tree-sitter.wasm', 'tree-sitter-bash.wasm', 'tree-sitter-python.wasm']) {
+  cpSync(`node_modules/@vscode/tree-sitter-wasm/wasm/${file}`, `dist/wasm/${file}`);
+}

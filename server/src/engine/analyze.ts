@@ -1,5 +1,6 @@
 // The one entry point shared by the language server and the CLI.
 import { applyEdits, type Edit, type Finding } from './findings';
+import type { Grammars } from './grammars';
 import type { KnowledgeBase } from './kb/types';
 import { LineIndex } from './line-index';
 import type { SourceFile, UnreadableFile } from './model';
@@ -14,6 +15,8 @@ export interface AnalysisInput {
   unreadable?: UnreadableFile[];
   settings: Settings;
   kb: KnowledgeBase;
+  /** Tree-sitter grammars for shell scripts and .py files; without them those files are skipped. */
+  grammars?: Grammars;
 }
 
 export interface AnalysisResult {
@@ -33,7 +36,12 @@ function enabledRules(settings: Settings): Rule[] {
 }
 
 export function analyze(input: AnalysisInput): AnalysisResult {
-  const project = buildProject({ files: input.files, unreadable: input.unreadable, python: input.settings.python });
+  const project = buildProject({
+    files: input.files,
+    unreadable: input.unreadable,
+    python: input.settings.python,
+    grammars: input.grammars,
+  });
   const findings: Finding[] = [];
   const internalErrors: AnalysisResult['internalErrors'] = [];
   const seen = new Set<string>();

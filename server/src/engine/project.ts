@@ -1,5 +1,6 @@
 // Which files make up the project and which pins install together.
 import type { FileKind, Include, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
+import type { Grammars } from './grammars';
 import { fileKindOf, parseFile } from './parsers';
 
 /** Pins that pip installs together: a root requirements file with everything it includes. */
@@ -46,6 +47,7 @@ export interface ProjectInput {
   unreadable?: UnreadableFile[];
   /** Target Python from settings; the project's own declaration wins. */
   python?: string;
+  grammars?: Grammars;
 }
 
 const remoteTarget = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -75,7 +77,7 @@ export function buildProject(input: ProjectInput): Project {
     if (existing) return existing;
     const source = sources.get(path);
     if (!source) return undefined;
-    const file = parseFile(source, kind);
+    const file = parseFile(source, kind, input.grammars);
     parsed.set(path, file);
     return file;
   };

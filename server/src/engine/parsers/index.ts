@@ -1,3 +1,4 @@
+import type { Grammars } from '../grammars';
 import type { FileKind, ParsedFile, SourceFile } from '../model';
 import { parseRequirementsFile } from './requirements';
 
@@ -20,7 +21,8 @@ export function fileKindOf(path: string): FileKind | null {
 }
 
 /** Parses a file as `kind`. Parsers never throw; kinds without a parser yet give an empty model. */
-export function parseFile(file: SourceFile, kind: FileKind): ParsedFile {
+export function parseFile(file: SourceFile, kind: FileKind, grammars?: Grammars): ParsedFile {
+  void grammars; // used by the shell and Python parsers
   if (kind === 'requirements') return parseRequirementsFile(file.path, file.text);
   return { path: file.path, kind, requirements: [], options: [], includes: [], problems: [] };
 }
