@@ -10,3 +10,4 @@ export type { Environment, Project } from './project';
 export { ruleById, ruleDocsUrl, ruleIds, rules } from './rules';
 export type { Rule, RuleMeta } from './rules/types';
 export { defaultSettings, type Accelerator, type Settings, type SeverityOverride } from './settings';
+export { hoverAt } from './hover';

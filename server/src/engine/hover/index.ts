@@ -1,0 +1,18 @@
+// Hover on a pin: every provider that knows the package contributes a Markdown section.
+import type { KnowledgeBase } from '../kb/types';
+import type { Span } from '../model';
+import type { Project } from '../project';
+import type { HoverProvider } from './types';
+
+/** Registered providers; each lives in its own file beside this one. */
+export const hoverProviders: HoverProvider[] = [];
+
+export function hoverAt(project: Project, kb: KnowledgeBase, file: string, offset: number): { markdown: string; span: Span } | null {
+  const parsed = project.parsed.get(file);
+  if (!parsed) return null;
+  const requirement = parsed.requirements.find((r) => r.span.start <= offset && offset <= r.span.end);
+  if (!requirement) return null;
+  const sections = hoverProviders.map((provide) => provide(requirement, { project, kb })).filter((s): s is string => !!s);
+  if (sections.length === 0) return null;
+  return { markdown: sections.join('\n\n---\n\n'), span: requirement.span };
+}
