@@ -1,0 +1,23 @@
+import type { LocatedFinding } from './report';
+
+export function formatJson(located: readonly LocatedFinding[], version: string): string {
+  const findings = located.map((item) => ({
+    ruleId: item.finding.ruleId,
+    level: item.finding.level,
+    message: item.finding.message,
+    file: item.uri,
+    ...item.region,
+    related: item.related.map((r) => ({ file: r.uri, ...r.region, message: r.message })),
+    fixes: item.fixes.map((fix) => ({
+      title: fix.title,
+      safe: fix.safe,
+      edits: fix.changes.flatMap((change) => change.replacements.map((r) => ({ file: change.uri, ...r.region, text: r.text }))),
+    })),
+  }));
+  const count = (level: string) => findings.filter((f) => f.level === level).length;
+  return JSON.stringify(
+    { tool: 'pinwise', version, summary: { errors: count('error'), warnings: count('warning'), notes: count('note') }, findings },
+    null,
+    2,
+  );
+}

@@ -1,0 +1,66 @@
+// SARIF 2.1.0, as CONTRACTS.md describes it.
+import { ruleDocsUrl, rules } from '../engine/rules';
+import type { LocatedFinding, Region } from './report';
+
+const sarifRegion = (region: Region) => ({ ...region });
+
+export function formatSarif(located: readonly LocatedFinding[], version: string, internalErrors: readonly string[] = []): string {
+  const catalog = rules.map((rule) => ({
+    id: rule.meta.id,
+    name: rule.meta.id,
+    shortDescription: { text: rule.meta.summary },
+    fullDescription: { text: rule.meta.summary + (rule.meta.status === 'planned' ? ' (planned: reports nothing yet)' : '') },
+    helpUri: ruleDocsUrl(rule.meta.id),
+    help: { text: rule.meta.docs, markdown: rule.meta.docs },
+    defaultConfiguration: { level: rule.meta.defaultLevel },
+  }));
+  const ruleIndex = new Map(catalog.map((rule, index) => [rule.id, index]));
+  const results = located.map((item) => ({
+    ruleId: item.finding.ruleId,
+    ruleIndex: ruleIndex.get(item.finding.ruleId),
+    level: item.finding.level,
+    message: { text: item.finding.message },
+    locations: [{ physicalLocation: { artifactLocation: { uri: item.uri }, region: sarifRegion(item.region) } }],
+    ...(item.related.length > 0
+      ? {
+          relatedLocations: item.related.map((related, id) => ({
+            id,
+            message: { text: related.message },
+            physicalLocation: { artifactLocation: { uri: related.uri }, region: sarifRegion(related.region) },
+          })),
+        }
+      : {}),
+    ...(item.fixes.length > 0
+      ? {
+          fixes: item.fixes.map((fix) => ({
+            description: { text: fix.safe ? fix.title : `${fix.title} (unsafe: review before applying)` },
+            artifactChanges: fix.changes.map((change) => ({
+              artifactLocation: { uri: change.uri },
+              replacements: change.replacements.map((replacement) => ({
+                deletedRegion: sarifRegion(replacement.region),
+                insertedContent: { text: replacement.text },
+              })),
+            })),
+          })),
+        }
+      : {}),
+  }));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: 'pinwise', version, informationUri: 'https://github.com/pinwise-dev/pinwise', rules: catalog } },
+        invocations: [
+          {
+            executionSuccessful: internalErrors.length === 0,
+            toolExecutionNotifications: internalErrors.map((text) => ({ level: 'error', message: { text } })),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2);
+}

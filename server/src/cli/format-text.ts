@@ -1,0 +1,44 @@
+// Human output, grouped by file like ESLint, coloured only on a terminal.
+import type { LocatedFinding } from './report';
+
+export interface TextStyle {
+  color: boolean;
+}
+
+const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
+
+export function formatText(located: readonly LocatedFinding[], style: TextStyle): string {
+  const c = style.color;
+  const levelText = { error: paint(c, '31', 'error'), warning: paint(c, '33', 'warning'), note: paint(c, '36', 'note') };
+  const byFile = new Map<string, LocatedFinding[]>();
+  for (const item of located) {
+    if (!byFile.has(item.uri)) byFile.set(item.uri, []);
+    byFile.get(item.uri)!.push(item);
+  }
+  const lines: string[] = [];
+  for (const [uri, items] of byFile) {
+    lines.push(paint(c, '4', uri));
+    for (const item of items) {
+      const position = `${item.region.startLine}:${item.region.startColumn}`.padEnd(7);
+      const fixable = item.fixes.some((f) => f.safe) ? paint(c, '32', ' [fixable]') : '';
+      lines.push(`  ${paint(c, '2', position)} ${levelText[item.finding.level].padEnd(c ? 16 : 7)} ${item.finding.message}  ${paint(c, '2', item.finding.ruleId)}${fixable}`);
+      for (const related of item.related) {
+        lines.push(`  ${' '.repeat(7)}   ${paint(c, '2', `↳ ${related.uri}:${related.region.startLine}:${related.region.startColumn}`)} ${related.message}`);
+      }
+    }
+    lines.push('');
+  }
+  const errors = located.filter((i) => i.finding.level === 'error').length;
+  const warnings = located.filter((i) => i.finding.level === 'warning').length;
+  const notes = located.length - errors - warnings;
+  const fixable = located.filter((i) => i.fixes.some((f) => f.safe)).length;
+  if (located.length === 0) {
+    lines.push(paint(c, '32', 'No problems found.'));
+  } else {
+    const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
+    if (notes > 0) parts.push(`${notes} note${notes === 1 ? '' : 's'}`);
+    lines.push(paint(c, errors > 0 ? '31;1' : '33;1', `✖ ${located.length} problem${located.length === 1 ? '' : 's'} (${parts.join(', ')})`));
+    if (fixable > 0) lines.push(`  ${fixable} fixable with --fix`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,43 @@
+// Findings located for output: one place turns engine spans into 1-based regions.
+import type { Finding } from '../engine/findings';
+import { LineIndex } from '../engine/line-index';
+
+export interface Region {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface LocatedFinding {
+  finding: Finding;
+  /** Path as printed: relative to the PATH argument, `/` separators. */
+  uri: string;
+  region: Region;
+  related: { uri: string; region: Region; message: string }[];
+  fixes: { title: string; safe: boolean; changes: { uri: string; replacements: { region: Region; text: string }[] }[] }[];
+}
+
+/** Locates findings of one project; `prefix` is prepended to project paths (for PATHs given as files). */
+export function locate(findings: readonly Finding[], texts: Map<string, string>, prefix = ''): LocatedFinding[] {
+  const indexes = new Map<string, LineIndex>();
+  const region = (file: string, span: { start: number; end: number }): Region => {
+    if (!indexes.has(file)) indexes.set(file, new LineIndex(texts.get(file) ?? ''));
+    return indexes.get(file)!.toRegion(span);
+  };
+  const uri = (file: string) => (prefix ? `${prefix}/${file}` : file).replace(/^\.\//, '');
+  return findings.map((finding) => ({
+    finding,
+    uri: uri(finding.file),
+    region: region(finding.file, finding.span),
+    related: finding.related.map((r) => ({ uri: uri(r.file), region: region(r.file, r.span), message: r.message })),
+    fixes: finding.fixes.map((fix) => {
+      const byFile = new Map<string, { region: Region; text: string }[]>();
+      for (const edit of fix.edits) {
+        if (!byFile.has(edit.file)) byFile.set(edit.file, []);
+        byFile.get(edit.file)!.push({ region: region(edit.file, edit.span), text: edit.text });
+      }
+      return { title: fix.title, safe: fix.safe, changes: [...byFile].map(([file, replacements]) => ({ uri: uri(file), replacements })) };
+    }),
+  }));
+}
