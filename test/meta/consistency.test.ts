@@ -1,0 +1,61 @@
+// Registry, docs, contract and SARIF catalog must stay equal.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { rules, ruleIds } from '../../server/src/engine/rules';
+import { docHeadings } from '../../server/src/engine/rules/define';
+import { generatedFiles } from '../../scripts/gen-docs';
+import { repoRoot } from '../support/analyze';
+
+/** The rule ids of CONTRACTS.md, in its order. */
+const contractIds = [
+  'syntax-error',
+  'unresolved-include',
+  'torch-family-mismatch',
+  'local-tag-mismatch',
+  'index-variant-mismatch',
+  'unknown-wheel-variant',
+  'distribution-conflict',
+  'numpy-abi-mismatch',
+  'python-version-unsupported',
+  'inconsistent-pins',
+  'requirement-conflict',
+  'known-incompatible',
+  'deprecated-api',
+];
+
+describe('rule registry', () => {
+  it('holds exactly the rule ids of CONTRACTS.md, once each', () => {
+    expect([...ruleIds]).toEqual(contractIds);
+  });
+
+  it('matches the contract file when it is present', () => {
+    let contract: string;
+    try {
+      contract = readFileSync(join(repoRoot, '..', 'shared', 'CONTRACTS.md'), 'utf8');
+    } catch {
+      return; // outside the workspace the list above is the contract
+    }
+    const ids = [...contract.matchAll(/^\| `([a-z-]+)` \| (error|warning)/gm)].map((m) => m[1]);
+    expect(ids).toEqual(contractIds);
+  });
+
+  it.each(rules.map((r) => [r.meta.id, r] as const))('%s has a one-file definition with the fixed docs headings', (id, rule) => {
+    expect(rule.meta.id).toBe(id);
+    expect(rule.meta.summary.length).toBeGreaterThan(10);
+    const headings = [...rule.meta.docs.matchAll(/^## .+$/gm)].map((m) => m[0]);
+    for (const heading of docHeadings) expect(headings).toContain(heading);
+    if (rule.meta.status === 'planned') expect(rule.meta.docs).toMatch(/planned/i);
+    else expect(rule.meta.docs).not.toMatch(/^## Status\nPlanned/m);
+  });
+});
+
+describe('generated docs', () => {
+  it('docs/rules/*.md and the README table are up to date (npm run docs)', () => {
+    const files = generatedFiles();
+    expect(files.size).toBeGreaterThan(rules.length);
+    for (const [path, text] of files) {
+      expect(readFileSync(path, 'utf8'), `${path} is stale: run npm run docs`).toBe(text);
+    }
+  });
+});
