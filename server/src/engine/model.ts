@@ -37,6 +37,18 @@ export interface RequirementOrigin {
   group?: string;
 }
 
+/** A per-package index from `[tool.uv.sources]` or a Poetry `source = "…"`. */
+export interface RequirementIndex {
+  /** The index's name as declared (`pytorch-cu121`). */
+  name: string;
+  /** Its URL when the project declares it, null otherwise. */
+  url: string | null;
+  /** Marker limiting this source (uv `marker = "…"`), null when none. */
+  marker: string | null;
+  /** Where the index is named, in the file that names it. */
+  span: Span;
+}
+
 export interface Requirement {
   file: string;
   /** 1-based physical line where the logical line starts. */
@@ -63,6 +75,8 @@ export interface Requirement {
   /** From a `-c` constraints file: limits versions but installs nothing. */
   isConstraint: boolean;
   origin: RequirementOrigin;
+  /** Indexes this package must come from (uv sources, Poetry `source`); absent when none. */
+  indexes?: RequirementIndex[];
 }
 
 export type PipOptionName =
@@ -103,6 +117,50 @@ export interface Include {
   /** The target as written (may hold `${VAR}` references or a URL). */
   target: string;
   targetSpan: Span;
+  /** For includes declared in pyproject (`file = [...]`) or by a script: where they apply. */
+  origin?: RequirementOrigin;
+}
+
+/** One `pip install` / `pip uninstall` (or `uv pip …`) run found in a shell script or Dockerfile. */
+export interface InstallCommand {
+  file: string;
+  line: number;
+  /** The whole command as written, continuation lines included. */
+  span: Span;
+  /** How pip was invoked, e.g. `pip3`, `python -m pip`, `uv pip`. */
+  tool: string;
+  action: 'install' | 'uninstall';
+  /** Indexes into the file's `requirements` (install) of the packages named on the command line. */
+  requirements: number[];
+  /** Names removed, as written, with their spans (uninstall). */
+  removes: { name: string; normalizedName: string; span: Span }[];
+  /** Options on this command line (`--index-url`, `--pre`, ...). */
+  options: PipOption[];
+  /** `-r` / `-c` files this command installs or constrains with. */
+  includes: Include[];
+  upgrade: boolean;
+  noDeps: boolean;
+  forceReinstall: boolean;
+  /** False for commands inside a shell function that the script never calls. */
+  reachable: boolean;
+}
+
+/** `requires-python` or Poetry's `python = "…"`, as written and translated. */
+export interface PythonRequirement {
+  /** PEP 440 specifier set (Poetry constraints translated). */
+  specifier: string;
+  /** The written value's span. */
+  span: Span;
+}
+
+/** A PEP 621 extra, PEP 735 dependency group or Poetry group, with what it pulls in. */
+export interface DependencyGroup {
+  kind: 'extra' | 'group';
+  name: string;
+  /** The group key's span. */
+  span: Span;
+  /** `{include-group = "…"}` entries (PEP 735). */
+  includeGroups: string[];
 }
 
 /** Something the parser could not accept, with the reason pip/packaging/TOML would give. */
@@ -119,4 +177,12 @@ export interface ParsedFile {
   options: PipOption[];
   includes: Include[];
   problems: ParseProblem[];
+  /** Shell scripts and Dockerfiles: the pip runs in the order they happen. */
+  commands?: InstallCommand[];
+  /** pyproject: `requires-python` / Poetry `python`. */
+  pythonRequirement?: PythonRequirement;
+  /** pyproject: the extras and groups declared (each is an environment over the base). */
+  groups?: DependencyGroup[];
+  /** pyproject: `[tool.uv] conflicts`, sets of extras/groups declared mutually exclusive. */
+  conflicts?: { kind: 'extra' | 'group'; name: string }[][];
 }
