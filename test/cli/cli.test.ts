@@ -1,0 +1,169 @@
+import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ruleIds } from '../../server/src/engine/rules';
+import { ensureBuilt, fixtureDir, runCli } from './run-cli';
+
+beforeAll(ensureBuilt);
+
+interface SarifResult {
+  ruleId: string;
+  level: string;
+  message: { text: string };
+  locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[];
+  fixes?: unknown[];
+}
+
+function sarifOf(stdout: string) {
+  const log = JSON.parse(stdout);
+  return { log, results: log.runs[0].results as SarifResult[] };
+}
+
+describe('pinwise check --format sarif', () => {
+  it('prints one SARIF 2.1.0 log listing every rule of the catalog', () => {
+    const { status, stdout, stderr } = runCli(['check', 'examples/broken-ml-project', '--format', 'sarif']);
+    expect(stderr).toBe('');
+    expect(status).toBe(1);
+    const { log, results } = sarifOf(stdout);
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs).toHaveLength(1);
+    const driver = log.runs[0].tool.driver;
+    expect(driver.name).toBe('pinwise');
+    expect(driver.rules.map((r: { id: string }) => r.id)).toEqual([...ruleIds]);
+    for (const rule of driver.rules) {
+      expect(rule.shortDescription.text).toBeTruthy();
+      expect(rule.helpUri).toMatch(/^https:\/\/.+\/docs\/rules\/[a-z-]+\.md$/);
+    }
+    expect(results.length).toBeGreaterThan(0);
+    for (const result of results) {
+      expect(ruleIds).toContain(result.ruleId);
+      expect(['error', 'warning', 'note']).toContain(result.level);
+      const location = result.locations[0]!.physicalLocation;
+      expect(location.artifactLocation.uri).not.toMatch(/^\/|\\|^\.\./);
+      expect(location.region.startLine).toBeGreaterThanOrEqual(1);
+      expect(location.region.startColumn).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('locates a syntax error exactly, relative to the PATH given', () => {
+    const dir = fixtureDir({ 'requirements.txt': '# café ☕\nnumpy==1.26.4\ntorch=2.1.2\n' });
+    const { status, stdout } = runCli(['check', dir, '--format', 'sarif']);
+    expect(status).toBe(1);
+    const { results } = sarifOf(stdout);
+    expect(results).toHaveLength(1);
+    expect(results[0]!.ruleId).toBe('syntax-error');
+    expect(results[0]!.message.text).toContain("'=' is not a valid operator; did you mean '=='?");
+    const location = results[0]!.locations[0]!.physicalLocation;
+    expect(location.artifactLocation.uri).toBe('requirements.txt');
+    expect(location.region.startLine).toBe(3);
+    expect(location.region.endLine).toBe(3);
+  });
+
+  it('reports a missing include as a warning and exits 0', () => {
+    const dir = fixtureDir({ 'requirements.txt': 'numpy==1.26.4\n-r missing.txt\n' });
+    const { status, stdout } = runCli(['check', dir, '--format', 'sarif']);
+    expect(status).toBe(0);
+    const { results } = sarifOf(stdout);
+    expect(results.map((r) => [r.ruleId, r.level])).toEqual([['unresolved-include', 'warning']]);
+    expect(results[0]!.locations[0]!.physicalLocation.region).toEqual({ startLine: 2, startColumn: 4, endLine: 2, endColumn: 15 });
+  });
+
+  it('follows includes relative to the including file and stops at a cycle', () => {
+    const dir = fixtureDir({
+      'requirements.txt': '-r reqs/a.txt\n',
+      'reqs/a.txt': '-r b.lock\nnumpy==1.26.4\n',
+      'reqs/b.lock': '-r a.txt\n',
+    });
+    const { status, stdout } = runCli(['check', dir, '--format', 'json']);
+    expect(status).toBe(0);
+    const findings = JSON.parse(stdout).findings as { ruleId: string; file: string; message: string }[];
+    expect(findings.map((f) => [f.ruleId, f.file])).toEqual([['unresolved-include', 'reqs/b.lock']]);
+    expect(findings[0]!.message).toContain('cycle');
+  });
+});
+
+describe('bad input never crashes the CLI', () => {
+  it('reports undecodable and binary files and keeps going', () => {
+    const dir = fixtureDir({
+      'requirements.txt': Buffer.from([0x74, 0x6f, 0x72, 0x63, 0x68, 0xff, 0xfe, 0x00, 0x0a]),
+      'requirements-dev.txt': Buffer.concat([Buffer.from('numpy==1.26.4\n'), Buffer.from([0, 1, 2, 3, 0, 10])]),
+      'requirements-ok.txt': 'numpy==1.26.4\n-r requirements.txt\n',
+    });
+    const { status, stdout, stderr } = runCli(['check', dir, '--format', 'json']);
+    expect(stderr).toBe('');
+    expect(status).toBe(1);
+    const findings = JSON.parse(stdout).findings as { ruleId: string; file: string; message: string }[];
+    expect(findings).toContainEqual(expect.objectContaining({ ruleId: 'syntax-error', file: 'requirements.txt', message: expect.stringContaining('not valid UTF-8') }));
+    expect(findings).toContainEqual(expect.objectContaining({ ruleId: 'unresolved-include', file: 'requirements-ok.txt' }));
+  });
+
+  it('skips virtual environments, node_modules and .gitignored folders', () => {
+    const dir = fixtureDir({
+      'requirements.txt': 'numpy==1.26.4\n',
+      '.gitignore': 'build/\n',
+      'build/requirements.txt': 'torch=1\n',
+      'env/pyvenv.cfg': 'home = /usr/bin\n',
+      'env/requirements.txt': 'torch=1\n',
+      'node_modules/x/requirements.txt': 'torch=1\n',
+    });
+    const { status, stdout } = runCli(['check', dir, '--format', 'json']);
+    expect(JSON.parse(stdout).findings).toEqual([]);
+    expect(status).toBe(0);
+  });
+});
+
+describe('usage errors exit 2', () => {
+  it.each([
+    [['check', '--format', 'xml']],
+    [['check', '--select', 'no-such-rule']],
+    [['check', '--python', 'three']],
+    [['check', '/definitely/not/here']],
+    [['frobnicate']],
+  ])('%j', (args) => {
+    const { status, stderr, stdout } = runCli(args);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/pinwise: /);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('text output', () => {
+  it('groups findings by file with line:column, level, message and rule id', () => {
+    const dir = fixtureDir({ 'requirements.txt': 'torch=2.1.2\n-r gone.txt\n' });
+    const { stdout } = runCli(['check', dir]);
+    expect(stdout).toMatch(/^requirements\.txt\n {2}1:\d+ +error +.*syntax-error\n {2}2:4 +warning +.*unresolved-include\n/);
+    expect(stdout).toContain('✖ 2 problems (1 error, 1 warning)');
+  });
+});
+
+describe('pinwise parse', () => {
+  it('prints the contract shape for a requirements file', () => {
+    const dir = fixtureDir({
+      'requirements.txt': '--extra-index-url https://download.pytorch.org/whl/cu121\n-r base.txt\ntorch[cuda] >= 2.1, <2.3 ; python_version >= "3.9" \\\n  --hash=sha256:abc\nnot a requirement!\n',
+    });
+    const { status, stdout } = runCli(['parse', join(dir, 'requirements.txt')]);
+    expect(status).toBe(0);
+    const parsed = JSON.parse(stdout);
+    expect(parsed.requirements).toEqual([
+      { line: 3, name: 'torch', extras: ['cuda'], specifier: '>=2.1,<2.3', marker: 'python_version >= "3.9"', url: null, editable: false, hashes: ['sha256:abc'] },
+    ]);
+    expect(parsed.options).toEqual([
+      { line: 1, option: '--extra-index-url', value: 'https://download.pytorch.org/whl/cu121' },
+      { line: 2, option: '--requirement', value: 'base.txt' },
+    ]);
+    expect(parsed.invalid).toHaveLength(1);
+    expect(parsed.invalid[0].line).toBe(5);
+  });
+});
+
+describe('--fix', () => {
+  it('leaves files without safe fixes byte-identical and keeps their mode', () => {
+    const text = 'torch=2.1.2\r\n# comment\r\nnumpy==1.26.4 \\\r\n    --hash=sha256:abc\r\n';
+    const dir = fixtureDir({ 'requirements.txt': text });
+    chmodSync(join(dir, 'requirements.txt'), 0o640);
+    const { status } = runCli(['check', dir, '--fix']);
+    expect(status).toBe(1);
+    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe(text);
+    expect(statSync(join(dir, 'requirements.txt')).mode & 0o777).toBe(0o640);
+  });
+});

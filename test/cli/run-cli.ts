@@ -1,0 +1,28 @@
+// Runs the built CLI (dist/cli.js) as a user would: a real process, real files.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { repoRoot } from '../support/analyze';
+
+export const cliPath = join(repoRoot, 'dist', 'cli.js');
+
+/** Builds the bundles once when a test file runs on its own (npm test builds first). */
+export function ensureBuilt(): void {
+  if (!existsSync(cliPath)) execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot });
+}
+
+export function runCli(args: string[], cwd = repoRoot): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Writes a fixture folder; values may be strings or raw bytes. */
+export function fixtureDir(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pinwise-cli-'));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
