@@ -1,0 +1,55 @@
+// `pinwise.*` settings as the client sends them, turned into the engine's Settings.
+import { ruleIds, type Accelerator, type SeverityOverride, type Settings } from '../engine';
+
+export type RunMode = 'onType' | 'onSave';
+
+/** Everything the server reads from `pinwise.*` for one workspace folder. */
+export interface ServerSettings {
+  enable: boolean;
+  run: RunMode;
+  /** gitignore-style patterns, relative to the workspace folder; empty = every dependency file. */
+  include: string[];
+  exclude: string[];
+  engine: Settings;
+}
+
+const severities = new Set(['off', 'note', 'warning', 'error']);
+const accelerators = new Set(['auto', 'cpu', 'cuda', 'rocm']);
+
+export function defaultServerSettings(): ServerSettings {
+  return { enable: true, run: 'onType', include: [], exclude: [], engine: { accelerator: 'auto', severity: {}, select: [], ignore: [] } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '') : [];
+}
+
+/**
+ * Reads what `workspace/configuration` returned for section `pinwise`. Anything
+ * missing or malformed falls back to the default, so a client that sends
+ * nothing (or `null`) gets the default behaviour. Per-rule severities may come
+ * nested (`severity: {'syntax-error': 'off'}`, VS Code's shape) or flat
+ * (`'severity.syntax-error': 'off'`); `default` means the rule's own level.
+ */
+export function parseServerSettings(raw: unknown): ServerSettings {
+  const settings = defaultServerSettings();
+  if (!isRecord(raw)) return settings;
+  if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
+  if (raw.run === 'onSave' || raw.run === 'onType') settings.run = raw.run;
+  settings.include = stringList(raw.include);
+  settings.exclude = stringList(raw.exclude);
+  if (typeof raw.python === 'string' && /^\d+\.\d+$/.test(raw.python.trim())) settings.engine.python = raw.python.trim();
+  if (typeof raw.accelerator === 'string' && accelerators.has(raw.accelerator)) settings.engine.accelerator = raw.accelerator as Accelerator;
+  const severity: Record<string, SeverityOverride> = {};
+  const take = (id: string, value: unknown): void => {
+    if (ruleIds.includes(id) && typeof value === 'string' && severities.has(value)) severity[id] = value as SeverityOverride;
+  };
+  if (isRecord(raw.severity)) for (const [id, value] of Object.entries(raw.severity)) take(id, value);
+  for (const [key, value] of Object.entries(raw)) if (key.startsWith('severity.')) take(key.slice('severity.'.length), value);
+  settings.engine.severity = severity;
+  return settings;
+}

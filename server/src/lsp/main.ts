@@ -1,0 +1,37 @@
+// Entry of dist/server.js (`pinwise-language-server`): LSP over --stdio, --node-ipc or --socket=N.
+import { join } from 'node:path';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { loadGrammars } from '../host/grammars';
+import { loadKnowledgeBase } from '../host/knowledge-base';
+import { startServer } from './server';
+
+const usage = `Usage: pinwise-language-server [--stdio | --node-ipc | --socket=PORT]
+
+The Pinwise language server. With no transport flag it speaks LSP over stdin/stdout.
+`;
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+if (args.includes('--version')) {
+  process.stdout.write(`${process.env.PINWISE_VERSION ?? '0.1.0'}\n`);
+  process.exit(0);
+}
+if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) process.argv.push('--stdio');
+
+const connection = createConnection(ProposedFeatures.all);
+// Nothing but the protocol may reach stdout: route stray console output to the client's log.
+console.log = (...values: unknown[]) => connection.console.log(values.map(String).join(' '));
+console.info = console.log;
+console.warn = (...values: unknown[]) => connection.console.warn(values.map(String).join(' '));
+console.error = (...values: unknown[]) => connection.console.error(values.map(String).join(' '));
+process.on('uncaughtException', (error) => connection.console.error(`Uncaught: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled rejection: ${String(reason)}`));
+
+startServer(connection, {
+  // dist/server.js -> rules/ at the package root (shipped in the .vsix and the npm package).
+  loadKnowledgeBase: () => loadKnowledgeBase(join(__dirname, '..', 'rules')),
+  loadGrammars,
+});

@@ -1,0 +1,615 @@
+// The language server: a thin adapter from LSP to the engine's analyze().
+// No network, no child processes, nothing on stdout but the protocol.
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ignore, { type Ignore } from 'ignore';
+import {
+  CodeAction,
+  CodeActionKind,
+  DiagnosticSeverity,
+  DiagnosticTag,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type TextEdit,
+  type WorkDoneProgressReporter,
+  type WorkspaceEdit,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  analyze,
+  emptyKnowledgeBase,
+  fileKindOf,
+  fixAll,
+  hoverAt,
+  LineIndex,
+  ruleDocsUrl,
+  type AnalysisInput,
+  type AnalysisResult,
+  type Edit,
+  type KnowledgeBase,
+} from '../engine';
+import type { Grammars } from '../engine/grammars';
+import { discoverFiles, loadProject } from '../host/files';
+import { auditFolder, buildReport, type AuditFolder, type AuditReport } from './audit';
+import { defaultServerSettings, parseServerSettings, type ServerSettings } from './config';
+import { ignoreCommentEdit, minimalEdit } from './edits';
+
+export const serverName = 'pinwise';
+export const fixAllKind = `${CodeActionKind.SourceFixAll}.pinwise`;
+export const commands = { audit: 'pinwise.audit', applyFixAll: 'pinwise.applyFixAll' } as const;
+
+/** Files whose changes matter to the analysis, for `workspace/didChangeWatchedFiles`. */
+export const watchedGlobs = [
+  '**/*requirements*.{txt,in}',
+  '**/*constraints*.{txt,in}',
+  '**/*reqs*.{txt,in}',
+  '**/requirements/*.{txt,in}',
+  '**/*.pip',
+  '**/pyproject.toml',
+  '**/.python-version',
+  '**/*.{sh,bash}',
+  '**/.gitignore',
+];
+
+export interface ServerOptions {
+  /** Folder holding the knowledge base (rules/*.yaml and rules/schema). */
+  loadKnowledgeBase: () => KnowledgeBase;
+  loadGrammars?: () => Promise<Grammars>;
+  /** Delay between the last keystroke and the analysis. */
+  debounceMs?: number;
+}
+
+/** What a diagnostic carries so its quick fixes need no server state. */
+interface DiagnosticData {
+  /** Document version the fixes were computed for (null: the file was not open). */
+  version: number | null;
+  fixes: { title: string; safe: boolean; changes: Record<string, TextEdit[]> }[];
+}
+
+interface Folder {
+  uri: string;
+  root: string;
+  /** A workspace folder (walked for dependency files) or the folder of a loose file (not walked). */
+  walk: boolean;
+  discovered: Set<string> | null;
+  /** Disk text by project path, dropped when the watcher says the file changed. */
+  disk: Map<string, string>;
+  settings: Promise<ServerSettings> | null;
+  last: { result: AnalysisResult; versions: Map<string, number> } | null;
+  /** URIs this folder last published non-empty diagnostics for. */
+  published: Set<string>;
+  timer: NodeJS.Timeout | null;
+  reasons: Set<'open' | 'change' | 'save' | 'other'>;
+}
+
+type Kind = ReturnType<typeof fileKindOf>;
+
+function pathOf(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return null;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function projectPath(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
+}
+
+function matcher(patterns: string[]): Ignore | null {
+  return patterns.length > 0 ? ignore().add(patterns) : null;
+}
+
+const severityOf = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, note: DiagnosticSeverity.Information } as const;
+
+export function startServer(connection: Connection, options: ServerOptions): void {
+  const documents = new TextDocuments(TextDocument);
+  const folders = new Map<string, Folder>();
+  const debounceMs = options.debounceMs ?? 150;
+  let kb: KnowledgeBase = emptyKnowledgeBase();
+  let grammars: Grammars | undefined;
+  let canPullConfiguration = false;
+  let canWatchDynamically = false;
+  let canCreateProgress = false;
+  let ready: Promise<void> = Promise.resolve();
+
+  const log = (message: string): void => connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
+  const logError = (message: string): void => connection.console.error(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
+
+  const makeFolder = (uri: string, root: string, walk: boolean): Folder => ({
+    uri,
+    root,
+    walk,
+    discovered: null,
+    disk: new Map(),
+    settings: null,
+    last: null,
+    published: new Set(),
+    timer: null,
+    reasons: new Set(),
+  });
+
+  /** The innermost workspace folder holding `path`, or a folder of its own for a loose file. */
+  const folderFor = (path: string): Folder => {
+    let best: Folder | undefined;
+    for (const folder of folders.values()) {
+      if (folder.walk && isInside(folder.root, path) && (!best || folder.root.length > best.root.length)) best = folder;
+    }
+    if (best) return best;
+    const root = dirname(path);
+    const key = pathToFileURL(root).href;
+    let loose = folders.get(key);
+    if (!loose || loose.walk) {
+      loose = makeFolder(key, root, false);
+      folders.set(key, loose);
+    }
+    return loose;
+  };
+
+  const settingsOf = (folder: Folder): Promise<ServerSettings> => {
+    folder.settings ??= (async () => {
+      if (!canPullConfiguration) return defaultServerSettings();
+      try {
+        const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'pinwise' });
+        return parseServerSettings(raw);
+      } catch (error) {
+        logError(`Could not read settings for ${folder.root}: ${String(error)}`);
+        return defaultServerSettings();
+      }
+    })();
+    return folder.settings;
+  };
+
+  const openDocumentsIn = (folder: Folder): TextDocument[] =>
+    documents.all().filter((doc) => {
+      const path = pathOf(doc.uri);
+      return path !== null && folderFor(path) === folder;
+    });
+
+  const kindOf = (path: string): Kind => fileKindOf(path.split(sep).join('/'));
+
+  /** Which files the analysis reads: dependency files (every .py file too in an audit) plus open documents. */
+  const inputsFor = (folder: Folder, settings: ServerSettings, everything: boolean): { input: AnalysisInput; versions: Map<string, number>; uris: Map<string, string> } => {
+    const include = matcher(settings.include);
+    const exclude = matcher(settings.exclude);
+    const selected = (path: string): boolean => {
+      const rel = projectPath(folder.root, path);
+      if (rel.startsWith('..')) return true;
+      if (exclude?.ignores(rel)) return false;
+      return include ? include.ignores(rel) : true;
+    };
+    if (folder.walk && (folder.discovered === null || everything)) folder.discovered = new Set(safeDiscover(folder.root));
+    const paths = new Set<string>();
+    for (const path of folder.discovered ?? []) {
+      if (!selected(path)) continue;
+      if (!everything && kindOf(path) === 'python') continue; // .py files are analysed when open, or by the audit
+      paths.add(path);
+    }
+    const overlay = new Map(folder.disk);
+    const versions = new Map<string, number>();
+    const uris = new Map<string, string>();
+    for (const doc of openDocumentsIn(folder)) {
+      const path = pathOf(doc.uri)!;
+      if (!selected(path)) continue;
+      const rel = projectPath(folder.root, path);
+      overlay.set(rel, doc.getText());
+      versions.set(rel, doc.version);
+      uris.set(rel, doc.uri);
+      paths.add(path);
+    }
+    const loaded = loadProject(folder.root, [...paths], grammars, overlay);
+    for (const file of loaded.files) if (!versions.has(file.path)) folder.disk.set(file.path, file.text);
+    return {
+      input: { files: loaded.files, unreadable: loaded.unreadable, settings: settings.engine, kb, grammars },
+      versions,
+      uris,
+    };
+  };
+
+  const safeDiscover = (root: string): string[] => {
+    try {
+      return discoverFiles(root);
+    } catch (error) {
+      logError(`Could not list ${root}: ${String(error)}`);
+      return [];
+    }
+  };
+
+  const runAnalysis = (input: AnalysisInput): AnalysisResult => {
+    const started = performance.now();
+    const result = analyze(input);
+    for (const failure of result.internalErrors) logError(`Rule ${failure.ruleId} failed (its findings are missing): ${failure.message}`);
+    log(`Analysed ${input.files.length} file(s): ${result.findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
+    return result;
+  };
+
+  const uriFor = (folder: Folder, path: string, uris: Map<string, string>): string => uris.get(path) ?? pathToFileURL(resolve(folder.root, path)).href;
+
+  const toDiagnostics = (folder: Folder, result: AnalysisResult, versions: Map<string, number>, uris: Map<string, string>): Map<string, Diagnostic[]> => {
+    const indexes = new Map<string, LineIndex>();
+    const indexOf = (path: string): LineIndex => {
+      let index = indexes.get(path);
+      if (!index) {
+        index = new LineIndex(result.project.sources.get(path)?.text ?? '');
+        indexes.set(path, index);
+      }
+      return index;
+    };
+    const rangeOf = (path: string, span: { start: number; end: number }) => ({ start: indexOf(path).positionAt(span.start), end: indexOf(path).positionAt(span.end) });
+    const byUri = new Map<string, Diagnostic[]>();
+    for (const finding of result.findings) {
+      const uri = uriFor(folder, finding.file, uris);
+      const data: DiagnosticData = {
+        version: versions.get(finding.file) ?? null,
+        fixes: finding.fixes.map((fix) => {
+          const changes: Record<string, TextEdit[]> = {};
+          for (const edit of fix.edits) (changes[uriFor(folder, edit.file, uris)] ??= []).push({ range: rangeOf(edit.file, edit.span), newText: edit.text });
+          return { title: fix.title, safe: fix.safe, changes };
+        }),
+      };
+      const diagnostic: Diagnostic = {
+        range: rangeOf(finding.file, finding.span),
+        severity: severityOf[finding.level],
+        code: finding.ruleId,
+        codeDescription: { href: ruleDocsUrl(finding.ruleId) },
+        source: serverName,
+        message: finding.message,
+        data,
+      };
+      if (finding.related.length > 0) {
+        diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: uriFor(folder, r.file, uris), range: rangeOf(r.file, r.span) }, message: r.message }));
+      }
+      if (finding.deprecated) diagnostic.tags = [DiagnosticTag.Deprecated];
+      if (!byUri.has(uri)) byUri.set(uri, []);
+      byUri.get(uri)!.push(diagnostic);
+    }
+    return byUri;
+  };
+
+  /** Publishes for `targets` (project paths) and refreshes every URI published before. */
+  const publish = (folder: Folder, byUri: Map<string, Diagnostic[]>, targetUris: Set<string>): void => {
+    const uris = new Set([...targetUris, ...folder.published]);
+    for (const uri of uris) {
+      const diagnostics = byUri.get(uri) ?? [];
+      void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
+      if (diagnostics.length > 0) folder.published.add(uri);
+      else folder.published.delete(uri);
+    }
+  };
+
+  const clear = (folder: Folder): void => {
+    for (const uri of folder.published) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    folder.published.clear();
+  };
+
+  /** Analyses a folder and publishes for its open documents and every file of their environments. */
+  const refresh = async (folder: Folder): Promise<void> => {
+    await ready;
+    const settings = await settingsOf(folder);
+    const reasons = folder.reasons;
+    folder.reasons = new Set();
+    if (!settings.enable) {
+      folder.last = null;
+      clear(folder);
+      return;
+    }
+    if (settings.run === 'onSave' && reasons.size > 0 && [...reasons].every((r) => r === 'change')) return;
+    const { input, versions, uris } = inputsFor(folder, settings, false);
+    const result = runAnalysis(input);
+    folder.last = { result, versions };
+    const byUri = toDiagnostics(folder, result, versions, uris);
+    const targets = new Set<string>();
+    for (const doc of openDocumentsIn(folder)) targets.add(doc.uri);
+    for (const env of result.project.environments) {
+      if (env.files.some((file) => versions.has(file))) for (const file of env.files) targets.add(uriFor(folder, file, uris));
+    }
+    publish(folder, byUri, targets);
+  };
+
+  const schedule = (folder: Folder, reason: 'open' | 'change' | 'save' | 'other', delay = debounceMs): void => {
+    folder.reasons.add(reason);
+    if (folder.timer) clearTimeout(folder.timer);
+    folder.timer = setTimeout(() => {
+      folder.timer = null;
+      refresh(folder).catch((error: unknown) => logError(`Analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    }, delay);
+  };
+
+  /** The analysis for `doc` at its current version (re-run now when the debounced one is behind). */
+  const currentAnalysis = async (doc: TextDocument): Promise<{ folder: Folder; result: AnalysisResult; path: string; settings: ServerSettings } | null> => {
+    await ready;
+    const fsPath = pathOf(doc.uri);
+    if (fsPath === null) return null;
+    const folder = folderFor(fsPath);
+    const settings = await settingsOf(folder);
+    if (!settings.enable) return null;
+    const path = projectPath(folder.root, fsPath);
+    if (!folder.last || folder.last.versions.get(path) !== doc.version) {
+      const { input, versions } = inputsFor(folder, settings, false);
+      folder.last = { result: runAnalysis(input), versions };
+    }
+    if (!folder.last.result.project.sources.has(path)) return null;
+    return { folder, result: folder.last.result, path, settings };
+  };
+
+  const fixAllEdit = async (doc: TextDocument): Promise<TextEdit | null> => {
+    const current = await currentAnalysis(doc);
+    if (!current) return null;
+    const { input } = inputsFor(current.folder, current.settings, false);
+    const before = doc.getText();
+    const after = fixAll(input).changed.get(current.path);
+    if (after === undefined) return null;
+    const edit = minimalEdit(current.path, before, after);
+    if (!edit) return null;
+    const index = new LineIndex(before);
+    return { range: { start: index.positionAt(edit.span.start), end: index.positionAt(edit.span.end) }, newText: edit.text };
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const capabilities = params.capabilities;
+    canPullConfiguration = !!capabilities.workspace?.configuration;
+    canWatchDynamically = !!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    canCreateProgress = !!capabilities.window?.workDoneProgress;
+    const workspaceFolders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+    for (const wf of workspaceFolders) {
+      const root = pathOf(wf.uri);
+      if (root !== null) folders.set(wf.uri, makeFolder(wf.uri, root, true));
+    }
+    try {
+      kb = options.loadKnowledgeBase();
+    } catch (error) {
+      logError(`The knowledge base could not be loaded; data-driven rules are quiet: ${String(error)}`);
+    }
+    if (options.loadGrammars) {
+      ready = options.loadGrammars().then(
+        (loaded) => {
+          grammars = loaded;
+        },
+        (error: unknown) => logError(`Tree-sitter grammars could not be loaded; shell scripts and .py files are skipped: ${String(error)}`),
+      );
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
+        hoverProvider: true,
+        executeCommandProvider: { commands: [commands.audit, commands.applyFixAll] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: serverName, version: process.env.PINWISE_VERSION ?? '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'pinwise' }).catch(() => undefined);
+    if (canWatchDynamically) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: watchedGlobs.map((globPattern) => ({ globPattern })) })
+        .catch(() => undefined);
+    }
+    if (connection.workspace && typeof connection.workspace.onDidChangeWorkspaceFolders === 'function') {
+      try {
+        connection.workspace.onDidChangeWorkspaceFolders((event) => {
+          for (const removed of event.removed) {
+            const folder = folders.get(removed.uri);
+            if (folder) clear(folder);
+            folders.delete(removed.uri);
+          }
+          for (const added of event.added) {
+            const root = pathOf(added.uri);
+            if (root !== null) folders.set(added.uri, makeFolder(added.uri, root, true));
+          }
+          for (const doc of documents.all()) {
+            const path = pathOf(doc.uri);
+            if (path !== null) schedule(folderFor(path), 'other');
+          }
+        });
+      } catch {
+        // the client cannot tell us about folder changes
+      }
+    }
+    log(`Pinwise language server started (${folders.size} workspace folder(s))`);
+  });
+
+  documents.onDidOpen((event) => {
+    const path = pathOf(event.document.uri);
+    if (path !== null) schedule(folderFor(path), 'open', 0);
+  });
+  documents.onDidChangeContent((event) => {
+    const path = pathOf(event.document.uri);
+    if (path !== null) schedule(folderFor(path), 'change');
+  });
+  documents.onDidSave((event) => {
+    const path = pathOf(event.document.uri);
+    if (path !== null) schedule(folderFor(path), 'save', 0);
+  });
+  documents.onDidClose((event) => {
+    const path = pathOf(event.document.uri);
+    if (path === null) return;
+    const folder = folderFor(path);
+    folder.disk.delete(projectPath(folder.root, path)); // the buffer may have differed from the disk
+    // A file that is not a dependency file of the project only had diagnostics while open.
+    if (!folder.walk || kindOf(path) === 'python' || kindOf(path) === null) {
+      void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+      folder.published.delete(event.document.uri);
+    }
+    schedule(folder, 'other');
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    for (const folder of folders.values()) {
+      folder.settings = null;
+      folder.last = null;
+      if (folder.published.size > 0 || openDocumentsIn(folder).length > 0) schedule(folder, 'other', 0);
+    }
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    const touched = new Set<Folder>();
+    for (const change of params.changes) {
+      const path = pathOf(change.uri);
+      if (path === null) continue;
+      const folder = folderFor(path);
+      folder.disk.delete(projectPath(folder.root, path));
+      // A new file or a changed .gitignore changes what belongs to the project: walk again when next needed.
+      if (path.endsWith(`${sep}.gitignore`) || change.type === FileChangeType.Created) folder.discovered = null;
+      else if (change.type === FileChangeType.Deleted) folder.discovered?.delete(path);
+      touched.add(folder);
+    }
+    for (const folder of touched) if (folder.published.size > 0 || openDocumentsIn(folder).length > 0) schedule(folder, 'other');
+  });
+
+  connection.onHover(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    try {
+      const current = await currentAnalysis(doc);
+      if (!current) return null;
+      const index = new LineIndex(doc.getText());
+      const hover = hoverAt(current.result.project, kb, current.path, index.offsetAt(params.position));
+      if (!hover) return null;
+      return {
+        contents: { kind: 'markdown', value: hover.markdown },
+        range: { start: index.positionAt(hover.span.start), end: index.positionAt(hover.span.end) },
+      };
+    } catch (error) {
+      logError(`Hover failed: ${String(error)}`);
+      return null;
+    }
+  });
+
+  connection.onCodeAction(async (params) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return [];
+    const only = params.context.only;
+    const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const actions: CodeAction[] = [];
+    const ours = params.context.diagnostics.filter((d) => d.source === serverName && typeof d.code === 'string');
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const diagnostic of ours) {
+        const data = diagnostic.data as DiagnosticData | undefined;
+        if (data && Array.isArray(data.fixes) && data.version === doc.version) {
+          let preferred = false;
+          for (const fix of data.fixes) {
+            const action = CodeAction.create(fix.title, { changes: fix.changes }, CodeActionKind.QuickFix);
+            action.diagnostics = [diagnostic];
+            if (fix.safe && !preferred) {
+              action.isPreferred = true;
+              preferred = true;
+            }
+            actions.push(action);
+          }
+        }
+      }
+      const offered = new Set<string>();
+      const path = pathOf(doc.uri);
+      for (const diagnostic of ours) {
+        const ruleId = diagnostic.code as string;
+        const line = diagnostic.range.start.line;
+        if (offered.has(`${ruleId}:${line}`)) continue;
+        offered.add(`${ruleId}:${line}`);
+        const edit = ignoreCommentEdit(doc.uri, doc.getText(), line, ruleId, path === null ? null : kindOf(path));
+        if (!edit) continue;
+        const action = CodeAction.create(`Ignore ${ruleId} on this line`, { changes: { [doc.uri]: [toTextEdit(doc, edit)] } }, CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+      }
+    }
+    // Fix-all only when asked for by kind (editor.codeActionsOnSave, the source action menu) or when fixes exist.
+    if (only ? wants(fixAllKind) : ours.some((d) => (d.data as DiagnosticData | undefined)?.fixes?.some((f) => f.safe))) {
+      try {
+        const edit = await fixAllEdit(doc);
+        if (edit) actions.push(CodeAction.create('Fix all safely fixable Pinwise problems', { changes: { [doc.uri]: [edit] } }, fixAllKind));
+      } catch (error) {
+        logError(`Fix all failed: ${String(error)}`);
+      }
+    }
+    return actions;
+  });
+
+  connection.onExecuteCommand(async (params, token, workDone) => {
+    if (params.command === commands.applyFixAll) {
+      const arg = (params.arguments?.[0] ?? {}) as { uri?: string; version?: number };
+      const doc = arg.uri ? documents.get(arg.uri) : undefined;
+      if (!doc) return { applied: false, reason: 'The document is not open.' };
+      if (typeof arg.version === 'number' && arg.version !== doc.version) return { applied: false, reason: 'The document changed; try again.' };
+      const edit = await fixAllEdit(doc);
+      if (!edit) return { applied: false, reason: 'Nothing to fix safely.' };
+      const workspaceEdit: WorkspaceEdit = { documentChanges: [{ textDocument: { uri: doc.uri, version: doc.version }, edits: [edit] }] };
+      const result = await connection.workspace.applyEdit({ label: 'Pinwise: fix all', edit: workspaceEdit });
+      return { applied: result.applied, reason: result.failureReason ?? null };
+    }
+    if (params.command === commands.audit) {
+      let reporter: WorkDoneProgressReporter = workDone;
+      let progressToken: CancellationToken | undefined;
+      if (params.workDoneToken === undefined && canCreateProgress) {
+        try {
+          const created = await connection.window.createWorkDoneProgress();
+          reporter = created;
+          progressToken = created.token;
+        } catch {
+          // the client declined: no progress, still cancellable through the request
+        }
+      }
+      return audit(token, progressToken, reporter);
+    }
+    throw new ResponseError(LSPErrorCodes.RequestFailed, `Unknown command ${params.command}`);
+  });
+
+  const audit = async (token: CancellationToken, progressToken: CancellationToken | undefined, reporter: WorkDoneProgressReporter): Promise<AuditReport> => {
+    await ready;
+    const cancelled = (): boolean => token.isCancellationRequested || !!progressToken?.isCancellationRequested;
+    const pause = (): Promise<void> => new Promise((done) => setImmediate(done));
+    const targets = [...folders.values()].filter((f) => f.walk);
+    reporter.begin('Pinwise: auditing the workspace', 0, `${targets.length} folder(s)`, true);
+    const results: AuditFolder[] = [];
+    try {
+      for (const [i, folder] of targets.entries()) {
+        await pause();
+        if (cancelled()) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The audit was cancelled.');
+        reporter.report(Math.round((i / Math.max(targets.length, 1)) * 100), `Reading ${folder.root}`);
+        const settings = await settingsOf(folder);
+        if (!settings.enable) continue;
+        folder.disk.clear();
+        const { input, versions, uris } = inputsFor(folder, settings, true);
+        await pause();
+        if (cancelled()) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The audit was cancelled.');
+        reporter.report(Math.round(((i + 0.5) / Math.max(targets.length, 1)) * 100), `Analysing ${input.files.length} file(s) in ${folder.root}`);
+        const result = runAnalysis(input);
+        folder.last = { result, versions };
+        const byUri = toDiagnostics(folder, result, versions, uris);
+        publish(folder, byUri, new Set(byUri.keys()));
+        results.push(auditFolder(folder.uri, folder.root, result));
+      }
+    } finally {
+      reporter.done();
+    }
+    const report = buildReport(results);
+    log(`Audit: ${report.counts.error} error(s), ${report.counts.warning} warning(s), ${report.counts.note} note(s)`);
+    return report;
+  };
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+function toTextEdit(doc: TextDocument, edit: Edit): TextEdit {
+  const index = new LineIndex(doc.getText());
+  return { range: { start: index.positionAt(edit.span.start), end: index.positionAt(edit.span.end) }, newText: edit.text };
+}
