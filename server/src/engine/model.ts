@@ -185,4 +185,34 @@ export interface ParsedFile {
   groups?: DependencyGroup[];
   /** pyproject: `[tool.uv] conflicts`, sets of extras/groups declared mutually exclusive. */
   conflicts?: { kind: 'extra' | 'group'; name: string }[][];
+  /** .py files (when grammars are present): references to imported names, parsed on first use. */
+  python?: PythonFacts;
+}
+
+/**
+ * A use of an imported name in a `.py` file, resolved through the file's imports to a dotted
+ * path. Calling a name makes an instance, written with `()`: `demo = gr.Blocks()` then
+ * `demo.queue(...)` has the path `gradio.Blocks().queue`.
+ */
+export interface PyReference {
+  kind: 'import' | 'attribute' | 'call' | 'keyword';
+  /** `numpy.float_`; for `call` and `keyword` the callee's path. */
+  path: string;
+  /** `keyword`: the argument's name. */
+  keyword?: string;
+  /** What is flagged: the dotted expression, the imported name, the callee, or the keyword's name. */
+  span: Span;
+  /** The last name of the path as written (a rename replaces only this). */
+  nameSpan: Span;
+  /** attribute / call: the root name as written and the path it is bound to (`np` → `numpy`). */
+  root?: { span: Span; path: string };
+  /** keyword: the whole `name=value` argument and its value. */
+  argument?: { span: Span; valueSpan: Span };
+  /** call: the parenthesized argument list. */
+  argumentsSpan?: Span;
+}
+
+/** Parsing a .py file is the costly part, so it happens only when a rule asks. */
+export interface PythonFacts {
+  references(): readonly PyReference[];
 }

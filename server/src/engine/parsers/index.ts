@@ -1,5 +1,6 @@
 import type { Grammars } from '../grammars';
 import type { FileKind, ParsedFile, SourceFile } from '../model';
+import { parsePythonFile } from './python';
 import { parseRequirementsFile } from './requirements';
 
 const requirementsName = /^(?:.*[-_.])?(?:requirements|constraints|reqs)(?:[-_.].*)?\.(?:txt|in)$/i;
@@ -24,5 +25,6 @@ export function fileKindOf(path: string): FileKind | null {
 export function parseFile(file: SourceFile, kind: FileKind, grammars?: Grammars): ParsedFile {
   void grammars; // used by the shell and Python parsers
   if (kind === 'requirements') return parseRequirementsFile(file.path, file.text);
+  if (kind === 'python') return parsePythonFile(file.path, file.text, grammars);
   return { path: file.path, kind, requirements: [], options: [], includes: [], problems: [] };
 }
