@@ -1,26 +1,133 @@
-import { plannedRule } from './define';
+import type { Fix } from '../findings';
+import { variantGroups, type VariantAccelerator } from '../kb/variants';
+import type { Requirement } from '../model';
+import type { Environment } from '../project';
+import type { Settings } from '../settings';
+import { defineRule } from './define';
+import { displayName, markersCanCoexist, pinSpan, removeLineEdit } from './support/conflicts';
 
-export const distributionConflict = plannedRule({
-  id: 'distribution-conflict',
-  defaultLevel: 'error',
-  summary: 'Two distributions that install the same import package and can end up in one environment (onnxruntime + onnxruntime-gpu, opencv variants).',
-  fixable: true,
-  docs: `## What it does
-Finds distributions that provide the same import package (\`onnxruntime\` and \`onnxruntime-gpu\`, the four opencv-python builds, tensorflow variants) installed into one environment. Mutually exclusive markers or separate extras are not a conflict.
+const acceleratorLabel: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', rocm: 'ROCm' };
+
+/** What the environment targets, and why: the user's setting, the PyTorch index, or a torch local tag. */
+function targetAccelerator(env: Environment, settings: Settings): { accelerator: 'cpu' | 'cuda' | 'rocm'; evidence: string } | null {
+  if (settings.accelerator !== 'auto') return { accelerator: settings.accelerator, evidence: 'the accelerator setting' };
+  for (const option of env.options) {
+    if (option.option !== '--index-url' && option.option !== '--extra-index-url' && option.option !== '--find-links') continue;
+    const match = /download\.pytorch\.org\/whl\/(?:nightly\/|test\/)?(cu\d+|rocm[\d.]+|cpu)\b/i.exec(option.value ?? '');
+    if (match) {
+      const variant = match[1]!.toLowerCase();
+      const accelerator = variant.startsWith('cu') ? 'cuda' : variant.startsWith('rocm') ? 'rocm' : 'cpu';
+      return { accelerator, evidence: `the PyTorch index ${option.value}` };
+    }
+  }
+  for (const requirement of env.requirements) {
+    if (!['torch', 'torchvision', 'torchaudio'].includes(requirement.normalizedName ?? '')) continue;
+    for (const clause of requirement.clauses) {
+      const local = /\+(cu\d+|rocm[\d.]+|cpu)$/i.exec(clause.version);
+      if (!local) continue;
+      const variant = local[1]!.toLowerCase();
+      const accelerator = variant.startsWith('cu') ? 'cuda' : variant.startsWith('rocm') ? 'rocm' : 'cpu';
+      return { accelerator, evidence: `the pin ${displayName(requirement)}${requirement.specifier}` };
+    }
+  }
+  return null;
+}
+
+function fits(accelerator: VariantAccelerator, target: 'cpu' | 'cuda' | 'rocm'): boolean {
+  return accelerator === target;
+}
+
+export const distributionConflict = defineRule(
+  {
+    id: 'distribution-conflict',
+    defaultLevel: 'error',
+    summary: 'Two distributions that install the same import package and can end up in one environment (onnxruntime + onnxruntime-gpu, opencv variants).',
+    fixable: true,
+    status: 'active',
+    docs: `## What it does
+Finds distributions that provide the same import package (\`onnxruntime\` and \`onnxruntime-gpu\`, the four opencv-python builds) installed into one environment: one requirements file, or files joined by \`-r\`. Pins whose markers can never hold together (say \`sys_platform == "darwin"\` beside \`sys_platform != "darwin"\`, or \`platform_machine == "arm64"\` beside \`platform_machine == "x86_64"\`) are not a conflict; Pinwise decides this by evaluating the markers over every platform, machine and Python it knows, not by comparing text.
 
 ## Why it matters
-Both distributions write into the same directory; the one installed last wins file by file, leaving a broken mix (for example a CPU-only onnxruntime that ignores the GPU you paid for).
+Both distributions write into the same directory; the one installed last wins file by file, leaving a broken mix, for example a CPU-only onnxruntime that hides the GPU providers, or an opencv whose GUI functions fail because the headless build overwrote them. ONNX Runtime and opencv-python both document that only one of their packages may be installed in an environment.
 
 ## Example
 \`\`\`text
+--extra-index-url https://download.pytorch.org/whl/cu121
 onnxruntime==1.17.1
-onnxruntime-gpu==1.17.1
+onnxruntime-gpu==1.17.1   # both install the onnxruntime package
 \`\`\`
 
 ## Fix
-Keep one variant, or split them with complementary markers.
+Keep one distribution. When the environment says what it targets (the \`accelerator\` setting, a PyTorch index URL such as \`/whl/cu121\`, or a torch local tag such as \`+cu121\`), the quick fix removes the variant that does not fit, deleting its whole line and nothing else; it is safe. Otherwise each removal is offered as an unsafe fix, since only you know which build you need. Complementary markers are another way out.
 
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+## Sources
+- ONNX Runtime, Install ONNX Runtime: https://onnxruntime.ai/docs/get-started/with-python.html#install-onnx-runtime
+- opencv-python README, Installation and Usage: https://github.com/opencv/opencv-python#installation-and-usage
 `,
-});
+  },
+  (context) => {
+    const groups = variantGroups(context.kb);
+    if (groups.length === 0) return;
+    const python = context.project.targetPython?.version;
+    for (const env of context.project.environments) {
+      const target = targetAccelerator(env, context.settings);
+      for (const group of groups) {
+        const byName = new Map(group.distributions.map((d) => [d.name, d]));
+        const members = env.requirements.filter((r) => r.normalizedName !== null && byName.has(r.normalizedName));
+        if (members.length < 2) continue;
+        // Which members clash with which: different distributions whose markers can hold together.
+        const clashes = new Map<Requirement, Requirement[]>();
+        for (let i = 0; i < members.length; i++) {
+          for (let j = i + 1; j < members.length; j++) {
+            const a = members[i]!;
+            const b = members[j]!;
+            if (a.normalizedName === b.normalizedName) continue;
+            if (!markersCanCoexist([a.marker, b.marker], python)) continue;
+            clashes.set(a, [...(clashes.get(a) ?? []), b]);
+            clashes.set(b, [...(clashes.get(b) ?? []), a]);
+          }
+        }
+        if (clashes.size === 0) continue;
+        const involved = members.filter((m) => clashes.has(m));
+        const fitting = target ? involved.filter((m) => fits(byName.get(m.normalizedName!)!.accelerator, target.accelerator)) : [];
+        const keepNames = new Set(fitting.map((m) => m.normalizedName));
+        // With a clear target, flag every member that does not fit it; otherwise flag each later member.
+        const flagged =
+          target && keepNames.size === 1
+            ? involved.filter((m) => !keepNames.has(m.normalizedName))
+            : involved.filter((m) => clashes.get(m)!.some((other) => members.indexOf(other) < members.indexOf(m)));
+        for (const requirement of flagged) {
+          const others = clashes.get(requirement)!;
+          const first = others[0]!;
+          const where = first.file === requirement.file ? '' : ` (from ${first.file})`;
+          const othersText = others.map((o) => `\`${displayName(o)}\``).filter((v, i, a) => a.indexOf(v) === i);
+          let message = `\`${displayName(requirement)}\` and ${othersText.join(', ')}${where} both install the import package \`${group.import}\` into ${env.label}; whichever pip installs last overwrites the other's files. Keep only one.`;
+          const source = context.project.sources.get(requirement.file);
+          const fixes: Fix[] = [];
+          const edit = source ? removeLineEdit(source, requirement, context.project.parsed.get(requirement.file)?.requirements ?? []) : null;
+          if (edit) {
+            if (target && keepNames.size === 1) {
+              const kept = fitting[0]!;
+              message = `\`${displayName(requirement)}\` and \`${displayName(kept)}\`${kept.file === requirement.file ? '' : ` (from ${kept.file})`} both install the import package \`${group.import}\` into ${env.label}; whichever pip installs last overwrites the other's files. This environment targets ${acceleratorLabel[target.accelerator] ?? target.accelerator} (from ${target.evidence}), so \`${displayName(kept)}\` is the one to keep.`;
+              fixes.push({ title: `Remove ${displayName(requirement)} (keep ${displayName(kept)})`, edits: [edit], safe: true });
+            } else {
+              fixes.push({ title: `Remove ${displayName(requirement)}`, edits: [edit], safe: false });
+              for (const other of others) {
+                const otherSource = context.project.sources.get(other.file);
+                const otherEdit = otherSource ? removeLineEdit(otherSource, other, context.project.parsed.get(other.file)?.requirements ?? []) : null;
+                if (otherEdit) fixes.push({ title: `Remove ${displayName(other)}`, edits: [otherEdit], safe: false });
+              }
+            }
+          }
+          context.report({
+            message,
+            file: requirement.file,
+            span: pinSpan(requirement),
+            related: others.map((o) => ({ file: o.file, span: pinSpan(o), message: `\`${displayName(o)}\` also installs \`${group.import}\`` })),
+            fixes,
+          });
+        }
+      }
+    }
+  },
+);
