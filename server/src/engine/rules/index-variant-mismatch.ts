@@ -1,26 +1,140 @@
-import { plannedRule } from './define';
+import type { Fix } from '../findings';
+import { torchFamily, torchKnowledge, type TorchView } from '../kb/torch';
+import type { Requirement } from '../model';
+import type { Environment } from '../project';
+import { defineRule } from './define';
+import {
+  describePin,
+  hashCaveat,
+  indexesInEffect,
+  localTag,
+  localTagSpan,
+  pinnedVersion,
+  pinsOf,
+  pytorchIndexes,
+  requirementIndexes,
+  usesNoIndex,
+  variantKind,
+  variantSpanInFile,
+  type IndexInEffect,
+} from './support/pins';
+import type { RuleContext } from './types';
 
-export const indexVariantMismatch = plannedRule({
-  id: 'index-variant-mismatch',
-  defaultLevel: 'error',
-  summary: 'A local tag whose variant disagrees with the PyTorch index in effect, or a local-tag pin with no PyTorch index at all.',
-  fixable: true,
-  docs: `## What it does
-Compares each local-tag pin with the PyTorch wheel indexes in effect (\`--index-url\`, \`--extra-index-url\`, includes, install scripts, uv indexes).
+export const indexVariantMismatch = defineRule(
+  {
+    id: 'index-variant-mismatch',
+    defaultLevel: 'error',
+    summary: 'A local tag whose variant disagrees with the PyTorch index in effect, or a local-tag pin with no PyTorch index at all.',
+    fixable: true,
+    status: 'active',
+    docs: `## What it does
+Compares the local tag of each torch, torchvision and torchaudio pin with the PyTorch indexes in effect for its environment (\`--index-url\`, \`--extra-index-url\`, \`--find-links\`, from the file or any file it includes; a package's own \`[tool.uv.sources]\` index wins). It reports:
+- a tag no PyTorch index in effect serves (\`+cu118\` with \`/whl/cu121\`);
+- a tagged pin with no PyTorch index at all: PyPI has no \`+cu118\` wheels;
+- an untagged exact pin whose only index is a PyTorch variant that never got that release (\`torch==2.5.0\` with \`--index-url …/whl/cu126\`).
+The legacy \`-f https://download.pytorch.org/whl/torch_stable.html\` page serves every variant and satisfies any tag; a custom mirror is assumed to serve what it is asked for.
 
 ## Why it matters
-pip can only find \`torch==2.1.2+cu118\` on the \`cu118\` index; with a \`cu121\` index, or with PyPI alone, the install fails with 'No matching distribution'.
+pip looks for the exact version, tag included, on the indexes it is given. A tag the index does not serve fails with "No matching distribution found", usually after a long resolver search, and only on the machine that installs.
 
 ## Example
 \`\`\`text
 --index-url https://download.pytorch.org/whl/cu121
-torch==2.1.2+cu118
+torch==2.3.1+cu118
 \`\`\`
 
 ## Fix
-Point the index at the pinned variant, or pin the variant the index serves.
+Change the local tag to the index's variant (offered first), or the index URL to the tag's variant (offered second). For a tagged pin with no PyTorch index, add \`--extra-index-url https://download.pytorch.org/whl/<variant>\`.
 
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+## Fix safety
+Changing the tag is safe when that release was published for the index's variant and the pin has no \`--hash\`. Changing or adding an index affects every package of the environment and is never applied automatically.
+
+## Sources
+- https://pytorch.org/get-started/previous-versions/
+- https://pip.pypa.io/en/stable/cli/pip_install/#finding-packages
 `,
-});
+  },
+  check,
+);
+
+function check(context: RuleContext): void {
+  const kb = torchKnowledge(context.kb);
+  if (!kb) return;
+  for (const env of context.project.environments) {
+    const envIndexes = indexesInEffect(env);
+    for (const pkg of torchFamily) {
+      for (const req of pinsOf(env, pkg)) {
+        const own = requirementIndexes(req);
+        checkPin(context, kb, env, req, own.length > 0 ? own : envIndexes);
+      }
+    }
+  }
+}
+
+function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Requirement, indexes: IndexInEffect[]): void {
+  const tag = localTag(req);
+  const version = pinnedVersion(req);
+  const pytorch = pytorchIndexes(indexes);
+  if (pytorch.some((i) => i.pytorch.variant === null)) return; // torch_stable.html serves every variant
+  const others = indexes.filter((i) => !pytorch.includes(i as (typeof pytorch)[number]) && !isPypi(i.url));
+  const caveat = hashCaveat(req);
+
+  if (tag) {
+    if (!variantKind(tag) || !kb.isKnownIndexVariant(tag)) return; // unknown-wheel-variant reports it
+    if (pytorch.length === 0) {
+      if (others.length > 0 || usesNoIndex(env)) return; // a mirror or local wheel folder may serve it
+      const line = `--extra-index-url ${kb.indexUrl(tag)}\n`;
+      context.report({
+        message: `${describePin(req)} has a local tag but no PyTorch index is in effect: PyPI has no \`+${tag}\` wheels, so pip cannot find it. Add \`--extra-index-url ${kb.indexUrl(tag)}\`.`,
+        file: req.file,
+        span: localTagSpan(req) ?? req.specifierSpan ?? req.span,
+        fixes: [{ title: `Add --extra-index-url ${kb.indexUrl(tag)} to ${env.rootFile}`, edits: [{ file: env.rootFile, span: { start: 0, end: 0 }, text: line }], safe: false }],
+      });
+      return;
+    }
+    const variants = [...new Set(pytorch.map((i) => i.pytorch.variant!))];
+    if (variants.includes(tag)) return;
+    const span = localTagSpan(req) ?? req.specifierSpan ?? req.span;
+    const fixes: Fix[] = [];
+    if (variants.length === 1) {
+      const target = variants[0]!;
+      const row = version ? kb.releaseOf(req.normalizedName as 'torch', version) : undefined;
+      const published = row?.variants.includes(target) ?? false;
+      const tagSpan = localTagSpan(req);
+      if (tagSpan && variantKind(target)) {
+        fixes.push({ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: req.file, span: tagSpan, text: target }], safe: published && !caveat.stale });
+      }
+      const only = pytorch[0]!;
+      const urlSpan = pytorch.length === 1 ? variantSpanInFile(context.project, only) : null;
+      if (urlSpan) fixes.push({ title: `Change the index URL to ${kb.indexUrl(tag)}`, edits: [{ file: only.file, span: urlSpan, text: tag }], safe: false });
+    }
+    context.report({
+      message: `${describePin(req)} is a \`${tag}\` wheel, but the PyTorch ${pytorch.length === 1 ? 'index' : 'indexes'} in effect serve${pytorch.length === 1 ? 's' : ''} ${variants.map((v) => `\`${v}\``).join(', ')}: pip will not find it there.`,
+      file: req.file,
+      span,
+      related: pytorch.map((i) => ({ file: i.file, span: i.span, message: `PyTorch index (${i.pytorch.variant})` })),
+      fixes,
+    });
+    return;
+  }
+
+  // Untagged exact pin served only by PyTorch variant indexes that never got this release.
+  if (!version || pytorch.length === 0 || pytorch.length !== indexes.length) return;
+  if (!indexes.some((i) => i.kind === 'index-url')) return; // PyPI is still in play
+  const row = kb.releaseOf(req.normalizedName as 'torch', version);
+  if (!row) return;
+  const stable = pytorch.filter((i) => !i.pytorch.nightly);
+  if (stable.length === 0) return;
+  if (stable.some((i) => row.variants.includes(i.pytorch.variant!))) return;
+  const variants = [...new Set(stable.map((i) => i.pytorch.variant!))];
+  context.report({
+    message: `${describePin(req)} is not on the PyTorch ${variants.map((v) => `\`${v}\``).join(', ')} index in effect: ${req.normalizedName} ${version} was published for ${row.variants.join(', ')} only.`,
+    file: req.file,
+    span: req.specifierSpan ?? req.span,
+    related: stable.map((i) => ({ file: i.file, span: i.span, message: `PyTorch index (${i.pytorch.variant})` })),
+  });
+}
+
+function isPypi(url: string): boolean {
+  return /^https?:\/\/(pypi\.org\/simple|pypi\.python\.org\/simple)\/?$/i.test(url.trim());
+}

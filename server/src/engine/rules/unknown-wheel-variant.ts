@@ -1,26 +1,109 @@
-import { plannedRule } from './define';
+import type { Fix } from '../findings';
+import { torchFamily, torchKnowledge } from '../kb/torch';
+import type { Requirement } from '../model';
+import { defineRule } from './define';
+import {
+  describePin,
+  hashCaveat,
+  indexesInEffect,
+  localTag,
+  localTagSpan,
+  nearestVariant,
+  pinnedVersion,
+  pinsOf,
+  pytorchIndexes,
+  variantKind,
+  variantSpanInFile,
+} from './support/pins';
+import type { RuleContext } from './types';
 
-export const unknownWheelVariant = plannedRule({
-  id: 'unknown-wheel-variant',
-  defaultLevel: 'error',
-  summary: 'A version + variant, or an index URL, that PyTorch never published (+rocm5.7.1, 2.3.1+rocm6.2).',
-  fixable: true,
-  docs: `## What it does
-Checks each torch-family local tag and each download.pytorch.org index URL against the wheel variants PyTorch published for that release.
+export const unknownWheelVariant = defineRule(
+  {
+    id: 'unknown-wheel-variant',
+    defaultLevel: 'error',
+    summary: 'A version + variant, or an index URL, that PyTorch never published (`+rocm5.7.1`, `2.3.1+rocm6.2`).',
+    fixable: true,
+    status: 'active',
+    docs: `## What it does
+Checks every torch, torchvision and torchaudio pin with a local tag against the variants PyTorch published for that release (\`rules/torch.yaml\`), and every \`download.pytorch.org/whl/<variant>\` index URL against the variants PyTorch has served. Tags outside the CPU / CUDA / ROCm families (\`xpu\`) and nightly indexes are not judged.
 
 ## Why it matters
-A variant that was never published cannot be installed; the error pip gives ('No matching distribution found') does not say why.
+PyTorch builds each release for a handful of CUDA and ROCm versions only. \`torch==2.5.0+cu126\` (CUDA 12.6 wheels start with 2.6.0) or \`+rocm5.7.1\` (the index is \`rocm5.7\`) cannot be installed: pip reports "No matching distribution" after searching every index.
 
 ## Example
 \`\`\`text
-torch==2.5.0+cu126        # cu126 wheels start with torch 2.6.0
-torch==2.3.1+rocm5.7.1    # ROCm 5.7 tags have two parts: +rocm5.7
+--index-url https://download.pytorch.org/whl/rocm5.7.1
+torch==2.3.1+rocm5.7.1
 \`\`\`
 
 ## Fix
-Pick a variant published for that release; the message lists them.
+Replaces the variant with the nearest one published for that release (same CUDA/ROCm family; \`rocm5.7.1\` → \`rocm5.7\`), in the tag or in the index URL.
 
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+## Fix safety
+Safe when the published variant differs only by a patch part (\`rocm5.7.1\` → \`rocm5.7\`) and the pin carries no \`--hash\`; moving to another CUDA or ROCm minor changes the runtime you depend on and is offered but not applied automatically.
+
+## Sources
+- https://pytorch.org/get-started/previous-versions/
+- https://github.com/astral-sh/uv/blob/main/crates/uv-torch/src/backend.rs
 `,
-});
+  },
+  check,
+);
+
+function check(context: RuleContext): void {
+  const kb = torchKnowledge(context.kb);
+  if (!kb) return;
+  for (const env of context.project.environments) {
+    for (const pkg of torchFamily) {
+      for (const req of pinsOf(env, pkg)) checkPin(context, req, pkg);
+    }
+    for (const index of pytorchIndexes(indexesInEffect(env))) {
+      const variant = index.pytorch.variant;
+      if (variant === null || index.pytorch.nightly || kb.isKnownIndexVariant(variant)) continue;
+      const span = variantSpanInFile(context.project, index) ?? index.span;
+      const nearest = variantKind(variant) ? nearestVariant(variant, kb.indexVariants) : null;
+      const fixes: Fix[] = [];
+      if (nearest && index.pytorch.variantOffset && span !== index.span) {
+        fixes.push({ title: `Use the ${nearest.variant} index`, edits: [{ file: index.file, span, text: nearest.variant }], safe: nearest.samePrefix });
+      }
+      context.report({
+        message: `PyTorch has no \`${variant}\` wheel index: \`${index.url}\` does not exist${nearest ? `; the nearest published variant is \`${nearest.variant}\`` : ''}.`,
+        file: index.file,
+        span,
+        fixes,
+      });
+    }
+  }
+
+  function checkPin(context: RuleContext, req: Requirement, pkg: (typeof torchFamily)[number]): void {
+    const tag = localTag(req);
+    const version = pinnedVersion(req);
+    if (!tag || !version || !variantKind(tag)) return;
+    const row = kb!.releaseOf(pkg, version);
+    const span = localTagSpan(req);
+    const caveat = hashCaveat(req);
+    const fixFor = (published: readonly string[]): Fix[] => {
+      const nearest = nearestVariant(tag, published);
+      if (!nearest || !span) return [];
+      return [{ title: `Use +${nearest.variant}${caveat.suffix}`, edits: [{ file: req.file, span, text: nearest.variant }], safe: nearest.samePrefix && !caveat.stale }];
+    };
+    if (row) {
+      if (row.variants.includes(tag)) return;
+      context.report({
+        message: `${pkg} ${version} was never published as \`+${tag}\`; its wheels are ${row.variants.map((v) => `+${v}`).join(', ')} (torch ${row.torch}).`,
+        file: req.file,
+        span: span ?? req.specifierSpan ?? req.span,
+        fixes: fixFor(row.variants),
+      });
+      return;
+    }
+    if (!kb!.isKnownIndexVariant(tag)) {
+      context.report({
+        message: `${describePin(req)}: PyTorch never published a \`${tag}\` variant, so no index serves this wheel.`,
+        file: req.file,
+        span: span ?? req.specifierSpan ?? req.span,
+        fixes: fixFor(kb!.indexVariants),
+      });
+    }
+  }
+}
