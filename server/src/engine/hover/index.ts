@@ -2,10 +2,11 @@
 import type { KnowledgeBase } from '../kb/types';
 import type { Span } from '../model';
 import type { Project } from '../project';
+import { torchHover } from './torch';
 import type { HoverProvider } from './types';
 
 /** Registered providers; each lives in its own file beside this one. */
-export const hoverProviders: HoverProvider[] = [];
+export const hoverProviders: HoverProvider[] = [torchHover];
 
 export function hoverAt(project: Project, kb: KnowledgeBase, file: string, offset: number): { markdown: string; span: Span } | null {
   const parsed = project.parsed.get(file);
