@@ -1,26 +1,121 @@
-import { plannedRule } from './define';
+import type { Fix } from '../findings';
+import { numpyAbi, type NumpyAbiPackage } from '../kb/numpy-abi';
+import type { Requirement } from '../model';
+import { defineRule } from './define';
+import {
+  allowsAtOrAbove,
+  allowsBelow,
+  displayName,
+  intersect,
+  listText,
+  markersCanCoexist,
+  pinSpan,
+  pinText,
+  pinsNamed,
+  rangeOfRequirement,
+  specifierInsertion,
+} from './support/conflicts';
 
-export const numpyAbiMismatch = plannedRule({
-  id: 'numpy-abi-mismatch',
-  defaultLevel: 'error',
-  summary: 'A NumPy pin on the wrong side of the 1.x / 2.x ABI line for a pinned package built against the other.',
-  fixable: true,
-  docs: `## What it does
-Compares the NumPy range an environment allows with the NumPy ABI each pinned compiled package was built for.
+export const numpyAbiMismatch = defineRule(
+  {
+    id: 'numpy-abi-mismatch',
+    defaultLevel: 'error',
+    summary: 'A NumPy pin on the wrong side of the 1.x / 2.x ABI line for a pinned package built against the other.',
+    fixable: true,
+    status: 'active',
+    docs: `## What it does
+Checks the NumPy requirement of each environment against the pinned packages that ship compiled extensions (torch, onnxruntime, opencv-python, tensorflow, pandas). When every version those pins allow was built against NumPy 1.x and the NumPy requirement lets pip pick NumPy 2 (\`numpy>=1.24\`, a bare \`numpy\`, \`numpy==2.1\`), it reports the NumPy line. Ranges are judged, not only \`==\` pins: pip installs the newest version a range allows, so an open upper bound means NumPy 2. Constraints files and markers are taken into account.
 
 ## Why it matters
-Extensions compiled against NumPy 1.x fail to import under NumPy 2 ('A module that was compiled using NumPy 1.x cannot be run in NumPy 2.x'). An open \`numpy>=1.24\` lets pip pick NumPy 2.
+NumPy 2 changed the ABI. An extension compiled against NumPy 1.x refuses to load under NumPy 2 ("A module that was compiled using NumPy 1.x cannot be run in NumPy 2.x"), or crashes later; pip sees nothing wrong because those packages do not declare an upper bound on NumPy.
 
 ## Example
 \`\`\`text
 torch==2.2.0
-numpy>=1.24.0    # allows NumPy 2, which torch 2.2 was not built for
+numpy>=1.24.0   # pip picks NumPy 2; torch 2.2 was built against NumPy 1.x
 \`\`\`
 
 ## Fix
-Cap NumPy below 2, or raise the other package to its first NumPy 2 build.
+Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the specifier and is safe. When NumPy is pinned to 2.x, the alternative is to raise the other package to its first release built for NumPy 2 (torch 2.3.0, onnxruntime 1.19.0, opencv-python 4.10.0.84, tensorflow 2.18.0, pandas 2.2.2); that fix is unsafe because it can pull other pins along (torchvision follows torch).
 
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+## Sources
+- PyTorch, NumPy 2.0 support: https://github.com/pytorch/pytorch/issues/107302
+- ONNX Runtime, Support NumPy 2.0: https://github.com/microsoft/onnxruntime/issues/21063
+- opencv-python 4.10.0.84 release notes: https://github.com/opencv/opencv-python/releases/tag/84
+- TensorFlow 2.18.0 release notes: https://github.com/tensorflow/tensorflow/releases/tag/v2.18.0
+- pandas 2.2.2 release notes: https://pandas.pydata.org/docs/whatsnew/v2.2.2.html
 `,
-});
+  },
+  (context) => {
+    const abi = numpyAbi(context.kb);
+    if (!abi) return;
+    const python = context.project.targetPython?.version;
+    const line = abi.numpy2;
+    for (const env of context.project.environments) {
+      const numpyPins = pinsNamed(env, 'numpy');
+      if (numpyPins.length === 0) continue;
+      const numpyAll = pinsNamed(env, 'numpy', true);
+      // Pins restricted to releases built against NumPy 1.x.
+      const oldBuilds: { requirement: Requirement; entry: NumpyAbiPackage }[] = [];
+      for (const entry of abi.packages) {
+        for (const requirement of pinsNamed(env, entry.name)) {
+          const range = rangeOfRequirement(requirement);
+          if (range.empty || requirement.url !== null) continue;
+          if (!allowsAtOrAbove(range, entry.first_numpy2_build)) oldBuilds.push({ requirement, entry });
+        }
+      }
+      if (oldBuilds.length === 0) continue;
+      for (const numpy of numpyPins) {
+        if (numpy.url !== null) continue;
+        const culprits = oldBuilds.filter((o) => markersCanCoexist([numpy.marker, o.requirement.marker], python));
+        if (culprits.length === 0) continue;
+        // What NumPy pip may pick: this pin narrowed by every other NumPy pin or constraint that can apply with it.
+        let range = rangeOfRequirement(numpy);
+        for (const other of numpyAll) {
+          if (other !== numpy && markersCanCoexist([numpy.marker, other.marker], python)) range = intersect(range, rangeOfRequirement(other));
+        }
+        if (range.empty || !allowsAtOrAbove(range, line)) continue;
+        const written = pinText(context.project, numpy);
+        const numpyText = numpy.clauses.length === 0 ? `\`${written}\` (no version bound)` : `\`${written}\``;
+        const pins = culprits.map((c) => `\`${pinText(context.project, c.requirement)}\``);
+        const firsts = culprits
+          .map((c) => `${c.entry.name} ${c.entry.first_numpy2_build}`)
+          .filter((v, i, a) => a.indexOf(v) === i);
+        const only2 = !allowsBelow(range, line);
+        const message = only2
+          ? `${numpyText} installs NumPy 2, but ${listText(pins)} ${pins.length === 1 ? 'was' : 'were'} built against NumPy 1.x and fail${pins.length === 1 ? 's' : ''} to import under NumPy 2 (first build for NumPy 2: ${listText(firsts)}).`
+          : `${numpyText} lets pip install NumPy 2, but ${listText(pins)} ${pins.length === 1 ? 'was' : 'were'} built against NumPy 1.x and fail${pins.length === 1 ? 's' : ''} to import under NumPy 2 (first build for NumPy 2: ${listText(firsts)}). Cap NumPy below 2.`;
+        const fixes: Fix[] = [];
+        const source = context.project.sources.get(numpy.file);
+        const insertion = source ? specifierInsertion(source, numpy) : null;
+        if (insertion && allowsBelow(rangeOfRequirement(numpy), line)) {
+          fixes.push({
+            title: 'Cap NumPy below 2 (append <2)',
+            edits: [{ file: numpy.file, span: { start: insertion.offset, end: insertion.offset }, text: `${insertion.separator}<2` }],
+            safe: true,
+          });
+        }
+        for (const culprit of culprits) {
+          const clauses = culprit.requirement.clauses;
+          if (clauses.length !== 1 || clauses[0]!.operator !== '==' || clauses[0]!.version.includes('*')) continue;
+          fixes.push({
+            title: `Raise ${displayName(culprit.requirement)} to ${culprit.entry.first_numpy2_build}, its first build for NumPy 2`,
+            edits: [{ file: culprit.requirement.file, span: clauses[0]!.versionSpan, text: culprit.entry.first_numpy2_build }],
+            safe: false,
+          });
+        }
+        context.report({
+          message,
+          file: numpy.file,
+          span: pinSpan(numpy),
+          related: culprits.map((c) => ({
+            file: c.requirement.file,
+            span: pinSpan(c.requirement),
+            message: `built against NumPy 1.x; ${c.entry.name} ${c.entry.first_numpy2_build} is the first build for NumPy 2`,
+          })),
+          fixes,
+        });
+      }
+    }
+  },
+);
