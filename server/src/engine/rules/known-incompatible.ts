@@ -1,26 +1,62 @@
-import { plannedRule } from './define';
+import { incompatiblePairs } from '../kb/known-incompatible';
+import { defineRule } from './define';
+import { allowsAtOrAbove, markersCanCoexist, overlaps, pinSpan, pinText, pinsNamed, rangeOf, rangeOfRequirement } from './support/conflicts';
 
-export const knownIncompatible = plannedRule({
-  id: 'known-incompatible',
-  defaultLevel: 'error',
-  summary: 'A curated pair that installs but breaks at import or run time (e.g. basicsr 1.4.2 with torchvision >= 0.17).',
-  fixable: false,
-  docs: `## What it does
-Reports curated combinations that resolve and install but break at import or run time, each with its upstream source.
+export const knownIncompatible = defineRule(
+  {
+    id: 'known-incompatible',
+    defaultLevel: 'error',
+    summary: 'A curated pair that installs but breaks at import or run time (e.g. basicsr 1.4.2 with torchvision ≥ 0.17).',
+    fixable: false,
+    status: 'active',
+    docs: `## What it does
+Reports pairs of pins that the resolver accepts but that break when the code runs, from a curated list with the upstream issue for each. A pair is reported when the version pip will pick for each side falls in the broken range: pip installs the newest version a range allows, so an unbounded \`torchvision\` means the newest torchvision.
 
 ## Why it matters
-Nothing in the package metadata forbids these combinations, so only a curated list can catch them before run time.
+Nothing fails at install time; the error appears at import, often deep in a dependency (\`ModuleNotFoundError: No module named 'torchvision.transforms.functional_tensor'\` from basicsr, which GFPGAN, Real-ESRGAN and face-swap tools pull in).
 
 ## Example
 \`\`\`text
 basicsr==1.4.2
-torchvision>=0.17   # basicsr imports torchvision.transforms.functional_tensor, removed in 0.17
+torchvision==0.17.0   # removed torchvision.transforms.functional_tensor, which basicsr imports
 \`\`\`
 
 ## Fix
-Pin the other package below the breaking version, or upgrade to a fixed release.
+Follow the advice in the message: here pin \`torchvision<0.17\` (with the matching torch), or patch the import in basicsr to \`torchvision.transforms.functional\`.
 
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+## Sources
+- basicsr and torchvision.transforms.functional_tensor: https://github.com/XPixelGroup/BasicSR/issues/533
 `,
-});
+  },
+  (context) => {
+    const pairs = incompatiblePairs(context.kb);
+    if (pairs.length === 0) return;
+    const python = context.project.targetPython?.version;
+    for (const env of context.project.environments) {
+      for (const pair of pairs) {
+        const affected = rangeOf(pair.affected);
+        const broken = rangeOf(pair.with_versions);
+        for (const a of pinsNamed(env, pair.package)) {
+          if (a.url !== null) continue;
+          const rangeA = rangeOfRequirement(a);
+          if (!overlaps(rangeA, affected)) continue;
+          if (pair.fixed_in && allowsAtOrAbove(rangeA, pair.fixed_in)) continue;
+          for (const b of pinsNamed(env, pair.with)) {
+            if (b.url !== null || !markersCanCoexist([a.marker, b.marker], python)) continue;
+            const rangeB = rangeOfRequirement(b);
+            if (!overlaps(rangeB, broken)) continue;
+            // pip picks the newest allowed version: an open upper end means the newest release.
+            if (!rangeB.upper && broken.upper) continue;
+            const bText = pinText(context.project, b);
+            context.report({
+              message: `\`${pinText(context.project, a)}\` breaks with \`${bText}\`${b.clauses.length === 0 ? ' (unpinned: pip installs the newest)' : ''}: ${pair.reason}.${pair.advice ? ` Fix: ${pair.advice}.` : ''}`,
+              file: a.file,
+              span: pinSpan(a),
+              related: [{ file: b.file, span: pinSpan(b), message: `${pair.with} ${pair.with_versions} (source: ${pair.source})` }],
+            });
+          }
+        }
+      }
+    }
+  },
+);

@@ -1,26 +1,60 @@
-import { plannedRule } from './define';
+import { declaredRequirements } from '../kb/requires';
+import { defineRule } from './define';
+import { intersect, markersCanCoexist, pinSpan, pinText, pinsNamed, rangeOf, rangeOfRequirement, rangeWithin } from './support/conflicts';
 
-export const requirementConflict = plannedRule({
-  id: 'requirement-conflict',
-  defaultLevel: 'error',
-  summary: 'Pins that violate what another pinned package declares it needs (its Requires-Dist).',
-  fixable: false,
-  docs: `## What it does
-Checks pins against the declared requirements (Requires-Dist) of the other pinned packages, for the packages ML stacks pin.
+export const requirementConflict = defineRule(
+  {
+    id: 'requirement-conflict',
+    defaultLevel: 'error',
+    summary: 'Pins that violate what another pinned package declares it needs (its Requires-Dist), so the resolver must refuse them.',
+    fixable: false,
+    status: 'active',
+    docs: `## What it does
+For pinned packages whose declared requirements (their \`Requires-Dist\` metadata) often clash in ML stacks, checks the other pins of the same environment against them: when every version a pin allows lies inside a known release (\`tensorflow==2.12.0\`) and the requirement it declares leaves no room for what you pinned (\`numpy==1.24.3\` against \`numpy>=1.22,<1.24\`), the pin is reported, naming the requirement and where it comes from. Markers on both sides, and on the declared requirement itself, are taken into account; constraints files count as pins.
 
 ## Why it matters
-The resolver must refuse such a set; with \`--no-deps\` or in separate installs it installs a broken stack.
+pip refuses the whole install with \`ResolutionImpossible\` ("Cannot install numpy==1.24.3 and tensorflow==2.12.0 because these package versions have conflicting dependencies"), usually in CI or on a user's machine long after the pin was written.
 
 ## Example
 \`\`\`text
-tensorflow==2.12.0
-numpy==1.24.3     # tensorflow 2.12.0 requires numpy<1.24
+tensorflow==2.12.0   # requires numpy>=1.22,<1.24
+numpy==1.24.3
 \`\`\`
 
 ## Fix
-Change one of the pins to a version the other accepts.
+Move one of the two pins: here \`numpy==1.23.5\`, or \`tensorflow==2.12.1\` / \`2.13.0\`, which accept up to \`numpy<=1.24.3\`.
 
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+## Sources
+- tensorflow 2.12.0 requires numpy<1.24: https://github.com/tensorflow/tensorflow/issues/60216
+- tensorflow 2.12.1 / 2.13.0 require numpy<=1.24.3: https://github.com/qiboteam/qibocal/pull/443
+- torch 2.0.x requires triton==2.0.0 on Linux x86_64: https://github.com/S-LoRA/S-LoRA/issues/8
 `,
-});
+  },
+  (context) => {
+    const declared = declaredRequirements(context.kb);
+    if (declared.length === 0) return;
+    const python = context.project.targetPython?.version;
+    for (const env of context.project.environments) {
+      for (const entry of declared) {
+        const versions = rangeOf(entry.versions);
+        const needed = rangeOf(entry.specifier);
+        for (const owner of pinsNamed(env, entry.package)) {
+          if (owner.url !== null || !rangeWithin(rangeOfRequirement(owner), versions)) continue;
+          for (const pin of pinsNamed(env, entry.requires, true)) {
+            if (pin.url !== null || pin.clauses.length === 0) continue;
+            if (!markersCanCoexist([owner.marker, pin.marker, entry.marker], python)) continue;
+            if (!intersect(rangeOfRequirement(pin), needed).empty) continue;
+            const ownerText = pinText(context.project, owner);
+            const condition = entry.marker ? ` (where ${entry.marker})` : '';
+            context.report({
+              message: `\`${pinText(context.project, pin)}\` conflicts with \`${ownerText}\`, which requires \`${entry.requires}${entry.specifier}\`${condition}; pip cannot install both and stops with ResolutionImpossible.`,
+              file: pin.file,
+              span: pinSpan(pin),
+              related: [{ file: owner.file, span: pinSpan(owner), message: `requires ${entry.requires}${entry.specifier} (source: ${entry.source})` }],
+            });
+          }
+        }
+      }
+    }
+  },
+);
