@@ -1,15 +1,72 @@
-import { plannedRule } from './define';
+import { torchFamily, torchKnowledge } from '../kb/torch';
+import { pythonSupport, type PythonSupportRelease } from '../kb/python-support';
+import type { KnowledgeBase } from '../kb/types';
+import { defineRule } from './define';
+import { compareVersions, markersCanCoexist, overlaps, pinSpan, pinText, rangeOf, rangeOfRequirement, rangeWithin, type VersionRange } from './support/conflicts';
 
-export const pythonVersionUnsupported = plannedRule({
-  id: 'python-version-unsupported',
-  defaultLevel: 'error',
-  summary: 'A pin with no release for the project\'s Python (numpy==1.24.3 on 3.12).',
-  fixable: false,
-  docs: `## What it does
-Checks each pinned version against the Python versions it published wheels for, using the project's target Python (\`requires-python\`, \`.python-version\`, \`--python\`, or the editor setting).
+interface ReleaseLine {
+  range: VersionRange;
+  label: string;
+  min: string;
+  max: string;
+  source: string;
+}
+
+/** Release lines with their Python range, per package: python-support.yaml plus the torch family rows of torch.yaml. */
+function releaseLines(kb: KnowledgeBase): Map<string, ReleaseLine[]> {
+  const out = new Map<string, ReleaseLine[]>();
+  const add = (name: string, line: ReleaseLine) => out.set(name, [...(out.get(name) ?? []), line]);
+  for (const pkg of pythonSupport(kb)) {
+    for (const release of pkg.releases) add(pkg.name, fromSupport(release));
+  }
+  const torch = torchKnowledge(kb);
+  if (torch) {
+    for (const release of torch.releases) {
+      for (const name of torchFamily) {
+        const version = release[name];
+        if (!version) continue;
+        add(name, { range: rangeOf(`==${version}`), label: `${name} ${version}`, min: release.python.min, max: release.python.max, source: release.pythonSource });
+      }
+    }
+  }
+  return out;
+}
+
+function fromSupport(release: PythonSupportRelease): ReleaseLine {
+  const lower = /^>=\s*(\d+\.\d+)/.exec(release.versions)?.[1];
+  return { range: rangeOf(release.versions), label: lower ? `${lower}.x` : release.versions, min: release.python.min, max: release.python.max, source: release.source };
+}
+
+function supports(line: ReleaseLine, python: string): boolean {
+  const low = compareVersions(python, line.min);
+  const high = compareVersions(python, line.max);
+  return low !== null && high !== null && low >= 0 && high <= 0;
+}
+
+/** Whether `range` lies inside the span the known release lines cover (so no unknown release can match). */
+function covered(range: VersionRange, lines: readonly ReleaseLine[]): boolean {
+  return lines.some((line) => rangeWithin(range, line.range)) || (range.lower !== null && range.upper !== null && lines.filter((l) => overlaps(range, l.range)).length > 1 && coveredByUnion(range, lines));
+}
+
+function coveredByUnion(range: VersionRange, lines: readonly ReleaseLine[]): boolean {
+  const lowest = lines.reduce<VersionRange | null>((acc, l) => (!acc || (l.range.lower && acc.lower && (compareVersions(l.range.lower.version, acc.lower.version) ?? 0) < 0) ? l.range : acc), null);
+  const highest = lines.reduce<VersionRange | null>((acc, l) => (!acc || (l.range.upper && acc.upper && (compareVersions(l.range.upper.version, acc.upper.version) ?? 0) > 0) ? l.range : acc), null);
+  if (!lowest?.lower || !highest?.upper) return false;
+  return rangeWithin(range, { lower: lowest.lower, upper: highest.upper, excluded: [], empty: false });
+}
+
+export const pythonVersionUnsupported = defineRule(
+  {
+    id: 'python-version-unsupported',
+    defaultLevel: 'error',
+    summary: "A pin with no release for the project's Python (numpy==1.24.3 on 3.12).",
+    fixable: false,
+    status: 'active',
+    docs: `## What it does
+Checks each pin against the Python versions its releases publish wheels for, using the project's target Python (\`requires-python\`, \`.python-version\`, \`--python\`, or the editor setting). A pin is reported when every release it allows misses that Python. Ranges are judged: \`numpy>=1.24,<1.26\` on Python 3.12 is reported, \`numpy>=1.24\` is not (pip can pick 1.26 or later). Pins whose marker excludes the target Python are skipped. Covered: NumPy 1.24 to 2.3 and the torch, torchvision and torchaudio releases of the PyTorch knowledge base.
 
 ## Why it matters
-Without a wheel pip falls back to building from source, which for NumPy, torch or onnxruntime fails or takes an hour.
+Without a wheel pip falls back to building from source, which for NumPy 1.24 on Python 3.12 fails outright (it still needs distutils) and for torch is not possible at all: the install stops with "No matching distribution found".
 
 ## Example
 \`\`\`text
@@ -18,9 +75,43 @@ numpy==1.24.3     # NumPy 1.24 supports Python 3.8-3.11
 \`\`\`
 
 ## Fix
-Raise the pin to a release that supports the target Python.
+Raise the pin to a release that supports the target Python (NumPy 1.26 is the first for 3.12), or target an older Python.
 
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+## Sources
+- NumPy release notes (each names the Python versions it supports): https://numpy.org/doc/stable/release.html
+- PyTorch releases and their Python range: see rules/torch.yaml
 `,
-});
+  },
+  (context) => {
+    const target = context.project.targetPython;
+    if (!target) return;
+    const python = target.version;
+    const lines = releaseLines(context.kb);
+    if (lines.size === 0) return;
+    const from = target.source === 'settings' ? 'the settings' : target.source.file;
+    const reported = new Set<string>();
+    for (const env of context.project.environments) {
+      for (const requirement of env.requirements) {
+        const name = requirement.normalizedName;
+        if (!name || requirement.url !== null || requirement.clauses.length === 0) continue;
+        const known = lines.get(name);
+        if (!known) continue;
+        const key = `${requirement.file}\0${requirement.span.start}`;
+        if (reported.has(key)) continue;
+        if (!markersCanCoexist([requirement.marker], python)) continue;
+        const range = rangeOfRequirement(requirement);
+        if (range.empty || !covered(range, known)) continue;
+        const candidates = known.filter((line) => overlaps(range, line.range));
+        if (candidates.length === 0 || candidates.some((line) => supports(line, python))) continue;
+        reported.add(key);
+        const ranges = candidates.map((line) => `${line.label} supports Python ${line.min}–${line.max}`).filter((v, i, a) => a.indexOf(v) === i);
+        context.report({
+          message: `\`${pinText(context.project, requirement)}\` has no release for Python ${python} (target Python from ${from}): ${ranges.join('; ')}. pip finds no wheel and the install fails.`,
+          file: requirement.file,
+          span: pinSpan(requirement),
+          related: target.source === 'settings' ? [] : [{ file: target.source.file, span: target.source.span, message: `target Python ${python}` }],
+        });
+      }
+    }
+  },
+);
