@@ -43,6 +43,8 @@ export interface RequirementIndex {
   name: string;
   /** Its URL when the project declares it, null otherwise. */
   url: string | null;
+  /** Where that URL is written (the index declaration), when declared in the same file. */
+  urlSpan?: Span;
   /** Marker limiting this source (uv `marker = "…"`), null when none. */
   marker: string | null;
   /** Where the index is named, in the file that names it. */

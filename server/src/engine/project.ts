@@ -2,6 +2,7 @@
 import type { FileKind, Include, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
 import type { Grammars } from './grammars';
 import { fileKindOf, parseFile } from './parsers';
+import { lowestPython } from './parsers/pyproject';
 
 /** Pins that pip installs together: a root requirements file with everything it includes. */
 export interface Environment {
@@ -29,6 +30,8 @@ export interface UnresolvedInclude {
 
 export interface TargetPython {
   version: string;
+  /** The range the project allows when it comes from `requires-python` (`>=3.10,<3.13`). */
+  specifier?: string;
   /** Where it came from: a file span, or the settings. */
   source: { file: string; span: Span } | 'settings';
 }
@@ -83,50 +86,255 @@ export function buildProject(input: ProjectInput): Project {
   };
 
   for (const file of input.files) {
-    const kind = fileKindOf(file.path);
+    const kind = fileKindOf(file.path) ?? (hasShellShebang(file.text) ? 'shell' : null);
     if (kind) parseAs(file.path, kind);
   }
 
   // Follow includes breadth-first: an included file is a requirements file whatever its name.
+  // Only includes from requirements files make a file a non-root: a requirements file that a
+  // script or pyproject reads is still installable on its own.
   const includedBy = new Map<string, Set<string>>();
   const edges = new Map<Include, string>();
-  const queue = [...parsed.values()].filter((f) => f.kind === 'requirements');
+  const queue = [...parsed.values()].filter((f) => f.includes.length > 0 || f.kind === 'requirements');
   for (let i = 0; i < queue.length; i++) {
     const file = queue[i]!;
     for (const include of file.includes) {
-      const resolved = resolveInclude(include);
+      const resolved = resolveInclude(include, file.kind);
       if ('reason' in resolved) {
         unresolvedIncludes.push(resolved);
         continue;
       }
       edges.set(include, resolved.path);
-      if (!includedBy.has(resolved.path)) includedBy.set(resolved.path, new Set());
-      includedBy.get(resolved.path)!.add(file.path);
+      if (file.kind === 'requirements') {
+        if (!includedBy.has(resolved.path)) includedBy.set(resolved.path, new Set());
+        includedBy.get(resolved.path)!.add(file.path);
+      }
       const before = parsed.has(resolved.path);
       const target = parseAs(resolved.path, 'requirements');
       if (target && !before) queue.push(target);
     }
   }
 
-  function resolveInclude(include: Include): { path: string } | UnresolvedInclude {
+  function resolveInclude(include: Include, fromKind: FileKind): { path: string } | UnresolvedInclude {
     if (remoteTarget.test(include.target)) return { include, reason: 'remote', detail: include.target };
     if (/\$\{[^}]*\}/.test(include.target)) return { include, reason: 'variable', detail: include.target };
+    if (fromKind === 'shell' && /\$[A-Za-z_(]|`/.test(include.target)) return { include, reason: 'variable', detail: include.target };
     const path = joinPath(include.file, include.target);
     if (sources.has(path)) return { path };
+    // A script usually runs from the project root: try the target from there too.
+    const fromRoot = joinPath('', include.target);
+    if (fromKind === 'shell' && sources.has(fromRoot)) return { path: fromRoot };
     const bad = unreadableByPath.get(path);
     if (bad) return { include, reason: 'unreadable', detail: bad.reason };
     return { include, reason: 'missing', detail: path };
   }
 
   const environments = buildRequirementsEnvironments(parsed, includedBy, edges, unresolvedIncludes);
+  const trees = new FileTrees(parsed, edges, unresolvedIncludes);
+  for (const file of parsed.values()) {
+    if (file.kind === 'pyproject') environments.push(...buildPyprojectEnvironments(file, trees));
+  }
+  for (const file of parsed.values()) {
+    if (file.kind === 'shell') {
+      const env = buildScriptEnvironment(file, trees);
+      if (env) environments.push(env);
+    }
+  }
   return {
     sources,
     parsed,
     unreadable,
     environments,
     unresolvedIncludes,
-    targetPython: findTargetPython(sources, input.python),
+    targetPython: findTargetPython(sources, parsed, input.python),
   };
+}
+
+/** Extensionless scripts: `#!/bin/sh`, `#!/usr/bin/env bash`, ... */
+function hasShellShebang(text: string): boolean {
+  return /^#![^\n]*\b(?:ba|da|z)?sh\b/.test(text.slice(0, 200));
+}
+
+/** What one requirements file contributes, with everything it includes (cycle-safe). */
+interface FileTree {
+  files: string[];
+  requirements: Requirement[];
+  constraints: Requirement[];
+  options: PipOption[];
+}
+
+class FileTrees {
+  private readonly reported = new Set<Include>();
+
+  constructor(
+    private readonly parsed: Map<string, ParsedFile>,
+    private readonly edges: Map<Include, string>,
+    private readonly unresolved: UnresolvedInclude[],
+  ) {}
+
+  /** The tree reached through `include`, or null when it did not resolve. */
+  ofInclude(include: Include): FileTree | null {
+    const target = this.edges.get(include);
+    const file = target === undefined ? undefined : this.parsed.get(target);
+    if (!file) return null;
+    const tree: FileTree = { files: [], requirements: [], constraints: [], options: [] };
+    this.visit(tree, file, include.kind === 'constraint', [file.path]);
+    return tree;
+  }
+
+  private visit(tree: FileTree, file: ParsedFile, asConstraint: boolean, stack: string[]): void {
+    if (!tree.files.includes(file.path)) tree.files.push(file.path);
+    for (const requirement of file.requirements) {
+      if (asConstraint || requirement.isConstraint) tree.constraints.push({ ...requirement, isConstraint: true });
+      else tree.requirements.push(requirement);
+    }
+    tree.options.push(...file.options);
+    for (const include of file.includes) {
+      const target = this.edges.get(include);
+      if (target === undefined) continue;
+      if (stack.includes(target)) {
+        if (!this.reported.has(include) && !this.unresolved.some((u) => u.include === include)) {
+          this.reported.add(include);
+          this.unresolved.push({ include, reason: 'cycle', detail: [...stack.slice(stack.indexOf(target)), target].join(' → ') });
+        }
+        continue;
+      }
+      const child = this.parsed.get(target);
+      if (child) this.visit(tree, child, asConstraint || include.kind === 'constraint', [...stack, target]);
+    }
+  }
+}
+
+function mergeTree(env: Environment, tree: FileTree | null): void {
+  if (!tree) return;
+  for (const file of tree.files) if (!env.files.includes(file)) env.files.push(file);
+  env.requirements.push(...tree.requirements);
+  env.constraints.push(...tree.constraints);
+  env.options.push(...tree.options);
+}
+
+const baseSections = new Set(['project.dependencies', 'tool.poetry.dependencies']);
+const extraSections = new Set(['project.optional-dependencies', 'tool.poetry.extras']);
+const groupSections = new Set(['dependency-groups', 'tool.poetry.group', 'tool.uv.dev-dependencies', 'tool.pdm.dev-dependencies']);
+
+/** Options for the indexes packages are pinned to (uv sources, Poetry `source`), declared in this file. */
+function indexOptionsOf(requirements: readonly Requirement[]): PipOption[] {
+  const out: PipOption[] = [];
+  const seen = new Set<string>();
+  for (const requirement of requirements) {
+    for (const index of requirement.indexes ?? []) {
+      if (!index.url || !index.urlSpan) continue;
+      const key = `${index.url}\0${index.urlSpan.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ file: requirement.file, line: requirement.line, span: { ...index.urlSpan }, option: '--extra-index-url', value: index.url, valueSpan: { ...index.urlSpan } });
+    }
+  }
+  return out;
+}
+
+/** pyproject: the base install, each extra and each group over it, and the build environment. */
+function buildPyprojectEnvironments(file: ParsedFile, trees: FileTrees): Environment[] {
+  const make = (id: string, label: string): Environment => ({
+    id,
+    label,
+    rootFile: file.path,
+    files: [file.path],
+    requirements: [],
+    constraints: file.requirements.filter((r) => r.isConstraint),
+    options: [...file.options],
+  });
+  const finish = (env: Environment): Environment => {
+    env.options.push(...indexOptionsOf(env.requirements));
+    return env;
+  };
+  const isBase = (r: Requirement) => !r.isConstraint && r.origin.group === undefined && baseSections.has(r.origin.section);
+  const base = make(file.path, file.path);
+  base.requirements.push(...file.requirements.filter(isBase));
+  for (const include of file.includes) {
+    if (include.origin?.group === undefined) mergeTree(base, trees.ofInclude(include));
+  }
+  const environments: Environment[] = [];
+  if (base.requirements.length > 0 || base.files.length > 1) environments.push(finish(base));
+
+  const groups = file.groups ?? [];
+  for (const group of groups) {
+    const sections = group.kind === 'extra' ? extraSections : groupSections;
+    const names = new Set<string>([group.name]);
+    if (group.kind === 'group') {
+      // PEP 735 include-group, transitively (cycle-safe).
+      const queue = [group.name];
+      for (let i = 0; i < queue.length; i++) {
+        const g = groups.find((x) => x.kind === 'group' && x.name === queue[i]);
+        for (const included of g?.includeGroups ?? []) {
+          if (!names.has(included)) {
+            names.add(included);
+            queue.push(included);
+          }
+        }
+      }
+    }
+    const own = file.requirements.filter((r) => !r.isConstraint && r.origin.group !== undefined && names.has(r.origin.group) && sections.has(r.origin.section));
+    const ownIncludes = file.includes.filter((i) => i.origin?.group !== undefined && names.has(i.origin.group) && group.kind === 'extra');
+    const label = group.kind === 'extra' ? `${file.path} [${group.name}]` : `${file.path} (group ${group.name})`;
+    const env = make(`${file.path}#${group.kind}:${group.name}`, label);
+    env.requirements.push(...base.requirements, ...own);
+    for (const f of base.files) if (!env.files.includes(f)) env.files.push(f);
+    for (const include of file.includes) if (include.origin?.group === undefined) mergeTree(env, trees.ofInclude(include));
+    for (const include of ownIncludes) mergeTree(env, trees.ofInclude(include));
+    if (own.length > 0 || ownIncludes.length > 0) environments.push(finish(env));
+  }
+
+  const build = file.requirements.filter((r) => r.origin.section === 'build-system.requires');
+  if (build.length > 0) {
+    const env = make(`${file.path}#build-system`, `${file.path} [build-system]`);
+    env.constraints = [];
+    env.requirements.push(...build);
+    environments.push(env);
+  }
+  return environments;
+}
+
+/**
+ * A script run: its pip commands applied in order over an empty environment, with the
+ * requirements files it installs. `pip uninstall` removes; a later install of the same name wins.
+ */
+function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment | null {
+  const commands = (file.commands ?? []).filter((c) => c.reachable);
+  if (!commands.some((c) => c.action === 'install')) return null;
+  const env: Environment = { id: file.path, label: file.path, rootFile: file.path, files: [file.path], requirements: [], constraints: [], options: [] };
+  const installed = new Map<string, Requirement>();
+  const keyOf = (r: Requirement) => r.normalizedName ?? `url:${r.url ?? ''}:${r.span.start}:${r.file}`;
+  for (const command of commands) {
+    if (command.action === 'uninstall') {
+      for (const removed of command.removes) installed.delete(removed.normalizedName);
+      for (const include of command.includes) {
+        const tree = trees.ofInclude(include);
+        for (const r of tree?.requirements ?? []) installed.delete(keyOf(r));
+      }
+      continue;
+    }
+    for (const include of command.includes) {
+      const tree = trees.ofInclude(include);
+      if (!tree) continue;
+      for (const f of tree.files) if (!env.files.includes(f)) env.files.push(f);
+      for (const r of tree.requirements) {
+        installed.delete(keyOf(r));
+        installed.set(keyOf(r), r);
+      }
+      env.constraints.push(...tree.constraints);
+      env.options.push(...tree.options);
+    }
+    for (const index of command.requirements) {
+      const r = file.requirements[index];
+      if (!r) continue;
+      installed.delete(keyOf(r));
+      installed.set(keyOf(r), r);
+    }
+    env.options.push(...command.options);
+  }
+  env.requirements = [...installed.values()];
+  return env;
 }
 
 function buildRequirementsEnvironments(
@@ -185,7 +393,7 @@ function buildRequirementsEnvironments(
   return environments;
 }
 
-function findTargetPython(sources: Map<string, SourceFile>, fromSettings: string | undefined): TargetPython | null {
+function findTargetPython(sources: Map<string, SourceFile>, parsed: Map<string, ParsedFile>, fromSettings: string | undefined): TargetPython | null {
   for (const [path, source] of sources) {
     if (path !== '.python-version' && !path.endsWith('/.python-version')) continue;
     if (path.includes('/')) continue; // only the project root's file applies to the whole project
@@ -194,6 +402,14 @@ function findTargetPython(sources: Map<string, SourceFile>, fromSettings: string
       const start = match.index + match[0].length - match[1]!.length;
       return { version: match[1]!, source: { file: path, span: { start, end: start + match[1]!.length } } };
     }
+  }
+  // Then requires-python (or Poetry's python) of the shallowest pyproject.toml: its lowest allowed X.Y.
+  const pyprojects = [...parsed.values()]
+    .filter((f) => f.kind === 'pyproject' && f.pythonRequirement)
+    .sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
+  for (const pyproject of pyprojects) {
+    const version = lowestPython(pyproject.pythonRequirement);
+    if (version) return { version, specifier: pyproject.pythonRequirement!.specifier, source: { file: pyproject.path, span: pyproject.pythonRequirement!.span } };
   }
   if (fromSettings && /^\d+\.\d+$/.test(fromSettings)) return { version: fromSettings, source: 'settings' };
   return null;

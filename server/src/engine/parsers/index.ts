@@ -1,7 +1,9 @@
 import type { Grammars } from '../grammars';
 import type { FileKind, ParsedFile, SourceFile } from '../model';
 import { parsePythonFile } from './python';
+import { parsePyproject } from './pyproject';
 import { parseRequirementsFile } from './requirements';
+import { isDockerfile, parseShellScript } from './shell';
 
 const requirementsName = /^(?:.*[-_.])?(?:requirements|constraints|reqs)(?:[-_.].*)?\.(?:txt|in)$/i;
 
@@ -16,15 +18,16 @@ export function fileKindOf(path: string): FileKind | null {
   if (base === '.python-version') return 'python-version';
   if (requirementsName.test(base) || /\.pip$/i.test(base)) return 'requirements';
   if (/^requirements$/i.test(parent) && /\.(txt|in)$/i.test(base)) return 'requirements';
-  if (/\.(sh|bash)$/i.test(base)) return 'shell';
+  if (/\.(sh|bash)$/i.test(base) || isDockerfile(path)) return 'shell';
   if (/\.pyi?$/i.test(base)) return 'python';
   return null;
 }
 
 /** Parses a file as `kind`. Parsers never throw; kinds without a parser yet give an empty model. */
 export function parseFile(file: SourceFile, kind: FileKind, grammars?: Grammars): ParsedFile {
-  void grammars; // used by the shell and Python parsers
   if (kind === 'requirements') return parseRequirementsFile(file.path, file.text);
+  if (kind === 'pyproject') return parsePyproject(file.path, file.text);
+  if (kind === 'shell') return parseShellScript(file.path, file.text, grammars);
   if (kind === 'python') return parsePythonFile(file.path, file.text, grammars);
   return { path: file.path, kind, requirements: [], options: [], includes: [], problems: [] };
 }

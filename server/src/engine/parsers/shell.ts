@@ -1,0 +1,530 @@
+// Shell install scripts and Dockerfile RUN lines: the pip runs they make, in order, with spans on
+// the words as written. Parsed with tree-sitter-bash, so echo/printf text, comments and heredoc
+// bodies are never mistaken for commands. Never throws.
+import type { Node } from '@vscode/tree-sitter-wasm';
+import type { Grammars } from '../grammars';
+import { LineIndex } from '../line-index';
+import type { InstallCommand, ParsedFile, PipOption, PipOptionName, Requirement, Span } from '../model';
+import { normalizeName } from './pep508';
+import { identityText, mapSpan, parseMappedRequirement, type MappedText } from './pyproject';
+
+/** Dockerfile-like names: their RUN lines are shell. */
+export function isDockerfile(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return /^(?:Dockerfile|Containerfile)(?:[._-].*)?$/i.test(base) || /\.(?:dockerfile|containerfile)$/i.test(base);
+}
+
+const maxScriptLength = 2_000_000;
+const maxFunctionDepth = 16;
+
+export function parseShellScript(path: string, text: string, grammars?: Grammars): ParsedFile {
+  const file: ParsedFile = { path, kind: 'shell', requirements: [], options: [], includes: [], problems: [], commands: [] };
+  if (!grammars || text.length > maxScriptLength) return file;
+  const source = isDockerfile(path) ? maskDockerfile(text) : text;
+  let parser: InstanceType<Grammars['Parser']> | undefined;
+  let tree: ReturnType<InstanceType<Grammars['Parser']>['parse']> = null;
+  try {
+    parser = new grammars.Parser();
+    parser.setLanguage(grammars.bash);
+    tree = parser.parse(source);
+    if (tree) new ScriptWalker(file, text, new LineIndex(text)).run(tree.rootNode);
+  } catch {
+    // A grammar failure leaves the file without commands rather than failing the analysis.
+  } finally {
+    tree?.delete();
+    parser?.delete();
+  }
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dockerfile: keep RUN bodies (and ARG/ENV assignments) at their offsets, blank the rest.
+
+function maskDockerfile(text: string): string {
+  const out = text.split('');
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (out[i] !== '\n' && out[i] !== '\r') out[i] = ' ';
+  };
+  const lineRe = /[^\r\n]*(?:\r\n|\r|\n|$)/g;
+  let mode: 'none' | 'run' | 'masked' = 'none';
+  for (let m = lineRe.exec(text); m && m[0] !== ''; m = lineRe.exec(text)) {
+    const start = m.index;
+    const content = m[0].replace(/[\r\n]+$/, '');
+    const end = start + content.length;
+    const continues = /\\\s*$/.test(content);
+    if (mode === 'run') {
+      if (/^\s*#/.test(content)) {
+        // Docker drops comment lines inside a continued instruction; keep bash's continuation going.
+        blank(start, end);
+        if (end > start) out[end - 1] = '\\';
+        continue;
+      }
+      mode = continues ? 'run' : 'none';
+      continue;
+    }
+    if (mode === 'masked') {
+      blank(start, end);
+      if (!continues) mode = 'none';
+      continue;
+    }
+    const instruction = /^(\s*)([A-Za-z]+)\b/.exec(content);
+    const keyword = instruction?.[2]?.toUpperCase();
+    if (keyword === 'RUN') {
+      let bodyAt = instruction![0].length;
+      const flags = /^(?:\s+--[a-z-]+=\S*)*/.exec(content.slice(bodyAt));
+      bodyAt += flags?.[0].length ?? 0;
+      const body = content.slice(bodyAt).trimStart();
+      if (body.startsWith('[') || body.startsWith('<<')) {
+        blank(start, end);
+        mode = continues ? 'masked' : 'none';
+        continue;
+      }
+      blank(start, start + bodyAt);
+      mode = continues ? 'run' : 'none';
+    } else if ((keyword === 'ARG' || keyword === 'ENV') && /^\s*[A-Za-z_]\w*=/.test(content.slice(instruction![0].length))) {
+      blank(start, start + instruction![0].length);
+      mode = continues ? 'run' : 'none';
+    } else {
+      blank(start, end);
+      mode = continues ? 'masked' : 'none';
+    }
+  }
+  return out.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// pip's command line.
+
+const longValueOptions = new Set([
+  '--requirement', '--constraint', '--index-url', '--extra-index-url', '--find-links', '--editable', '--target',
+  '--prefix', '--root', '--src', '--upgrade-strategy', '--platform', '--python-version', '--implementation', '--abi',
+  '--only-binary', '--no-binary', '--progress-bar', '--trusted-host', '--config-settings', '--global-option',
+  '--report', '--log', '--cache-dir', '--timeout', '--retries', '--proxy', '--cert', '--client-cert',
+  '--exists-action', '--root-user-action', '--python', '--group', '--extra', '--torch-backend', '--index-strategy',
+  '--keyring-provider', '--resolution', '--prerelease', '--exclude-newer', '--override', '--build-constraint',
+  '--index', '--default-index', '--link-mode', '--reinstall-package', '--upgrade-package', '--no-build-isolation-package',
+  '--install-option', '--build-option', '--log-file', '--config-setting', '--refresh-package',
+]);
+const shortValueOptions = new Set(['r', 'c', 'i', 'f', 'e', 't', 'C', 'p', 'P']);
+const shortToLong: Record<string, string> = {
+  r: '--requirement', c: '--constraint', i: '--index-url', f: '--find-links', e: '--editable', U: '--upgrade',
+};
+/** Options recorded in the model, by their long form. */
+const recordedOptions: Record<string, PipOptionName> = {
+  '--index-url': '--index-url',
+  '--default-index': '--index-url',
+  '--extra-index-url': '--extra-index-url',
+  '--index': '--extra-index-url',
+  '--find-links': '--find-links',
+  '--no-index': '--no-index',
+  '--pre': '--pre',
+  '--prefer-binary': '--prefer-binary',
+  '--only-binary': '--only-binary',
+  '--no-binary': '--no-binary',
+  '--trusted-host': '--trusted-host',
+  '--require-hashes': '--require-hashes',
+};
+/** pip's general options that take a value (before the subcommand). */
+const generalValueOptions = new Set(['--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert', '--cache-dir', '--python', '--directory', '--project', '--config-file']);
+
+interface Word {
+  node: Node;
+  /** The word after quote removal and variable expansion; null when it cannot be known statically. */
+  value: MappedText | null;
+  /** Where it is written. */
+  span: Span;
+}
+
+const pathLike = /^(?:\.{1,2}(?:[/[]|$)|\/|~)|:\/\/|\.(?:whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i;
+
+class ScriptWalker {
+  private readonly vars = new Map<string, string>();
+  private readonly functions = new Map<string, Node>();
+  private readonly inlined = new Set<string>();
+
+  constructor(
+    private readonly file: ParsedFile,
+    private readonly text: string,
+    private readonly lines: LineIndex,
+  ) {}
+
+  run(root: Node): void {
+    this.collectFunctions(root);
+    this.visit(root, true, 0);
+    // Functions the script never calls: still scanned, their commands marked unreachable.
+    for (const [name, body] of this.functions) {
+      if (this.inlined.has(name)) continue;
+      this.inlined.add(name);
+      this.visit(body, false, 1);
+    }
+  }
+
+  private collectFunctions(node: Node): void {
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'function_definition') {
+        const name = c.childForFieldName('name')?.text;
+        const body = c.childForFieldName('body');
+        if (name && body && !this.functions.has(name)) this.functions.set(name, body);
+      }
+      this.collectFunctions(c);
+    }
+  }
+
+  private visit(node: Node, reachable: boolean, depth: number): void {
+    switch (node.type) {
+      case 'comment':
+      case 'heredoc_body':
+      case 'heredoc_redirect':
+      case 'function_definition':
+      case 'command_substitution':
+      case 'process_substitution':
+        return;
+      case 'variable_assignment':
+        this.assign(node);
+        return;
+      case 'command':
+        this.command(node, reachable, depth);
+        return;
+      default:
+        for (const c of node.namedChildren) if (c) this.visit(c, reachable, depth);
+    }
+  }
+
+  private assign(node: Node): void {
+    const name = node.childForFieldName('name')?.text;
+    if (!name) return;
+    const valueNode = node.childForFieldName('value');
+    const value = valueNode ? this.expand(valueNode) : identityText('', node.endIndex);
+    if (value) this.vars.set(name, value.text);
+    else this.vars.delete(name);
+  }
+
+  // --- words
+
+  private word(node: Node): Word {
+    return { node, value: this.expand(node), span: { start: node.startIndex, end: node.endIndex } };
+  }
+
+  /** Quote removal and expansion of literal variables, keeping each character's written place. */
+  private expand(node: Node): MappedText | null {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    const raw = this.text.slice(start, end);
+    switch (node.type) {
+      case 'word':
+      case 'number':
+        return this.unescape(raw, start, /\\(.)/gs);
+      case 'raw_string':
+        return identityText(raw.slice(1, -1), start + 1);
+      case 'string': {
+        const parts: MappedText[] = [];
+        let at = start + 1;
+        for (const c of node.namedChildren) {
+          if (!c) continue;
+          if (c.startIndex > at) parts.push(this.unescape(this.text.slice(at, c.startIndex), at, /\\([$`"\\\n])/g));
+          if (c.type === 'string_content') parts.push(this.unescape(c.text, c.startIndex, /\\([$`"\\\n])/g));
+          else {
+            const expanded = this.expand(c);
+            if (!expanded) return null;
+            parts.push(expanded);
+          }
+          at = c.endIndex;
+        }
+        if (end - 1 > at) parts.push(this.unescape(this.text.slice(at, end - 1), at, /\\([$`"\\\n])/g));
+        return concat(parts, { start: start + 1, end: Math.max(start + 1, end - 1) });
+      }
+      case 'concatenation': {
+        const parts: MappedText[] = [];
+        for (const c of node.children) {
+          if (!c) continue;
+          const expanded = this.expand(c);
+          if (!expanded) return null;
+          parts.push(expanded);
+        }
+        return concat(parts, { start, end });
+      }
+      case 'simple_expansion':
+      case 'expansion': {
+        const m = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([^$`}]*))?\}?$/.exec(raw);
+        if (!m || (node.type === 'simple_expansion' && raw.includes('{'))) return null;
+        const known = this.vars.get(m[1]!);
+        const value = known !== undefined && !(m[2]?.startsWith(':') && known === '') ? known : m[2] !== undefined ? m[3]! : undefined;
+        if (value === undefined) return null;
+        return { text: value, starts: new Array(value.length).fill(start), ends: new Array(value.length).fill(end), whole: { start, end } };
+      }
+      default:
+        return null;
+    }
+  }
+
+  private unescape(raw: string, offset: number, escape: RegExp): MappedText {
+    let text = '';
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let last = 0;
+    const push = (chunk: string, at: number) => {
+      for (let i = 0; i < chunk.length; i++) {
+        text += chunk[i]!;
+        starts.push(at + i);
+        ends.push(at + i + 1);
+      }
+    };
+    for (const m of raw.matchAll(escape)) {
+      push(raw.slice(last, m.index), offset + last);
+      if (m[1] !== '\n') {
+        text += m[1]!;
+        starts.push(offset + m.index);
+        ends.push(offset + m.index + 2);
+      }
+      last = m.index + m[0].length;
+    }
+    push(raw.slice(last), offset + last);
+    return { text, starts, ends, whole: { start: offset, end: offset + raw.length } };
+  }
+
+  // --- commands
+
+  private command(node: Node, reachable: boolean, depth: number): void {
+    const words: Word[] = [];
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'command_name') {
+        const inner = c.namedChildren[0];
+        if (inner) words.push(this.word(inner));
+      } else if (c.type === 'variable_assignment' || c.type.endsWith('redirect')) {
+        continue;
+      } else {
+        words.push(this.word(c));
+      }
+    }
+    if (words.length === 0) return;
+    const name = words[0]!.value?.text ?? words[0]!.node.text;
+    const fn = this.functions.get(name);
+    if (fn && !this.inlined.has(name) && depth < maxFunctionDepth) {
+      this.inlined.add(name);
+      this.visit(fn, reachable, depth + 1);
+      return;
+    }
+    const pip = findPip(words);
+    if (!pip) return;
+    this.pipCommand(node, pip.tool, words.slice(pip.next), reachable);
+  }
+
+  private pipCommand(node: Node, tool: string, args: Word[], reachable: boolean): void {
+    let i = 0;
+    // General options before the subcommand.
+    while (i < args.length && args[i]!.value?.text.startsWith('-')) {
+      const option = args[i]!.value!.text;
+      i += generalValueOptions.has(option) ? 2 : 1;
+    }
+    const sub = args[i]?.value?.text;
+    if (sub !== 'install' && sub !== 'uninstall' && sub !== 'sync') return;
+    const command: InstallCommand = {
+      file: this.file.path,
+      line: this.lines.positionAt(node.startIndex).line + 1,
+      span: { start: node.startIndex, end: node.endIndex },
+      tool,
+      action: sub === 'uninstall' ? 'uninstall' : 'install',
+      requirements: [],
+      removes: [],
+      options: [],
+      includes: [],
+      upgrade: false,
+      noDeps: false,
+      forceReinstall: false,
+      reachable,
+    };
+    const origin = { section: `${tool} ${sub}` };
+    let positionalOnly = false;
+    for (i++; i < args.length; i++) {
+      const arg = args[i]!;
+      const value = arg.value;
+      if (!value) continue; // not statically known: skip it
+      const text = value.text;
+      if (!positionalOnly && text === '--') {
+        positionalOnly = true;
+        continue;
+      }
+      if (!positionalOnly && text.startsWith('-') && text.length > 1) {
+        let long: string;
+        let inline: MappedText | null = null;
+        if (text.startsWith('--')) {
+          const eq = text.indexOf('=');
+          long = eq === -1 ? text : text.slice(0, eq);
+          if (eq !== -1) inline = sliceMapped(value, eq + 1, text.length);
+        } else {
+          const letter = text[1]!;
+          long = shortToLong[letter] ?? `-${letter}`;
+          if (shortValueOptions.has(letter)) {
+            if (text.length > 2) inline = sliceMapped(value, 2, text.length);
+          } else if (text.length > 2) {
+            // Bundled flags (`-qU`): only flags matter here.
+            for (const flag of text.slice(1)) this.flag(command, shortToLong[flag] ?? `-${flag}`);
+            continue;
+          }
+        }
+        const takesValue = longValueOptions.has(long) || (!long.startsWith('--') && shortValueOptions.has(long[1]!));
+        if (!takesValue) {
+          this.flag(command, long);
+          const recorded = recordedOptions[long];
+          if (recorded) command.options.push(this.option(recorded, arg.span, null));
+          continue;
+        }
+        let valueWord: Word | null = null;
+        if (!inline) {
+          valueWord = args[i + 1] ?? null;
+          i++;
+        }
+        const optionValue = inline ?? valueWord?.value ?? null;
+        const optionSpan = { start: arg.span.start, end: valueWord ? valueWord.span.end : arg.span.end };
+        if (long === '--requirement' || long === '--constraint') {
+          const target = optionValue?.text ?? valueWord?.node.text ?? '';
+          if (target) {
+            command.includes.push({
+              file: this.file.path,
+              line: this.lines.positionAt(optionSpan.start).line + 1,
+              span: optionSpan,
+              kind: long === '--requirement' ? 'requirement' : 'constraint',
+              target,
+              targetSpan: optionValue ? { ...optionValue.whole } : valueWord ? { ...valueWord.span } : { ...arg.span },
+              origin,
+            });
+          }
+        } else if (long === '--editable') {
+          if (optionValue && command.action === 'install') this.positional(command, optionValue, origin, true);
+        } else if (recordedOptions[long] && optionValue) {
+          command.options.push(this.option(recordedOptions[long]!, optionSpan, optionValue));
+        }
+        continue;
+      }
+      if (sub === 'sync') {
+        command.includes.push({
+          file: this.file.path,
+          line: this.lines.positionAt(arg.span.start).line + 1,
+          span: { ...arg.span },
+          kind: 'requirement',
+          target: text,
+          targetSpan: { ...value.whole },
+          origin,
+        });
+      } else if (command.action === 'uninstall') {
+        const m = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(text);
+        if (m) command.removes.push({ name: m[0], normalizedName: normalizeName(m[0]), span: mapSpan(value, { start: 0, end: m[0].length }) });
+      } else {
+        this.positional(command, value, origin, false);
+      }
+    }
+    this.file.commands!.push(command);
+    this.file.options.push(...command.options);
+    this.file.includes.push(...command.includes);
+  }
+
+  private flag(command: InstallCommand, long: string): void {
+    if (long === '--upgrade' || long === '-U') command.upgrade = true;
+    else if (long === '--no-deps') command.noDeps = true;
+    else if (long === '--force-reinstall') command.forceReinstall = true;
+  }
+
+  private option(name: PipOptionName, span: Span, value: MappedText | null): PipOption {
+    return {
+      file: this.file.path,
+      line: this.lines.positionAt(span.start).line + 1,
+      span: { ...span },
+      option: name,
+      value: value ? value.text : null,
+      valueSpan: value ? { ...value.whole } : null,
+    };
+  }
+
+  private positional(command: InstallCommand, value: MappedText, origin: { section: string }, editable: boolean): void {
+    const text = value.text;
+    if (text.trim() === '') return;
+    let requirement: Requirement | null;
+    if (pathLike.test(text) && !/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*@/.test(text)) {
+      requirement = {
+        file: this.file.path,
+        line: this.lines.positionAt(value.whole.start).line + 1,
+        span: { ...value.whole },
+        name: null,
+        nameSpan: null,
+        normalizedName: null,
+        extras: [],
+        specifier: '',
+        specifierSpan: null,
+        clauses: [],
+        marker: null,
+        markerSpan: null,
+        url: text,
+        urlSpan: { ...value.whole },
+        editable,
+        hashes: [],
+        isConstraint: false,
+        origin,
+      };
+    } else {
+      requirement = parseMappedRequirement(this.file.path, this.lines, value, origin, this.file.problems);
+      if (requirement && editable) requirement.editable = true;
+    }
+    if (!requirement) return;
+    command.requirements.push(this.file.requirements.length);
+    this.file.requirements.push(requirement);
+  }
+}
+
+function concat(parts: MappedText[], whole: Span): MappedText {
+  const out: MappedText = { text: '', starts: [], ends: [], whole };
+  for (const part of parts) {
+    out.text += part.text;
+    out.starts.push(...part.starts);
+    out.ends.push(...part.ends);
+  }
+  return out;
+}
+
+function sliceMapped(mapped: MappedText, from: number, to: number): MappedText {
+  const span = mapSpan(mapped, { start: from, end: to });
+  return { text: mapped.text.slice(from, to), starts: mapped.starts.slice(from, to), ends: mapped.ends.slice(from, to), whole: span };
+}
+
+const wrapperCommands = new Set(['sudo', 'env', 'time', 'nohup', 'exec', 'command', 'nice', 'doas']);
+
+/** Recognises pip behind wrappers: `sudo -H pip3`, `python3 -m pip`, `uv pip`, `conda run -n x pip`. */
+function findPip(words: Word[]): { tool: string; next: number } | null {
+  let i = 0;
+  const text = (k: number): string => {
+    const w = words[k];
+    if (!w) return '';
+    return w.value?.text ?? w.node.text;
+  };
+  const base = (k: number): string => text(k).slice(text(k).lastIndexOf('/') + 1);
+  for (let guard = 0; guard < 8 && i < words.length; guard++) {
+    const name = base(i);
+    if (wrapperCommands.has(name)) {
+      i++;
+      while (i < words.length && (text(i).startsWith('-') || (name === 'env' && /^[A-Za-z_]\w*=/.test(text(i))))) {
+        if (name === 'sudo' && /^-[ugpCDhrt]$/.test(text(i))) i++;
+        i++;
+      }
+      continue;
+    }
+    if ((name === 'conda' || name === 'mamba' || name === 'micromamba') && text(i + 1) === 'run') {
+      i += 2;
+      while (i < words.length && text(i).startsWith('-')) {
+        if (/^(?:-n|--name|-p|--prefix|--cwd)$/.test(text(i))) i++;
+        i++;
+      }
+      continue;
+    }
+    if (/^pip(?:\d+(?:\.\d+)?)?$/.test(name)) return { tool: text(i), next: i + 1 };
+    if (name === 'uv' && text(i + 1) === 'pip') return { tool: 'uv pip', next: i + 2 };
+    if (/^(?:python(?:\d+(?:\.\d+)?)?|py)$/.test(name)) {
+      let k = i + 1;
+      while (k < words.length && /^-[a-zA-Z]+$/.test(text(k)) && text(k) !== '-m' && text(k) !== '-c') k++;
+      if (text(k) === '-m' && text(k + 1) === 'pip') return { tool: `${name} -m pip`, next: k + 2 };
+      return null;
+    }
+    return null;
+  }
+  return null;
+}
