@@ -1,0 +1,72 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkRule, fixFiles, repoRoot } from '../support/analyze';
+
+const rule = 'torch-family-mismatch';
+const seed = readFileSync(join(repoRoot, 'test/fixtures/torch/seed/requirements.txt'), 'utf8');
+const rocmIndex = '--index-url https://download.pytorch.org/whl/rocm5.7\n';
+
+describe(rule, () => {
+  it('accepts the seed story: torch 2.3.1 with torchvision 0.18.1 on rocm5.7', () => {
+    expect(checkRule(rule, { 'requirements.txt': seed })).toEqual([]);
+  });
+
+  it('flags torchvision 0.17.0 beside torch 2.3.1 and says what matches', () => {
+    const files = { 'requirements.txt': `${rocmIndex}torch==2.3.1+rocm5.7\ntorchvision==0.17.0+rocm5.7  # vision ✓\n` };
+    const findings = checkRule(rule, files);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      file: 'requirements.txt',
+      text: '==0.17.0+rocm5.7',
+      level: 'error',
+      message:
+        'torchvision==0.17.0+rocm5.7 cannot install with torch==2.3.1+rocm5.7: torchvision 0.17.0 is built for torch 2.2.0; torch==2.3.1+rocm5.7 needs torchvision 0.18.1.',
+      related: [{ file: 'requirements.txt', text: '==2.3.1+rocm5.7' }],
+    });
+    expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
+      ['Set torchvision to 0.18.1+rocm5.7', true],
+      ['Set torch to 2.2.0+rocm5.7', false],
+    ]);
+    expect(fixFiles(files)['requirements.txt']).toBe(`${rocmIndex}torch==2.3.1+rocm5.7\ntorchvision==0.18.1+rocm5.7  # vision ✓\n`);
+  });
+
+  it('works on specifier sets, not only ==', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch>=2.1,<2.2\ntorchvision==0.17.0\n' }).map((f) => f.message)).toEqual([
+      'torchvision==0.17.0 cannot install with torch>=2.1,<2.2: torchvision 0.17.0 is built for torch 2.2.0; torch>=2.1,<2.2 needs torchvision 0.16.0, 0.16.1 or 0.16.2.',
+    ]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch>=2.1,<2.3\ntorchvision==0.17.0\n' })).toEqual([]);
+    const wildcard = checkRule(rule, { 'requirements.txt': 'torch==2.8.0.*\ntorchvision==0.22.*\n' });
+    expect(wildcard.map((f) => f.text)).toEqual(['==0.22.*']);
+    expect(wildcard[0]!.message).toContain('needs torchvision 0.23.0');
+  });
+
+  it('checks torchaudio too, and torchvision against torchaudio without torch', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.0.1\ntorchaudio==2.0.1\n' }).map((f) => f.text)).toEqual(['==2.0.1']);
+    expect(checkRule(rule, { 'requirements.txt': 'torchvision==0.19.1\ntorchaudio==2.3.1\n' }).map((f) => f.text)).toEqual(['==2.3.1']);
+  });
+
+  it('follows -r includes, -c constraints and backslash continuations', () => {
+    const viaInclude = checkRule(rule, { 'requirements.txt': '-r base.txt\ntorchvision==0.17.0\n', 'base.txt': `${rocmIndex}torch==2.3.1+rocm5.7\n` });
+    expect(viaInclude.map((f) => [f.file, f.text, f.related[0]!.file])).toEqual([['requirements.txt', '==0.17.0', 'base.txt']]);
+    const viaConstraint = checkRule(rule, { 'requirements.txt': '-c constraints.txt\ntorch\ntorchvision\n', 'constraints.txt': 'torch==2.3.1\ntorchvision==0.17.0\n' });
+    expect(viaConstraint.map((f) => [f.file, f.text])).toEqual([['constraints.txt', '==0.17.0']]);
+    const continued = { 'requirements.txt': 'torch==2.3.1 \\\n    --hash=sha256:aaaa\ntorchvision\\\n==0.17.0 \\\n    --hash=sha256:bbbb\n' };
+    const findings = checkRule(rule, continued);
+    expect(findings.map((f) => f.text)).toEqual(['==0.17.0']);
+    expect(findings[0]!.fixes[0]).toMatchObject({ title: 'Set torchvision to 0.18.1 (its --hash values must be regenerated)', safe: false });
+    expect(fixFiles(continued)['requirements.txt']).toBe(continued['requirements.txt']);
+  });
+
+  it('judges pins under exclusive markers separately', () => {
+    const files = {
+      'requirements.txt': 'torch==2.3.1 ; sys_platform == "darwin"\ntorch==2.2.2 ; sys_platform != "darwin"\ntorchvision==0.18.1 ; sys_platform == "darwin"\ntorchvision==0.17.2 ; sys_platform != "darwin"\n',
+    };
+    expect(checkRule(rule, files)).toEqual([]);
+  });
+
+  it('does not judge versions the knowledge base does not know', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==9.0.0\ntorchvision==0.17.0\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch\ntorchvision\n' })).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { checkRule, fixFiles } from '../support/analyze';
+
+const rule = 'local-tag-mismatch';
+
+describe(rule, () => {
+  it('flags +cu118 beside +cu121 and aligns it with the index', () => {
+    const files = { 'requirements.txt': '--index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu121\ntorchvision==0.18.1+cu118\r\n' };
+    const findings = checkRule(rule, files);
+    expect(findings.map((f) => [f.text, f.message])).toEqual([
+      ['cu118', 'torchvision==0.18.1+cu118 is built for `cu118` but the PyTorch index in effect serves `cu121`: every torch-family wheel of one environment must come from the same variant.'],
+    ]);
+    expect(findings[0]!.related.map((r) => r.text)).toEqual(['cu121']);
+    expect(fixFiles(files)['requirements.txt']).toBe('--index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu121\ntorchvision==0.18.1+cu121\r\n');
+  });
+
+  it('flags +cpu beside +rocm6.0, following torch when no index decides', () => {
+    const findings = checkRule(rule, { 'requirements.txt': 'torch==2.3.1+rocm6.0\ntorchaudio==2.3.1+cpu\n' });
+    expect(findings.map((f) => [f.text, f.message])).toEqual([
+      ['cpu', 'torchaudio==2.3.1+cpu is built for `cpu` but torch==2.3.1+rocm6.0 is `rocm6.0`: every torch-family wheel of one environment must come from the same variant.'],
+    ]);
+  });
+
+  it('accepts matching tags, untagged pins and exclusive markers', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.3.1+rocm5.7\ntorchvision==0.18.1+rocm5.7\ntorchaudio==2.3.1\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.3.1+cpu ; sys_platform == "darwin"\ntorch==2.3.1+cu121 ; sys_platform != "darwin"\n' })).toEqual([]);
+  });
+
+  it('sees tags across -r includes', () => {
+    const findings = checkRule(rule, { 'requirements.txt': '-r gpu.txt\ntorchvision==0.18.1+cu118\n', 'gpu.txt': 'torch==2.3.1+cu121\n' });
+    expect(findings.map((f) => [f.file, f.text])).toEqual([['requirements.txt', 'cu118']]);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { checkRule, fixFiles } from '../support/analyze';
+
+const rule = 'unknown-wheel-variant';
+
+describe(rule, () => {
+  it('accepts published variants', () => {
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm5.7\ntorch==2.3.1+rocm5.7\ntorchvision==0.18.1+rocm5.7\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.6.0+rocm6.2.4\ntorch==2.4.0+xpu\n' })).toEqual([]);
+  });
+
+  it('flags +rocm5.7.1 and replaces it with rocm5.7, in the tag and in the index URL', () => {
+    const files = { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm5.7.1\ntorch==2.3.1+rocm5.7.1 ; sys_platform == "linux"\n' };
+    const findings = checkRule(rule, files);
+    expect(findings.map((f) => [f.text, f.message])).toEqual([
+      ['rocm5.7.1', 'PyTorch has no `rocm5.7.1` wheel index: `https://download.pytorch.org/whl/rocm5.7.1` does not exist; the nearest published variant is `rocm5.7`.'],
+      ['rocm5.7.1', 'torch 2.3.1 was never published as `+rocm5.7.1`; its wheels are +cpu, +cu118, +cu121, +rocm5.7, +rocm6.0 (torch 2.3.1).'],
+    ]);
+    expect(fixFiles(files)['requirements.txt']).toBe('--index-url https://download.pytorch.org/whl/rocm5.7\ntorch==2.3.1+rocm5.7 ; sys_platform == "linux"\n');
+  });
+
+  it('flags 2.3.1+rocm6.2 and 2.5.0+cu126, offering the nearest variant without applying it', () => {
+    const files = { 'a/requirements.txt': 'torch==2.3.1+rocm6.2\n', 'b/requirements.txt': 'torch==2.5.0+cu126\n' };
+    const findings = checkRule(rule, files);
+    expect(findings.map((f) => [f.text, f.fixes.map((x) => [x.title, x.safe])])).toEqual([
+      ['rocm6.2', [['Use +rocm6.0', false]]],
+      ['cu126', [['Use +cu124', false]]],
+    ]);
+    expect(fixFiles(files)).toEqual(files);
+  });
+
+  it('knows torchvision and torchaudio rows', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torchvision==0.20.0+cu126\n' }).map((f) => f.message)).toEqual([
+      'torchvision 0.20.0 was never published as `+cu126`; its wheels are +cpu, +cu118, +cu121, +cu124, +rocm6.1, +rocm6.2 (torch 2.5.0).',
+    ]);
+  });
+});
