@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { checkRule, fixFiles } from '../support/analyze';
+
+const id = 'distribution-conflict';
+
+describe('distribution-conflict', () => {
+  it('flags onnxruntime beside onnxruntime-gpu and keeps the GPU build under a CUDA index', () => {
+    const files = {
+      'requirements.txt': '--extra-index-url https://download.pytorch.org/whl/cu121\nonnxruntime==1.17.1\nonnxruntime-gpu==1.17.1\n',
+    };
+    const findings = checkRule(id, files);
+    expect(findings.map((f) => [f.text, f.message])).toEqual([
+      [
+        'onnxruntime==1.17.1',
+        '`onnxruntime` and `onnxruntime-gpu` both install the import package `onnxruntime` into requirements.txt; whichever pip installs last overwrites the other\'s files. This environment targets CUDA (from the PyTorch index https://download.pytorch.org/whl/cu121), so `onnxruntime-gpu` is the one to keep.',
+      ],
+    ]);
+    expect(findings[0]!.fixes[0]!.safe).toBe(true);
+    expect(fixFiles(files)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\nonnxruntime-gpu==1.17.1\n');
+  });
+
+  it('flags the later opencv build with unsafe removals when nothing says which to keep', () => {
+    const files = { 'requirements.txt': 'opencv-python==4.10.0.84  # GUI\nopencv-python-headless==4.10.0.84\nnumpy<2\n' };
+    const findings = checkRule(id, files);
+    expect(findings.map((f) => f.text)).toEqual(['opencv-python-headless==4.10.0.84']);
+    expect(findings[0]!.message).toBe(
+      "`opencv-python-headless` and `opencv-python` both install the import package `cv2` into requirements.txt; whichever pip installs last overwrites the other's files. Keep only one.",
+    );
+    expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
+      ['Remove opencv-python-headless', false],
+      ['Remove opencv-python', false],
+    ]);
+    expect(fixFiles(files)).toEqual(files);
+  });
+
+  it('uses the accelerator setting, and removes the last line without adding a line break', () => {
+    const files = { 'requirements.txt': 'onnxruntime-gpu==1.17.1\r\nonnxruntime==1.17.1' };
+    expect(fixFiles(files, { accelerator: 'cpu' })['requirements.txt']).toBe('onnxruntime==1.17.1');
+    expect(fixFiles(files, { accelerator: 'cuda' })['requirements.txt']).toBe('onnxruntime-gpu==1.17.1');
+  });
+
+  it('follows -r includes', () => {
+    const files = { 'requirements.txt': '-r base.txt\nonnxruntime-gpu\n', 'base.txt': 'onnxruntime\n' };
+    const findings = checkRule(id, files);
+    expect(findings.map((f) => [f.file, f.text])).toEqual([['requirements.txt', 'onnxruntime-gpu']]);
+    expect(findings[0]!.message).toContain('(from base.txt)');
+    expect(findings[0]!.related).toEqual([{ file: 'base.txt', text: 'onnxruntime' }]);
+  });
+
+  describe('markers (platform × machine × python)', () => {
+    const pair = (a: string, b: string) => checkRule(id, { 'requirements.txt': `onnxruntime==1.16.0; ${a}\nonnxruntime-gpu==1.16.0; ${b}\n` });
+    it.each([
+      ['sys_platform == "darwin"', 'sys_platform != "darwin"'],
+      ["platform_machine == 'arm64'", "platform_machine == 'x86_64'"],
+      ['python_version < "3.10"', 'python_version >= "3.10"'],
+      ['sys_platform == "darwin" and platform_machine == "arm64"', 'sys_platform == "win32" or sys_platform == "linux"'],
+      ['platform_system == "Windows"', 'os_name == "posix"'],
+    ])('%s / %s never coexist', (a, b) => {
+      expect(pair(a, b)).toEqual([]);
+    });
+    it.each([
+      ['sys_platform == "darwin"', 'platform_machine == "arm64"'],
+      ['python_version >= "3.9"', 'python_version < "3.11"'],
+      ['sys_platform != "darwin"', 'platform_machine == "x86_64"'],
+    ])('%s / %s can coexist', (a, b) => {
+      expect(pair(a, b).map((f) => f.text)).toEqual(['onnxruntime-gpu==1.16.0']);
+    });
+    it('reads and/or precedence like packaging does', () => {
+      // and binds tighter: darwin-arm64, or linux; the other pin is darwin-x86_64 only.
+      expect(pair('sys_platform == "darwin" and platform_machine == "arm64" or sys_platform == "linux"', 'sys_platform == "darwin" and platform_machine == "x86_64"')).toEqual([]);
+    });
+    it('restricts the grid to the target Python', () => {
+      const files = { 'requirements.txt': 'onnxruntime; python_version < "3.11"\nonnxruntime-gpu\n' };
+      expect(checkRule(id, files, { python: '3.12' })).toEqual([]);
+      expect(checkRule(id, files, { python: '3.10' }).length).toBe(1);
+    });
+  });
+
+  it('does not flag distributions of different groups, or one distribution pinned twice', () => {
+    expect(checkRule(id, { 'requirements.txt': 'onnxruntime\nopencv-python\nonnxruntime==1.17.1; sys_platform == "darwin"\n' })).toEqual([]);
+  });
+
+  it('leaves a line shared with another requirement alone', () => {
+    const files = { 'requirements.txt': 'onnxruntime-gpu\nonnxruntime\n' };
+    expect(fixFiles(files, { accelerator: 'cuda' })['requirements.txt']).toBe('onnxruntime-gpu\n');
+  });
+});
