@@ -1,5 +1,5 @@
 // Typed view over rules/torch.yaml (schema-checked by the host before it gets here).
-import { compare, satisfies } from '@renovatebot/pep440';
+import { compareVersions, satisfies } from '../versions';
 import type { KnowledgeBase } from './types';
 
 export type TorchFamilyPackage = 'torch' | 'torchvision' | 'torchaudio';
@@ -99,7 +99,7 @@ export function safeSatisfies(version: string, specifier: string): boolean {
 
 export function safeCompare(a: string, b: string): number {
   try {
-    return compare(a, b);
+    return compareVersions(a, b);
   } catch {
     return a < b ? -1 : a > b ? 1 : 0;
   }
