@@ -1,26 +1,253 @@
-import { plannedRule } from './define';
+import type { Edit, Fix } from '../findings';
+import { deprecationLibraries, type CompiledEntry, type CompiledLibrary } from '../kb/deprecations';
+import type { PyReference, Requirement } from '../model';
+import type { Environment, Project } from '../project';
+import { compareVersions, filterVersions, pinnedVersion } from '../versions';
+import { defineRule } from './define';
 
-export const deprecatedApi = plannedRule({
-  id: 'deprecated-api',
-  defaultLevel: 'warning',
-  summary: 'A .py use of an API deprecated in (warning) or removed from (error) the version the project pins.',
-  fixable: true,
-  docs: `## What it does
-Flags uses in \`.py\` files of APIs that the pinned version of a library deprecated (warning) or removed (error); unpinned means the newest known version.
+/** The versions of one library the project lets pip install for one file. */
+interface Allowed {
+  versions: string[];
+  /** How the project says it, for messages: `numpy==1.26.4`, or null when unpinned. */
+  described: string | null;
+  exact: boolean;
+}
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
+/** The environments of the nearest project root at or above the file's folder. */
+function nearestEnvironments(project: Project, file: string): Environment[] {
+  const dir = dirOf(file);
+  let best = -1;
+  let found: Environment[] = [];
+  for (const env of project.environments) {
+    const root = dirOf(env.rootFile);
+    if (!(root === '' || dir === root || dir.startsWith(`${root}/`))) continue;
+    if (root.length > best) {
+      best = root.length;
+      found = [env];
+    } else if (root.length === best) found.push(env);
+  }
+  return found;
+}
+
+const releaseOf = (version: string): string => version.replace(/\+.*$/, '');
+/** `1.24.0` → `1.24` for messages. */
+const short = (version: string): string => version.replace(/^(\d+\.\d+)\.0$/, '$1');
+
+function allowedVersions(library: CompiledLibrary, environments: Environment[]): Allowed {
+  const newest = library.versions[library.versions.length - 1]!;
+  const versions = new Set<string>();
+  const described = new Set<string>();
+  let exact = true;
+  for (const env of environments) {
+    const pins = env.requirements.filter((r) => r.normalizedName === library.distribution && r.url === null);
+    const limits = env.constraints.filter((r) => r.normalizedName === library.distribution);
+    if (pins.length === 0) continue;
+    const all: Requirement[] = [...pins, ...limits];
+    const candidates = new Set(library.versions);
+    for (const r of all) for (const c of r.clauses) if (/^\d+(\.\d+)*$/.test(releaseOf(c.version))) candidates.add(releaseOf(c.version));
+    let allowed = [...candidates];
+    for (const r of all) if (r.specifier) allowed = filterVersions(allowed, r.specifier.replace(/\+[^,]*/g, ''));
+    for (const r of all) {
+      described.add(`${r.name ?? library.distribution}${r.specifier}`);
+      if (!pinnedVersion(r.specifier)) exact = false;
+    }
+    for (const v of allowed) versions.add(v);
+  }
+  if (described.size === 0) return { versions: [newest], described: null, exact: false };
+  return { versions: [...versions].sort(compareVersions), described: [...described].join(', '), exact };
+}
+
+function matches(entry: CompiledEntry, ref: PyReference): boolean {
+  if (entry.kind === 'keyword') return ref.kind === 'keyword' && ref.keyword === entry.keyword && entry.matches(ref.path);
+  if (entry.kind === 'call') return ref.kind === 'call' && entry.matches(ref.path);
+  // attribute and import entries: the name fails wherever it is reached, by attribute or by import
+  return (ref.kind === 'attribute' || ref.kind === 'import') && entry.matches(ref.path);
+}
+
+type Verdict = { level: 'error' | 'warning'; removedIn: string[]; deprecatedIn: string[] };
+
+function judge(entry: CompiledEntry, versions: string[]): Verdict | null {
+  const isRemoved = (v: string): boolean =>
+    !!entry.removed && compareVersions(v, entry.removed) >= 0 && !(entry.restored && compareVersions(v, entry.restored) >= 0);
+  const isDeprecated = (v: string): boolean =>
+    !!entry.deprecated && compareVersions(v, entry.deprecated) >= 0 && !isRemoved(v) && !(entry.restored && compareVersions(v, entry.restored) >= 0);
+  const removedIn = versions.filter(isRemoved);
+  const deprecatedIn = versions.filter(isDeprecated);
+  if (removedIn.length > 0 && removedIn.length === versions.length) return { level: 'error', removedIn, deprecatedIn };
+  if (removedIn.length > 0 || deprecatedIn.length > 0) return { level: 'warning', removedIn, deprecatedIn };
+  return null;
+}
+
+/** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
+function rooted(to: string, ref: PyReference, text: string): string | null {
+  if (!ref.root) return null;
+  const written = text.slice(ref.root.span.start, ref.root.span.end);
+  const prefix = ref.root.path;
+  return to.replace(/-?[A-Za-z_][A-Za-z0-9_.]*/g, (token) => {
+    const sign = token.startsWith('-') ? '-' : '';
+    const path = token.slice(sign.length);
+    if (path === prefix) return sign + written;
+    if (path.startsWith(`${prefix}.`)) return sign + written + path.slice(prefix.length);
+    if (path.includes('.')) return '\0'; // a module the file has no name for
+    return token;
+  });
+}
+
+function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: string, allowed: Allowed): Fix | null {
+  const replacement = entry.replacement;
+  const to = replacement.to;
+  if (!to || replacement.kind === 'manual') return null;
+  const sinceOk = !replacement.since || (allowed.described !== null && allowed.versions.every((v) => compareVersions(v, replacement.since!) >= 0));
+  const safe = replacement.exact === true && sinceOk;
+  const edit = (start: number, end: number, newText: string): Edit => ({ file, span: { start, end }, text: newText });
+  const written = text.slice(ref.span.start, ref.span.end);
+
+  if (replacement.kind === 'keyword-renamed' && ref.kind === 'keyword' && ref.argument) {
+    if (replacement.values) {
+      const value = text.slice(ref.argument.valueSpan.start, ref.argument.valueSpan.end);
+      const mapped = replacement.values[value];
+      if (mapped === undefined) return null;
+      return { title: `Replace with \`${to}=${mapped}\``, edits: [edit(ref.argument.span.start, ref.argument.span.end, `${to}=${mapped}`)], safe };
+    }
+    return { title: `Rename \`${written}=\` to \`${to}=\``, edits: [edit(ref.span.start, ref.span.end, to)], safe };
+  }
+
+  if (replacement.kind === 'expression') {
+    const expression = rooted(to, ref, text);
+    if (expression === null || expression.includes('\0')) return null;
+    const edits = [edit(ref.span.start, ref.span.end, expression)];
+    if (replacement.prependArguments?.length) {
+      if (ref.kind !== 'call' || !ref.argumentsSpan) return null;
+      const inside = text.slice(ref.argumentsSpan.start + 1, ref.argumentsSpan.end - 1);
+      const added = replacement.prependArguments.join(', ') + (inside.trim() ? ', ' : '');
+      edits.push(edit(ref.argumentsSpan.start + 1, ref.argumentsSpan.start + 1, added));
+    }
+    const shown = replacement.prependArguments?.length ? `${expression}(${replacement.prependArguments.join(', ')}, …)` : expression;
+    return { title: `Replace with \`${shown}\``, edits, safe };
+  }
+
+  // rename / module-moved
+  if (ref.kind === 'import') {
+    if (replacement.kind !== 'module-moved') return null; // renaming a `from` import would rebind the name
+    const parent = ref.path.slice(0, ref.path.lastIndexOf('.'));
+    if (!to.startsWith(`${parent}.`) || to.slice(parent.length + 1).includes('.')) return null;
+    const name = to.slice(parent.length + 1);
+    return { title: `Import \`${name}\` instead`, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, name)], safe };
+  }
+  if (!to.includes('.')) return { title: `Replace with \`${to}\``, edits: [edit(ref.span.start, ref.span.end, to)], safe };
+  const parent = ref.path.slice(0, ref.path.lastIndexOf('.'));
+  if (to.startsWith(`${parent}.`)) {
+    const tail = to.slice(parent.length + 1);
+    const newText = written.slice(0, ref.nameSpan.start - ref.span.start) + tail;
+    return { title: `Replace with \`${newText}\``, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, tail)], safe };
+  }
+  const expression = rooted(to, ref, text);
+  if (expression === null || expression.includes('\0')) return null;
+  return { title: `Replace with \`${expression}\``, edits: [edit(ref.span.start, ref.span.end, expression)], safe };
+}
+
+function describeRef(ref: PyReference, text: string): string {
+  const written = text.slice(ref.span.start, ref.span.end).replace(/\s+/g, ' ');
+  if (ref.kind === 'keyword') {
+    const callee = ref.path.replace(/\(\)/g, '').split('.').slice(-1)[0];
+    return `\`${written}=\` of \`${callee}()\``;
+  }
+  return `\`${written}\``;
+}
+
+function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdict, allowed: Allowed, ref: PyReference, text: string): string {
+  const what = describeRef(ref, text);
+  const lib = library.library;
+  const context = allowed.described
+    ? allowed.exact
+      ? `this project pins ${allowed.described}`
+      : `this project allows ${allowed.described}`
+    : `${library.distribution} is not pinned, so the newest known ${lib} ${short(allowed.versions[0]!)} is assumed`;
+  let head: string;
+  if (verdict.level === 'error') {
+    head = `${what} was removed in ${lib} ${short(entry.removed!)} (${context})`;
+  } else if (verdict.removedIn.length > 0) {
+    const back = entry.restored ? `, back from ${short(entry.restored)}` : '';
+    head = `${what} does not exist in ${lib} ${verdict.removedIn.map(short).join(', ')} (removed in ${short(entry.removed!)}${back}), which ${allowed.described ?? library.distribution} allows`;
+  } else {
+    const later = entry.removed ? ` and removed in ${short(entry.removed)}` : '';
+    head = `${what} is deprecated since ${lib} ${short(entry.deprecated!)}${later} (${context})`;
+  }
+  const replacement = entry.replacement;
+  let advice = '';
+  if (replacement.kind === 'manual') advice = replacement.hint ? ` ${replacement.hint}` : ' It has no replacement.';
+  else if (replacement.kind === 'keyword-renamed' && replacement.to) {
+    const values = replacement.values ? Object.entries(replacement.values).map(([, v]) => `${replacement.to}=${v}`).join(' or ') : `${replacement.to}=`;
+    advice = ` Use \`${values}\`${replacement.since ? ` (${lib} ${short(replacement.since)}+)` : ''}.`;
+  } else if (replacement.to) {
+    advice = ` Use \`${replacement.to}\`${replacement.since ? ` (${lib} ${short(replacement.since)}+)` : ''}.`;
+  }
+  return `${head}.${advice}${entry.note ? ` ${entry.note}` : ''}`;
+}
+
+export const deprecatedApi = defineRule(
+  {
+    id: 'deprecated-api',
+    defaultLevel: 'warning',
+    summary: 'A .py use of an API deprecated in (warning) or removed from (error) the version the project pins.',
+    fixable: true,
+    status: 'active',
+    docs: `## What it does
+Flags uses in \`.py\` files of APIs that the pinned version of a library deprecated (warning) or removed (error); unpinned means the newest known version. Names are resolved through the file's imports (\`import numpy as np\`, \`from PIL import Image\`), attribute chains, instances (\`draw = ImageDraw.Draw(im)\`) and keyword arguments; strings, comments and unrelated objects are never flagged. The version comes from the nearest project root at or above the file: removed in every version the pins allow is an error, removed in only some of them is a warning naming those versions.
 
 ## Why it matters
-Removed APIs fail at run time (\`AttributeError: module 'numpy' has no attribute 'float'\`); deprecated ones will with the next upgrade.
+Removed APIs fail at run time (\`AttributeError: module 'numpy' has no attribute 'float'\`); deprecated ones will with the next upgrade. Which is which depends on the version you pin: \`np.bool\` fails on NumPy 1.24–1.26 and works again on 2.0.
 
 ## Example
 \`\`\`text
+# requirements.txt: numpy==1.26.4
 import numpy as np
-x = np.float(3)   # removed in NumPy 1.24
+x = np.float(3)   # error: removed in NumPy 1.24
 \`\`\`
 
 ## Fix
-Use the replacement the message names; the fix is safe only when the replacement exists in every version the project allows.
-
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+Use the replacement the message names. The quick fix is safe (applied by \`--fix\`) only when the replacement behaves the same and exists in every version the project allows; otherwise it is offered in the editor but never applied automatically.
 `,
-});
+  },
+  (context) => {
+    const libraries = deprecationLibraries(context.kb);
+    if (libraries.length === 0) return;
+    const byModule = new Map<string, CompiledLibrary>();
+    for (const library of libraries) for (const module of library.modules) byModule.set(module, library);
+
+    for (const parsed of context.project.parsed.values()) {
+      if (parsed.kind !== 'python' || !parsed.python) continue;
+      const text = context.project.sources.get(parsed.path)?.text;
+      if (text === undefined) continue;
+      // Byte-level prefilter: parse only files that name a tracked module and one of its deprecated names.
+      const present = libraries.filter((l) => l.modules.some((m) => text.includes(m)) && l.candidateNames.test(text));
+      if (present.length === 0) continue;
+      const environments = nearestEnvironments(context.project, parsed.path);
+      const allowedCache = new Map<CompiledLibrary, Allowed>();
+      for (const ref of parsed.python.references()) {
+        const root = ref.path.split(/[.(]/, 1)[0]!;
+        const library = byModule.get(root);
+        if (!library || !present.includes(library)) continue;
+        for (const entry of library.entries) {
+          if (!matches(entry, ref)) continue;
+          if (!allowedCache.has(library)) allowedCache.set(library, allowedVersions(library, environments));
+          const allowed = allowedCache.get(library)!;
+          const verdict = judge(entry, allowed.versions);
+          if (!verdict) continue;
+          const fix = buildFix(entry, ref, parsed.path, text, allowed);
+          context.report({
+            file: parsed.path,
+            span: ref.span,
+            message: message(library, entry, verdict, allowed, ref, text),
+            level: verdict.level,
+            deprecated: true,
+            fixes: fix ? [fix] : [],
+          });
+          break;
+        }
+      }
+    }
+  },
+);
