@@ -1,28 +1,151 @@
-import { plannedRule } from './define';
+import type { Fix, RelatedLocation } from '../findings';
+import type { ParsedFile, Requirement } from '../model';
+import { compareVersions, localTag, pinnedVersion, publicVersion } from '../versions';
+import { defineRule } from './define';
 
-export const inconsistentPins = plannedRule({
-  id: 'inconsistent-pins',
-  defaultLevel: 'warning',
-  summary: 'One package pinned differently across the files of one project (requirements, pyproject, install scripts).',
-  fixable: true,
-  docs: `## What it does
-Compares the pins of each package across every dependency file of the project.
+interface Pin {
+  requirement: Requirement;
+  file: ParsedFile;
+  /** The version as written in the pin (`2.3.1+cu121`). */
+  version: string;
+  /** Its public part, normalised (`2.3.1`): what the comparison is about. */
+  public: string;
+}
+
+/** Which kind of file wins a tie: the project's declaration, then requirements, then scripts. */
+const kindRank: Record<string, number> = { pyproject: 0, requirements: 1, shell: 2 };
+
+/** Pins that take part: exact pins, outside shell functions the script never calls. */
+function pinsOf(file: ParsedFile): Pin[] {
+  const unreachable = new Set<number>();
+  for (const command of file.commands ?? []) if (!command.reachable) for (const i of command.requirements) unreachable.add(i);
+  const pins: Pin[] = [];
+  file.requirements.forEach((requirement, index) => {
+    if (unreachable.has(index) || !requirement.normalizedName) return;
+    const version = pinnedVersion(requirement.clauses);
+    const clause = requirement.clauses[0];
+    if (!version || !clause) return;
+    const pub = publicVersion(version);
+    if (!pub) return;
+    pins.push({ requirement, file, version, public: pub });
+  });
+  return pins;
+}
+
+/** Markers decide where a pin applies: pins under different markers are not compared. */
+function markerKey(requirement: Requirement): string {
+  return (requirement.marker ?? '').replace(/\s+/g, '').replace(/'/g, '"');
+}
+
+const describe = (pin: Pin): string => {
+  const origin = pin.requirement.origin;
+  if (pin.file.kind === 'pyproject') return `${pin.file.path} (${origin.section}${origin.group ? ` [${origin.group}]` : ''})`;
+  return pin.file.path;
+};
+
+export const inconsistentPins = defineRule(
+  {
+    id: 'inconsistent-pins',
+    defaultLevel: 'warning',
+    summary: 'One package pinned differently across the files of one project (requirements, pyproject, install scripts).',
+    fixable: true,
+    status: 'active',
+    docs: `## What it does
+Compares the exact pins (\`==\`) of each package across every dependency file of the project:
+requirements files, \`pyproject.toml\` (PEP 621, extras, dependency groups, Poetry and uv tables) and
+install scripts (\`pip install\` lines in shell scripts and Dockerfile \`RUN\` lines). A package pinned
+to different versions in two files is reported on each stray pin, with the other pins as related
+locations. Pins are compared by their public version: \`torch==2.3.1+cu121\` in a script and
+\`torch==2.3.1\` in \`pyproject.toml\` agree (the local tag is checked by \`local-tag-mismatch\`).
+Pins under different environment markers, pins within one file, and pins in shell functions the
+script never calls are not compared.
 
 ## Why it matters
-Which version you get depends on which file was installed last; CI, Docker and developer machines drift apart.
+Which version you get depends on which file was installed last; CI, Docker images and developer
+machines drift apart, and a bug fixed in one place comes back from another.
 
 ## Example
 \`\`\`text
 # requirements.txt
 torch==2.3.1
+# pyproject.toml
+dependencies = ["torch==2.3.1"]
 # server-setup.sh
-pip install torch==2.2.2
+pip install torch==2.2.2        # reported: 2.3.1 in requirements.txt and pyproject.toml
 \`\`\`
 
 ## Fix
-Align the stray pin with the chosen one.
-
-## Status
-Planned: this rule is registered and documented; its checks arrive in a later release and it reports nothing yet.
+The quick fix rewrites the stray version to the chosen one, in place (a TOML string, a shell word or a
+requirements line; a local tag such as \`+cu121\` is kept). The chosen version is the one most pins
+agree on; on a tie, the one in \`pyproject.toml\`, then the one in a requirements file. The fix is
+marked safe when that majority is strict and the version is written literally (not through a shell
+variable); otherwise it is offered for review only.
 `,
-});
+  },
+  (context) => {
+    const groups = new Map<string, Pin[]>();
+    for (const file of context.project.parsed.values()) {
+      if (file.kind === 'python' || file.kind === 'python-version') continue;
+      for (const pin of pinsOf(file)) {
+        const key = `${pin.requirement.normalizedName}\0${markerKey(pin.requirement)}`;
+        if (!groups.has(key)) groups.set(key, []);
+        groups.get(key)!.push(pin);
+      }
+    }
+    for (const pins of groups.values()) {
+      if (new Set(pins.map((p) => p.file.path)).size < 2) continue;
+      const byVersion = new Map<string, Pin[]>();
+      for (const pin of pins) {
+        const same = [...byVersion.keys()].find((v) => compareVersions(v, pin.public) === 0) ?? pin.public;
+        if (!byVersion.has(same)) byVersion.set(same, []);
+        byVersion.get(same)!.push(pin);
+      }
+      if (byVersion.size < 2) continue;
+      const rank = (list: Pin[]) => Math.min(...list.map((p) => kindRank[p.file.kind] ?? 3));
+      const firstPath = (list: Pin[]) => list.map((p) => p.file.path).sort()[0]!;
+      const ordered = [...byVersion.entries()].sort(
+        ([, a], [, b]) => b.length - a.length || rank(a) - rank(b) || (firstPath(a) < firstPath(b) ? -1 : firstPath(a) > firstPath(b) ? 1 : 0),
+      );
+      const [chosenVersion, chosen] = ordered[0]!;
+      const strict = ordered[0]![1].length > ordered[1]![1].length;
+      const chosenPin = [...chosen].sort((a, b) => rank([a]) - rank([b]))[0]!;
+      const chosenPublic = publicVersion(chosenPin.version) ?? chosenVersion;
+      const chosenFiles = [...new Set(chosen.map((p) => p.file.path))];
+      const name = chosenPin.requirement.name ?? chosenPin.requirement.normalizedName!;
+
+      for (const [, strays] of ordered.slice(1)) {
+        for (const stray of strays) {
+          const clause = stray.requirement.clauses[0]!;
+          const related: RelatedLocation[] = pins
+            .filter((p) => p !== stray)
+            .map((p) => ({
+              file: p.file.path,
+              span: p.requirement.clauses[0]!.span,
+              message: `${name} pinned to ${p.version} in ${describe(p)}`,
+            }));
+          const local = localTag(stray.version);
+          const newText = local ? `${chosenPublic}+${local}` : chosenPublic;
+          const source = context.project.sources.get(stray.file.path)?.text ?? '';
+          const written = source.slice(clause.versionSpan.start, clause.versionSpan.end);
+          const literal = written === stray.version;
+          const fixes: Fix[] = [
+            {
+              title: `Pin ${name} to ${newText}, as in ${chosenFiles.join(', ')}`,
+              edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }],
+              safe: strict && literal,
+            },
+          ];
+          context.report({
+            file: stray.file.path,
+            span: clause.span,
+            message:
+              `${name} is pinned to ${stray.version} here but to ${chosenPin.version} in ${chosenFiles.join(', ')}; ` +
+              `which version gets installed depends on which file is installed last.`,
+            related,
+            fixes,
+          });
+        }
+      }
+    }
+  },
+);
