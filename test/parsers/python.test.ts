@@ -1,0 +1,42 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Grammars } from '../../server/src/engine/grammars';
+import { parsePythonFile, pythonReferences } from '../../server/src/engine/parsers/python';
+import { loadGrammars } from '../../server/src/host/grammars';
+
+let grammars: Grammars;
+beforeAll(async () => {
+  grammars = await loadGrammars();
+});
+
+const refs = (text: string) =>
+  pythonReferences(text, grammars).map((r) => `${r.kind} ${r.path}${r.keyword ? ` ${r.keyword}` : ''} @${text.slice(r.span.start, r.span.end)}`);
+
+describe('python parser', () => {
+  it('resolves aliases, from-imports, attribute chains and UTF-16 spans after non-ASCII text', () => {
+    const text = 's = "ünï 😀"\nimport numpy as np\nfrom torchvision.transforms import functional_tensor as F_t\nnp.float_\n';
+    expect(refs(text)).toEqual([
+      'import numpy @numpy',
+      'import torchvision.transforms @torchvision.transforms',
+      'import torchvision.transforms.functional_tensor @functional_tensor',
+      'attribute numpy.float_ @np.float_',
+    ]);
+  });
+
+  it('follows instances through assignment and with-as to keyword arguments', () => {
+    const text = 'import gradio as gr\nwith gr.Blocks() as demo:\n    pass\ndemo.queue(concurrency_count=2)\n';
+    expect(refs(text)).toContain('keyword gradio.Blocks().queue concurrency_count @concurrency_count');
+  });
+
+  it('leaves names bound to two things, strings and comments alone', () => {
+    expect(refs('import numpy as np\nnp = other()\nnp.NaN\n# np.NaN\n"np.NaN"\n')).toEqual(['import numpy @numpy']);
+  });
+
+  it('never throws on malformed or binary input and parses lazily', () => {
+    for (const text of ['def (:\n  np.', '\u0000\u0001\uFFFF', 'import', '('.repeat(5000), 'from . import x\nx.y\n']) {
+      expect(() => pythonReferences(text, grammars)).not.toThrow();
+    }
+    const file = parsePythonFile('a.py', 'import numpy\n', grammars);
+    expect(file.python?.references().length).toBe(1);
+    expect(parsePythonFile('a.py', 'import numpy\n').python).toBeUndefined();
+  });
+});
