@@ -1,0 +1,224 @@
+// `pinwise`: the command-line linter on the same engine as the language server.
+import { chmodSync, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
+import { ruleIds } from '../engine/rules';
+import { defaultSettings, type Settings } from '../engine/settings';
+import { loadGrammars } from '../host/grammars';
+import { discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
+import { loadKnowledgeBase } from '../host/knowledge-base';
+import { formatJson } from './format-json';
+import { formatSarif } from './format-sarif';
+import { formatText } from './format-text';
+import { locate, type LocatedFinding } from './report';
+
+declare const PINWISE_VERSION: string | undefined;
+const version = typeof PINWISE_VERSION === 'string' ? PINWISE_VERSION : '0.0.0-dev';
+
+const usage = `Usage:
+  pinwise check [PATH ...] [--format text|json|sarif] [--python X.Y] [--fix]
+                [--select IDS] [--ignore IDS] [--accelerator auto|cpu|cuda|rocm]
+  pinwise parse FILE          print a requirements file's parsed model as JSON
+  pinwise rules               list every rule
+  pinwise --version
+
+Exit status: 0 no error-level finding, 1 at least one, 2 usage error or internal failure.
+`;
+
+class UsageError extends Error {}
+
+interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  isTTY: boolean;
+}
+
+function rulesDir(): string {
+  // dist/cli.js → ../rules; during development (tsx) server/src/cli → ../../../rules.
+  const candidates = [join(__dirname, '..', 'rules'), join(__dirname, '..', '..', '..', 'rules')];
+  return candidates.find((dir) => existsSync(join(dir, 'schema'))) ?? candidates[0]!;
+}
+
+function parseIdList(value: string | undefined, flag: string): string[] {
+  if (!value) return [];
+  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = ids.filter((id) => !ruleIds.includes(id));
+  if (unknown.length > 0) throw new UsageError(`${flag}: unknown rule id(s): ${unknown.join(', ')}. Known: ${ruleIds.join(', ')}`);
+  return ids;
+}
+
+interface ProjectRun {
+  loaded: LoadedProject;
+}
+
+async function check(args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      python: { type: 'string' },
+      fix: { type: 'boolean', default: false },
+      select: { type: 'string' },
+      ignore: { type: 'string' },
+      accelerator: { type: 'string', default: 'auto' },
+    },
+  });
+  const format = values.format!;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+  if (values.python !== undefined && !/^\d+\.\d+$/.test(values.python)) throw new UsageError(`--python must look like 3.11 (got '${values.python}')`);
+  const accelerator = values.accelerator!;
+  if (!['auto', 'cpu', 'cuda', 'rocm'].includes(accelerator)) throw new UsageError(`--accelerator must be auto, cpu, cuda or rocm`);
+  const settings: Settings = defaultSettings({
+    ...(values.python ? { python: values.python } : {}),
+    accelerator: accelerator as Settings['accelerator'],
+    select: parseIdList(values.select, '--select'),
+    ignore: parseIdList(values.ignore, '--ignore'),
+  });
+
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  const kb = loadKnowledgeBase(rulesDir());
+  const grammars = await loadGrammars();
+  const runs: ProjectRun[] = [];
+  for (const path of paths) {
+    if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
+    const root = projectRootFor(path);
+    const isDir = statSync(path).isDirectory();
+    const files = isDir ? discoverFiles(root) : [resolve(path)];
+    runs.push({ loaded: loadProject(root, files, grammars) });
+  }
+
+  const located: LocatedFinding[] = [];
+  const internalErrors: string[] = [];
+  for (const run of runs) {
+    const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings, kb, grammars };
+    if (values.fix) {
+      const { changed } = fixAll(input);
+      for (const [path, text] of changed) {
+        const written = writeFixed(run.loaded, path, text);
+        io.err(written ? `Fixed ${join(run.loaded.root, path)}\n` : `Skipped ${path}: it changed on disk since it was read\n`);
+        if (written) {
+          const file = run.loaded.files.find((f) => f.path === path);
+          if (file) file.text = text;
+        }
+      }
+    }
+    const result = analyze(input);
+    for (const error of result.internalErrors) internalErrors.push(`internal error in rule ${error.ruleId}: ${error.message}`);
+    const texts = new Map(run.loaded.files.map((f) => [f.path, f.text]));
+    located.push(...locate(result.findings, texts, displayPrefix(run, paths.length)));
+  }
+
+  if (format === 'sarif') io.out(formatSarif(located, version, internalErrors) + '\n');
+  else if (format === 'json') io.out(formatJson(located, version) + '\n');
+  else io.out(formatText(located, { color: io.isTTY && !process.env['NO_COLOR'] }));
+  for (const error of internalErrors) io.err(`pinwise: ${error}\n`);
+  if (internalErrors.length > 0) return 2;
+  return located.some((item: LocatedFinding) => item.finding.level === 'error') ? 1 : 0;
+}
+
+/** Paths print relative to the PATH given; with several PATHs, prefixed so they say which project. */
+function displayPrefix(run: ProjectRun, pathCount: number): string {
+  if (pathCount === 1) return '';
+  const rel = relative(process.cwd(), run.loaded.root).split(sep).join('/');
+  return rel === '' ? '' : rel;
+}
+
+/**
+ * Writes a fixed file atomically (temp file + rename), keeping its mode, and
+ * refuses when the file changed on disk since it was read.
+ */
+function writeFixed(loaded: LoadedProject, path: string, text: string): boolean {
+  const full = join(loaded.root, path);
+  const before = loaded.readStats.get(path);
+  const original = loaded.files.find((f) => f.path === path)?.text;
+  let mode: number;
+  try {
+    const now = statSync(full);
+    mode = now.mode;
+    const current = readTextFile(full);
+    if (!before || now.mtimeMs !== before.mtimeMs || now.size !== before.size || !current.ok || current.text !== original) return false;
+  } catch {
+    return false;
+  }
+  const temp = join(dirname(full), `.${basename(full)}.pinwise-${process.pid}.tmp`);
+  try {
+    writeFileSync(temp, text, { encoding: 'utf8', mode });
+    chmodSync(temp, mode);
+    renameSync(temp, full);
+    return true;
+  } catch {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing to clean up
+    }
+    return false;
+  }
+}
+
+async function parseCommand(args: string[], io: Output): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('parse takes exactly one FILE');
+  const file = positionals[0]!;
+  const result = readTextFile(file);
+  if (!result.ok) throw new UsageError(`${file}: cannot read: ${result.reason}`);
+  const { parseRequirementsFile } = await import('../engine/parsers/requirements');
+  const { toParseOutput } = await import('../engine/parse-output');
+  const parsed = parseRequirementsFile(basename(file), result.text);
+  io.out(JSON.stringify(toParseOutput(parsed, result.text), null, 2) + '\n');
+  return 0;
+}
+
+function listRules(io: Output): number {
+  const { rules } = require('../engine/rules') as typeof import('../engine/rules');
+  for (const rule of rules) {
+    io.out(`${rule.meta.id.padEnd(28)} ${rule.meta.defaultLevel.padEnd(8)} ${rule.meta.status === 'planned' ? '(planned) ' : ''}${rule.meta.summary}\n`);
+  }
+  return 0;
+}
+
+export async function main(argv: string[], io: Output): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await check(rest, io);
+      case 'parse':
+        return await parseCommand(rest, io);
+      case 'rules':
+        return listRules(io);
+      case '--version':
+      case '-V':
+        io.out(`pinwise ${version}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.out(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`pinwise: ${(error as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    io.err(`pinwise: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  const io: Output = {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+  };
+  void main(process.argv.slice(2), io).then((code) => {
+    process.exitCode = code;
+  });
+}
