@@ -739,6 +739,7 @@ function lineRequirement(file: ParsedFile, logical: LogicalLine, from: number, t
     }
     req.url = s.slice(from, urlEnd);
     req.urlSpan = logical.span(from, urlEnd);
+    if (pathLike && !localPathOk(req.url, from, problem)) return null;
     if (!linkName(req, logical, from, urlEnd, problem)) return null;
     if (!parseMarker()) return null;
     return req;
@@ -795,7 +796,8 @@ function linkName(req: Requirement, logical: LogicalLine, from: number, to: numb
     const verRaw = parts[1]!;
     const nameStart = from + baseStart;
     const verStart = nameStart + nameRaw.length + 1;
-    const name = unquote(nameRaw);
+    // pip's Wheel.name: the filename escapes `-` as `_`.
+    const name = unquote(nameRaw).replace(/_/g, '-');
     const version = unquote(verRaw).replace(/_/g, '-');
     req.name = name;
     req.nameSpan = logical.span(nameStart, nameStart + nameRaw.length);
@@ -826,6 +828,31 @@ function linkName(req: Requirement, logical: LogicalLine, from: number, to: numb
     }
   }
   return true;
+}
+
+/**
+ * pip reads a local path literally: `dir#egg=name` names a directory called
+ * `dir#egg=name`, which is never what was meant. False (and a problem) then.
+ */
+function localPathOk(path: string, from: number, problem: ProblemSink): boolean {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(path);
+  if (scheme) {
+    const hint = /^git$/i.test(scheme[1]!) ? ` Use git+https:// (or git+git://).` : '';
+    problem(
+      from,
+      from + scheme[0].length,
+      `'${scheme[1]}' is not a URL scheme pip installs from (http, https, file, ftp or a VCS scheme such as git+https), so pip reads '${path}' as a local path.${hint}`,
+    );
+    return false;
+  }
+  const egg = path.indexOf('#egg=');
+  if (egg < 0) return true;
+  problem(
+    from + egg,
+    from + path.length,
+    `#egg= works only on URLs: pip reads '${path}' as a local path and looks for a directory or file of exactly that name. Write the path alone, or a file: URL (file:${path.slice(0, egg)}#egg=…)`,
+  );
+  return false;
 }
 
 /** Link.egg_fragment: `[#&]egg=([^&]*)`, first match. */
@@ -862,11 +889,13 @@ function editableRequirement(file: ParsedFile, logical: LogicalLine, o: ParsedOp
 
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value);
   const scheme = schemeMatch ? schemeMatch[1]!.toLowerCase() : null;
-  // A local project: no scheme (or a Windows drive letter) or file:.
-  if (scheme === null || scheme.length === 1 || scheme === 'file') {
+  // A local project: a path (no `:` but a Windows drive's) or a file: URL.
+  const isPath = !value.includes(':') || /^[A-Za-z]:[\\/]/.test(value);
+  if (isPath || scheme === 'file') {
     req.url = noExtras;
     req.urlSpan = logical.span(from, urlEnd);
     req.extras = extras;
+    if (isPath && !localPathOk(noExtras, from, problem)) return null;
     if (scheme === 'file') {
       const egg = eggFragment(noExtras);
       if (egg && exact) {
@@ -880,7 +909,7 @@ function editableRequirement(file: ParsedFile, logical: LogicalLine, o: ParsedOp
     }
     return req;
   }
-  const isVcs = VCS_SCHEMES.includes(scheme) || (VCS_NAMES.includes(scheme) && VCS_SCHEMES.includes(`${scheme}+${scheme}`));
+  const isVcs = scheme !== null && (VCS_SCHEMES.includes(scheme) || (VCS_NAMES.includes(scheme) && VCS_SCHEMES.includes(`${scheme}+${scheme}`)));
   if (!isVcs) {
     problem(
       from,
