@@ -10,6 +10,7 @@ import {
   DiagnosticTag,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ExecuteCommandRequest,
   FileChangeType,
   LSPErrorCodes,
   ResponseError,
@@ -543,7 +544,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return actions;
   });
 
-  connection.onExecuteCommand(async (params, token, workDone) => {
+  // Registered directly (not onExecuteCommand) to see whether the client sent a workDoneToken.
+  connection.onRequest(ExecuteCommandRequest.type, async (params, token) => {
     if (params.command === commands.applyFixAll) {
       const arg = (params.arguments?.[0] ?? {}) as { uri?: string; version?: number };
       const doc = arg.uri ? documents.get(arg.uri) : undefined;
@@ -556,7 +558,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return { applied: result.applied, reason: result.failureReason ?? null };
     }
     if (params.command === commands.audit) {
-      let reporter: WorkDoneProgressReporter = workDone;
+      let reporter: WorkDoneProgressReporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
       let progressToken: CancellationToken | undefined;
       if (params.workDoneToken === undefined && canCreateProgress) {
         try {

@@ -1,0 +1,179 @@
+// A minimal LSP client over a real stdio connection to the built dist/server.js.
+// Every wait is on an event (a notification or a response), never on a sleep.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import { ConfigurationRequest, WorkDoneProgress } from 'vscode-languageserver-protocol';
+import type {
+  ApplyWorkspaceEditParams,
+  CodeAction,
+  Diagnostic,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  TextEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver-protocol';
+import { LineIndex } from '../../server/src/engine';
+
+export const serverPath = join(__dirname, '..', '..', 'dist', 'server.js');
+
+export function uriOf(path: string): string {
+  return pathToFileURL(path).href;
+}
+
+/** Applies LSP text edits (UTF-16 positions) to a text, from the end. */
+export function applyTextEdits(text: string, edits: TextEdit[]): string {
+  const index = new LineIndex(text);
+  const spans = edits
+    .map((e) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), text: e.newText }))
+    .sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + s.text + out.slice(s.end);
+  return out;
+}
+
+/** The edits of one document in a WorkspaceEdit, whichever shape the server used. */
+export function editsFor(edit: WorkspaceEdit, uri: string): TextEdit[] {
+  const out: TextEdit[] = [...(edit.changes?.[uri] ?? [])];
+  for (const change of edit.documentChanges ?? []) {
+    if ('textDocument' in change && change.textDocument.uri === uri) out.push(...(change.edits as TextEdit[]));
+  }
+  return out;
+}
+
+interface Waiter {
+  uri: string;
+  accept: (diagnostics: Diagnostic[]) => boolean;
+  resolve: (diagnostics: Diagnostic[]) => void;
+}
+
+export class TestClient {
+  readonly connection: MessageConnection;
+  readonly process: ChildProcessWithoutNullStreams;
+  /** What `workspace/configuration` answers for section `pinwise`. */
+  settings: Record<string, unknown> = {};
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly publishCount = new Map<string, number>();
+  readonly logs: string[] = [];
+  readonly stderr: string[] = [];
+  private readonly versions = new Map<string, number>();
+  private readonly texts = new Map<string, string>();
+  private waiters: Waiter[] = [];
+  private exited: Promise<number | null>;
+
+  constructor(args: string[] = ['--stdio']) {
+    if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run \`npm run build\` first`);
+    this.process = spawn(process.execPath, [serverPath, ...args], { stdio: 'pipe' });
+    this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
+    this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
+    this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
+      this.diagnostics.set(params.uri, params.diagnostics);
+      this.publishCount.set(params.uri, (this.publishCount.get(params.uri) ?? 0) + 1);
+      const ready = this.waiters.filter((w) => w.uri === params.uri && w.accept(params.diagnostics));
+      this.waiters = this.waiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(params.diagnostics);
+    });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.logs.push(params.message);
+    });
+    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'pinwise' ? this.settings : null)));
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('workspace/applyEdit', (params: ApplyWorkspaceEditParams) => {
+      for (const [uri, text] of this.texts) {
+        const edits = editsFor(params.edit, uri);
+        if (edits.length > 0) this.change(uri, applyTextEdits(text, edits));
+      }
+      return { applied: true };
+    });
+    this.connection.listen();
+  }
+
+  async initialize(rootPath: string): Promise<InitializeResult> {
+    const rootUri = uriOf(rootPath);
+    const result = await this.connection.sendRequest<InitializeResult>('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: 'test' }],
+      capabilities: {
+        workspace: {
+          configuration: true,
+          didChangeConfiguration: { dynamicRegistration: true },
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          applyEdit: true,
+          workspaceEdit: { documentChanges: true },
+          workspaceFolders: true,
+        },
+        window: { workDoneProgress: true },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true, dataSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+        },
+      },
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result;
+  }
+
+  /** Collects the `$/progress` values the server sends for `token`. */
+  trackProgress(token: string): { kind: string; message?: string; percentage?: number }[] {
+    const values: { kind: string; message?: string; percentage?: number }[] = [];
+    this.connection.onProgress(WorkDoneProgress.type, token, (value) => {
+      values.push(value);
+    });
+    return values;
+  }
+
+  text(uri: string): string {
+    return this.texts.get(uri)!;
+  }
+
+  open(uri: string, text: string, languageId = 'pip-requirements'): void {
+    this.versions.set(uri, 1);
+    this.texts.set(uri, text);
+    void this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  change(uri: string, text: string): void {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    this.texts.set(uri, text);
+    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  }
+
+  close(uri: string): void {
+    this.texts.delete(uri);
+    void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Resolves with the first published diagnostics for `uri` that satisfy `accept` (already published ones count). */
+  waitForDiagnostics(uri: string, accept: (diagnostics: Diagnostic[]) => boolean = () => true, includeCurrent = true): Promise<Diagnostic[]> {
+    const current = this.diagnostics.get(uri);
+    if (includeCurrent && current && accept(current)) return Promise.resolve(current);
+    return new Promise((resolve) => this.waiters.push({ uri, accept, resolve }));
+  }
+
+  codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return this.connection.sendRequest<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+  }
+
+  async shutdown(): Promise<number | null> {
+    if (this.process.exitCode === null) {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    }
+    const code = await this.exited;
+    this.connection.dispose();
+    return code;
+  }
+}
