@@ -278,8 +278,7 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: FileTrees): Environ
     const ownIncludes = file.includes.filter((i) => i.origin?.group !== undefined && names.has(i.origin.group) && group.kind === 'extra');
     const label = group.kind === 'extra' ? `${file.path} [${group.name}]` : `${file.path} (group ${group.name})`;
     const env = make(`${file.path}#${group.kind}:${group.name}`, label);
-    env.requirements.push(...base.requirements, ...own);
-    for (const f of base.files) if (!env.files.includes(f)) env.files.push(f);
+    env.requirements.push(...file.requirements.filter(isBase), ...own);
     for (const include of file.includes) if (include.origin?.group === undefined) mergeTree(env, trees.ofInclude(include));
     for (const include of ownIncludes) mergeTree(env, trees.ofInclude(include));
     if (own.length > 0 || ownIncludes.length > 0) environments.push(finish(env));

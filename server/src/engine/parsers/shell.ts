@@ -379,7 +379,7 @@ class ScriptWalker {
         const optionValue = inline ?? valueWord?.value ?? null;
         const optionSpan = { start: arg.span.start, end: valueWord ? valueWord.span.end : arg.span.end };
         if (long === '--requirement' || long === '--constraint') {
-          const target = optionValue?.text ?? valueWord?.node.text ?? '';
+          const target = optionValue?.text ?? valueWord?.node.text.replace(/^(["'])(.*)\1$/s, '$2') ?? '';
           if (target) {
             command.includes.push({
               file: this.file.path,
