@@ -79,16 +79,23 @@ describe.skipIf(!present)('real-world corpus', () => {
   it('Deep-Live-Cam at eb6ec77: unpinned numpy beside torch 2.0.1, tensorflow 2.12 and opencv 4.8 gets NumPy 2', () => {
     const got = findings('hacksider__Deep-Live-Cam/at-eb6ec77');
     expect(got.map((f) => [f.rule, f.text])).toEqual([['numpy-abi-mismatch', 'numpy']]);
-    expect(got[0]!.message).toContain('`numpy` (no version bound) lets pip install NumPy 2, but `opencv-python==4.8.1.78`, `torch==2.0.1+cu118`');
+    expect(got[0]!.message).toBe(
+      '`numpy` (no version bound) lets pip install NumPy 2, but `torch==2.0.1+cu118`, `torch==2.0.1`, `onnxruntime==1.15.0`, `onnxruntime-gpu==1.16.0`, `opencv-python==4.8.1.78`, `tensorflow==2.13.0rc1` and `tensorflow==2.12.0` were built against NumPy 1.x and fail to import under NumPy 2 (first build for NumPy 2: torch 2.3.0, onnxruntime 1.19.0, onnxruntime-gpu 1.19.0, opencv-python 4.10.0.84 and tensorflow 2.18.0). Cap NumPy below 2.',
+    );
     expect(got[0]!.fixes[0]!.edits[0]!.text).toBe('<2');
   });
 
-  it('generative-models: numpy==2.1 beside opencv-python==4.6.0.66', () => {
+  it('generative-models: numpy==2.1 beside opencv-python==4.6.0.66, and numpy==2.1 under requires-python >=3.8', () => {
     expect(findings('Stability-AI__generative-models').filter((f) => f.file === 'requirements/pt2.txt').map((f) => [f.rule, f.text, f.message])).toEqual([
       [
         'numpy-abi-mismatch',
         'numpy==2.1',
         '`numpy==2.1` installs NumPy 2, but `opencv-python==4.6.0.66` was built against NumPy 1.x and fails to import under NumPy 2 (first build for NumPy 2: opencv-python 4.10.0.84).',
+      ],
+      [
+        'python-version-unsupported',
+        'numpy==2.1',
+        '`numpy==2.1` has no release for Python 3.8 (target Python from pyproject.toml): 2.1.x supports Python 3.10–3.13. pip finds no wheel and the install fails.',
       ],
     ]);
   });

@@ -42,9 +42,11 @@ describe('distribution-conflict', () => {
   it('follows -r includes', () => {
     const files = { 'requirements.txt': '-r base.txt\nonnxruntime-gpu\n', 'base.txt': 'onnxruntime\n' };
     const findings = checkRule(id, files);
-    expect(findings.map((f) => [f.file, f.text])).toEqual([['requirements.txt', 'onnxruntime-gpu']]);
-    expect(findings[0]!.message).toContain('(from base.txt)');
-    expect(findings[0]!.related).toEqual([{ file: 'base.txt', text: 'onnxruntime' }]);
+    expect(findings.map((f) => [f.file, f.text])).toEqual([['base.txt', 'onnxruntime']]);
+    expect(findings[0]!.message).toBe(
+      "`onnxruntime` and `onnxruntime-gpu` (from requirements.txt) both install the import package `onnxruntime` into requirements.txt; whichever pip installs last overwrites the other's files. Keep only one.",
+    );
+    expect(findings[0]!.related).toEqual([{ file: 'requirements.txt', text: 'onnxruntime-gpu' }]);
   });
 
   describe('markers (platform × machine × python)', () => {
