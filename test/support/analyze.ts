@@ -1,14 +1,17 @@
 // Test entry: fixtures in, findings out, through the engine's public surface.
 import { join } from 'node:path';
 import { analyze, defaultSettings, fixAll, type Finding, type Settings } from '../../server/src/engine';
+import { loadGrammars } from '../../server/src/host/grammars';
 import { loadKnowledgeBase } from '../../server/src/host/knowledge-base';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const kb = loadKnowledgeBase(join(repoRoot, 'rules'));
+/** Shell and Python parsing need the tree-sitter grammars (loaded once per test file). */
+export const grammars = await loadGrammars();
 
 export function check(files: Record<string, string>, settings: Partial<Settings> = {}): Finding[] {
   const input = Object.entries(files).map(([path, text]) => ({ path, text }));
-  return analyze({ files: input, settings: defaultSettings(settings), kb }).findings;
+  return analyze({ files: input, settings: defaultSettings(settings), kb, grammars }).findings;
 }
 
 /** Findings of one rule, as `file:startLine message` plus the flagged text, for readable assertions. */
@@ -26,6 +29,6 @@ export function checkRule(ruleId: string, files: Record<string, string>, setting
 /** Applies every safe fix until stable and returns the resulting texts. */
 export function fixFiles(files: Record<string, string>, settings: Partial<Settings> = {}): Record<string, string> {
   const input = Object.entries(files).map(([path, text]) => ({ path, text }));
-  const { changed } = fixAll({ files: input, settings: defaultSettings(settings), kb });
+  const { changed } = fixAll({ files: input, settings: defaultSettings(settings), kb, grammars });
   return { ...files, ...Object.fromEntries(changed) };
 }
