@@ -180,6 +180,8 @@ interface Token {
   end: number;
   /** True when the value is exactly the written text (no quotes or escapes). */
   plain: boolean;
+  /** How many leading characters of the value are written as is. */
+  plainPrefix: number;
 }
 
 function shlexSplit(s: string, base: number): Token[] | { error: string } {
@@ -193,8 +195,10 @@ function shlexSplit(s: string, base: number): Token[] | { error: string } {
     const start = i;
     const pieces: string[] = [];
     let plain = true;
+    let plainPrefix = -1;
     while (i < n && !isWs(s.charCodeAt(i))) {
       const c = s.charCodeAt(i);
+      if (plainPrefix < 0 && (c === 92 || c === 39 || c === 34)) plainPrefix = i - start;
       if (c === 92 /* \ */) {
         if (i + 1 >= n) return { error: 'No escaped character' };
         pieces.push(s[i + 1]!);
@@ -232,7 +236,7 @@ function shlexSplit(s: string, base: number): Token[] | { error: string } {
         pieces.push(s.slice(runStart, i));
       }
     }
-    tokens.push({ value: pieces.join(''), start: base + start, end: base + i, plain });
+    tokens.push({ value: pieces.join(''), start: base + start, end: base + i, plain, plainPrefix: plainPrefix < 0 ? i - start : plainPrefix });
   }
   return tokens;
 }
@@ -324,7 +328,7 @@ function parseOptions(tokens: Token[]): { options: ParsedOption[]; positional: T
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const optText = eq >= 0 ? arg.slice(0, eq) : arg;
-      const optEnd = tok.plain && eq >= 0 ? tok.start + eq : tok.end;
+      const optEnd = eq >= 0 && eq <= tok.plainPrefix ? tok.start + eq : tok.end;
       const spec = matchLong(optText, tok.start, optEnd);
       const canonical = spec.names.find((n) => n.startsWith('--'))!;
       const shown = LONG.has(optText) ? optText : canonical;
