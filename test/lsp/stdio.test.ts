@@ -80,6 +80,44 @@ describe('language server over stdio', () => {
     expect(applyTextEdits(after, editsFor(merged.edit!, uri))).toBe(after.replace('-r missing.txt', '-r missing.txt # pinwise: ignore[unresolved-include]'));
   });
 
+  it("offers a rule's fix as the preferred quick fix; applying it re-publishes clean, other bytes unchanged", async () => {
+    const uri = uriOf(join(root, 'fix-requirements.txt'));
+    const text = '# GPU box ✓\r\ntorch==2.1.2  # keep\r\ntorchvision==0.15.2\r\n';
+    client.open(uri, text);
+    const diagnostics = await client.waitForDiagnostics(uri, (d) => byRule(d, 'torch-family-mismatch').length > 0);
+    const mismatch = byRule(diagnostics, 'torch-family-mismatch')[0]!;
+    expect(mismatch.severity).toBe(1);
+    const actions = await client.codeActions(uri, [mismatch]);
+    const preferred = actions.filter((a) => a.isPreferred);
+    expect(preferred).toHaveLength(1);
+    expect(preferred[0]!.kind).toBe('quickfix');
+    const fixed = applyTextEdits(text, editsFor(preferred[0]!.edit!, uri));
+    expect(fixed).toBe('# GPU box ✓\r\ntorch==2.1.2  # keep\r\ntorchvision==0.16.2\r\n');
+
+    // source.fixAll.pinwise (editor.codeActionsOnSave) gives the same text.
+    const fixAll = await client.codeActions(uri, [], ['source.fixAll.pinwise']);
+    expect(fixAll.map((a) => a.kind)).toEqual(['source.fixAll.pinwise']);
+    expect(applyTextEdits(text, editsFor(fixAll[0]!.edit!, uri))).toBe(fixed);
+    expect(await client.codeActions(uri, [], ['source.organizeImports'])).toEqual([]);
+
+    client.change(uri, fixed);
+    await client.waitForDiagnostics(uri, (d) => byRule(d, 'torch-family-mismatch').length === 0, false);
+    client.close(uri);
+  });
+
+  it('applies fix-all through the pinwise.applyFixAll command and workspace/applyEdit', async () => {
+    const uri = uriOf(join(root, 'cmd-requirements.txt'));
+    client.open(uri, 'torch==2.1.2\ntorchvision==0.15.2\n');
+    await client.waitForDiagnostics(uri, (d) => byRule(d, 'torch-family-mismatch').length > 0);
+    const stale = await client.connection.sendRequest<{ applied: boolean }>('workspace/executeCommand', { command: 'pinwise.applyFixAll', arguments: [{ uri, version: 0 }] });
+    expect(stale.applied).toBe(false);
+    const result = await client.connection.sendRequest<{ applied: boolean }>('workspace/executeCommand', { command: 'pinwise.applyFixAll', arguments: [{ uri, version: 1 }] });
+    expect(result.applied).toBe(true);
+    expect(client.text(uri)).toBe('torch==2.1.2\ntorchvision==0.16.2\n');
+    await client.waitForDiagnostics(uri, (d) => byRule(d, 'torch-family-mismatch').length === 0, false);
+    client.close(uri);
+  });
+
   it('refuses a fix computed for an older version of the document', async () => {
     const uri = uriOf(join(root, 'stale-requirements.txt'));
     client.open(uri, 'torch=2.1.2\n');
