@@ -202,6 +202,14 @@ describe('requirement lines', () => {
     expect(parsed.requirements.map((r) => r.url)).toEqual(['./c.tar.gz']);
   });
 
+  it.skipIf(!havePep508)('explains two requirements on one line', () => {
+    const text = 'torch==2.1.2+cu118 torchvision==0.16.2+cu118\n';
+    const [problem] = parse(text).problems;
+    expect(problem!.message).toMatch(/^Invalid requirement: 'torch==2\.1\.2\+cu118 torchvision==0\.16\.2\+cu118': /);
+    expect(problem!.message).toMatch(/\nHint: pip takes one requirement per line; put each on its own line\.$/);
+    expect(at(text, problem!.span)).toBe('torchvision==0.16.2+cu118');
+  });
+
   it.skipIf(!havePep508)('parses PEP 508 requirements with spans, markers and the parse output', () => {
     const text = 'torch[cuda] >=2.1,<2.3 ; python_version >= "3.9"  # gpu\nnumpy==1.26.4 \\\n    --hash=sha256:abc\n';
     const parsed = parse(text);

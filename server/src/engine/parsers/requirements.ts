@@ -690,6 +690,11 @@ function invalidRequirementMessage(text: string, reason: string): string {
   if (looksLikePath(text) && (text.includes('/') || text.includes('\\'))) msg += '\nHint: It looks like a path.';
   else if (text.includes('=') && !['~=', '==', '!=', '<=', '>=', '<', '>', '==='].some((op) => text.includes(op)))
     msg += '\nHint: = is not a valid operator. Did you mean == ?';
+  else {
+    const parts = text.split(/\s+/).filter((p) => p !== '');
+    if (parts.length >= 2 && parts.length <= 50 && parts.every((p) => parsePep508(p).ok))
+      msg += '\nHint: pip takes one requirement per line; put each on its own line.';
+  }
   return msg;
 }
 
