@@ -337,7 +337,7 @@ export type SpecifierParse =
 export function explainInvalidClause(text: string, start: number, end: number): { message: string; start: number; end: number } {
   const piece = text.slice(start, end);
   const generic = { message: `Invalid specifier: '${piece}'`, start, end };
-  const scanned = scanSpecifierClause(text.slice(0, end), start);
+  const scanned = scanSpecifierClause(end < text.length ? text.slice(0, end) : text, start);
   if (scanned) {
     const after = scanned.end;
     if (text.startsWith('.*', after)) {
@@ -394,17 +394,18 @@ export function parseSpecifierSet(spec: string): SpecifierParse {
     while (e > s && isPyWhitespace(spec.charCodeAt(e - 1))) e--;
     pieceStart = i + 1;
     if (s === e) continue;
-    const scanned = scanSpecifierClause(spec.slice(0, e), s);
-    if (!scanned || scanned.end !== e) {
-      const why = explainInvalidClause(spec, s, e);
-      return { ok: false, ...why };
+    const piece = spec.slice(s, e);
+    const scanned = scanSpecifierClause(piece, 0);
+    if (!scanned || scanned.end !== piece.length) {
+      const why = explainInvalidClause(piece, 0, piece.length);
+      return { ok: false, message: why.message, start: s + why.start, end: s + why.end };
     }
     clauses.push({
       operator: scanned.operator,
-      version: spec.slice(scanned.versionStart, e),
+      version: piece.slice(scanned.versionStart),
       start: s,
       end: e,
-      versionStart: scanned.versionStart,
+      versionStart: s + scanned.versionStart,
       versionEnd: e,
     });
   }
