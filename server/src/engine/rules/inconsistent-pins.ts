@@ -77,7 +77,7 @@ pip install torch==2.2.2        # reported: 2.3.1 in requirements.txt and pyproj
 ## Fix
 The quick fix rewrites the stray version to the chosen one, in place (a TOML string, a shell word or a
 requirements line; a local tag such as \`+cu121\` is kept). The chosen version is the one most pins
-agree on; on a tie, the one in \`pyproject.toml\`, then the one in a requirements file. The fix is
+agree on; on a tie, the one in \`pyproject.toml\`, then the one in a requirements file, then the newest. The fix is
 marked safe when that majority is strict and the version is written literally (not through a shell
 variable); otherwise it is offered for review only.
 `,
@@ -102,10 +102,7 @@ variable); otherwise it is offered for review only.
       }
       if (byVersion.size < 2) continue;
       const rank = (list: Pin[]) => Math.min(...list.map((p) => kindRank[p.file.kind] ?? 3));
-      const firstPath = (list: Pin[]) => list.map((p) => p.file.path).sort()[0]!;
-      const ordered = [...byVersion.entries()].sort(
-        ([, a], [, b]) => b.length - a.length || rank(a) - rank(b) || (firstPath(a) < firstPath(b) ? -1 : firstPath(a) > firstPath(b) ? 1 : 0),
-      );
+      const ordered = [...byVersion.entries()].sort(([va, a], [vb, b]) => b.length - a.length || rank(a) - rank(b) || compareVersions(vb, va));
       const [chosenVersion, chosen] = ordered[0]!;
       const strict = ordered[0]![1].length > ordered[1]![1].length;
       const chosenPin = [...chosen].sort((a, b) => rank([a]) - rank([b]))[0]!;

@@ -1,0 +1,96 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyze, defaultSettings, fixAll } from '../../server/src/engine';
+import type { Grammars } from '../../server/src/engine/grammars';
+import { loadGrammars } from '../../server/src/host/grammars';
+import { kb, repoRoot } from '../support/analyze';
+
+let grammars: Grammars;
+beforeAll(async () => {
+  grammars = await loadGrammars();
+});
+
+const input = (files: Record<string, string>) => Object.entries(files).map(([path, text]) => ({ path, text }));
+
+function run(files: Record<string, string>) {
+  const { findings } = analyze({ files: input(files), settings: defaultSettings({ select: ['inconsistent-pins'] }), kb, grammars });
+  return findings.map((f) => ({
+    file: f.file,
+    text: files[f.file]!.slice(f.span.start, f.span.end),
+    message: f.message,
+    level: f.level,
+    related: f.related.map((r) => `${r.file}: ${files[r.file]!.slice(r.span.start, r.span.end)}`),
+    fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe, edits: x.edits.map((e) => [e.file, files[e.file]!.slice(e.span.start, e.span.end), e.text]) })),
+  }));
+}
+
+function fix(files: Record<string, string>) {
+  const { changed } = fixAll({ files: input(files), settings: defaultSettings({ select: ['inconsistent-pins'] }), kb, grammars });
+  return { ...files, ...Object.fromEntries(changed) };
+}
+
+const crossFile = join(repoRoot, 'test', 'fixtures', 'project', 'cross-file');
+const readFixture = () => Object.fromEntries(readdirSync(crossFile).map((name) => [name, readFileSync(join(crossFile, name), 'utf8')]));
+
+describe('inconsistent-pins', () => {
+  it('reports the stray pin across pyproject, script and requirements, with the others related', () => {
+    const files = readFixture();
+    expect(run(files)).toEqual([
+      {
+        file: 'server-setup.sh',
+        text: '==2.2.2',
+        message: 'torch is pinned to 2.2.2 here but to 2.3.1 in pyproject.toml, requirements.txt; which version gets installed depends on which file is installed last.',
+        level: 'warning',
+        related: ['pyproject.toml: ==2.3.1', 'requirements.txt: ==2.3.1'],
+        fixes: [{ title: 'Pin torch to 2.3.1, as in pyproject.toml, requirements.txt', safe: true, edits: [['server-setup.sh', '2.2.2', '2.3.1']] }],
+      },
+    ]);
+    const fixed = fix(files);
+    expect(fixed['server-setup.sh']).toBe(files['server-setup.sh']!.replace('torch==2.2.2', 'torch==2.3.1'));
+    expect(fixed['pyproject.toml']).toBe(files['pyproject.toml']);
+    expect(run(fixed)).toEqual([]);
+  });
+
+  it('prefers pyproject on a tie, keeps a local tag, and is unsafe without a strict majority', () => {
+    const files = {
+      'pyproject.toml': '[tool.poetry.dependencies]\ntorch = "2.3.1"\n',
+      'install.sh': 'pip install torch==2.2.2+cu121 --index-url https://download.pytorch.org/whl/cu121\n',
+    };
+    const [finding, ...rest] = run(files);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({
+      file: 'install.sh',
+      text: '==2.2.2+cu121',
+      related: ['pyproject.toml: 2.3.1'],
+      fixes: [{ safe: false, edits: [['install.sh', '2.2.2+cu121', '2.3.1+cu121']] }],
+    });
+  });
+
+  it('compares public versions: a local tag alone is not a different pin', () => {
+    expect(run({ 'requirements.txt': 'torch==2.3.1\n', 'setup.sh': 'pip install torch==2.3.1+cu121\n' })).toEqual([]);
+    expect(run({ 'requirements.txt': 'numpy==1.26.0\n', 'pyproject.toml': '[project]\ndependencies = ["numpy==1.26"]\n' })).toEqual([]);
+  });
+
+  it('does not compare pins in one file, under different markers, in uncalled functions, or ranges', () => {
+    expect(run({ 'pyproject.toml': '[project]\ndependencies = ["torch==2.3.1"]\n[project.optional-dependencies]\nold = ["torch==2.2.2"]\n' })).toEqual([]);
+    expect(run({ 'requirements.txt': 'torch==2.3.1; sys_platform == "linux"\n', 'requirements-mac.txt': 'torch==2.2.2; sys_platform == "darwin"\n' })).toEqual([]);
+    expect(run({ 'requirements.txt': 'torch==2.3.1\n', 'setup.sh': 'legacy() { pip install torch==2.2.2; }\n' })).toEqual([]);
+    expect(run({ 'requirements.txt': 'torch==2.3.1\n', 'setup.sh': 'pip install "torch>=2.2,<2.4"\necho "pip install torch==2.2.2"\n' })).toEqual([]);
+  });
+
+  it('rewrites a version written through a shell variable only as an unsafe fix', () => {
+    const files = {
+      'requirements.txt': 'torch==2.3.1\n',
+      'constraints.txt': 'torch==2.3.1\n',
+      'setup.sh': 'V=2.2.2\npip install "torch==${V}"\n',
+    };
+    const [finding] = run(files);
+    expect(finding).toMatchObject({ file: 'setup.sh', text: '==${V}', fixes: [{ safe: false, edits: [['setup.sh', '${V}', '2.3.1']] }] });
+    expect(fix(files)).toEqual(files);
+  });
+
+  it('honours a suppression comment on the stray pin', () => {
+    expect(run({ 'requirements.txt': 'torch==2.3.1\n', 'requirements-old.txt': 'torch==2.2.2  # pinwise: ignore[inconsistent-pins]\n' })).toEqual([]);
+  });
+});
