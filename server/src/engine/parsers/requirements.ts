@@ -686,14 +686,15 @@ function applyPep508(req: Requirement, logical: LogicalLine, r: Pep508Requiremen
 }
 
 function invalidRequirementMessage(text: string, reason: string): string {
-  let msg = `Invalid requirement: ${pyRepr(text)}: ${reason}`;
-  if (looksLikePath(text) && (text.includes('/') || text.includes('\\'))) msg += '\nHint: It looks like a path.';
-  else if (text.includes('=') && !['~=', '==', '!=', '<=', '>=', '<', '>', '==='].some((op) => text.includes(op)))
-    msg += '\nHint: = is not a valid operator. Did you mean == ?';
-  else {
-    const parts = text.split(/\s+/).filter((p) => p !== '');
-    if (parts.length >= 2 && parts.length <= 50 && parts.every((p) => parsePep508(p).ok))
-      msg += '\nHint: pip takes one requirement per line; put each on its own line.';
+  // One line: editors and CLIs show the first line of a message, so pip's hints follow after a dash.
+  const msg = `Invalid requirement: ${pyRepr(text)}: ${reason}`;
+  if (looksLikePath(text) && (text.includes('/') || text.includes('\\'))) return `${msg} (it looks like a path)`;
+  if (text.includes('=') && !['~=', '==', '!=', '<=', '>=', '<', '>', '==='].some((op) => text.includes(op))) {
+    return reason.includes("did you mean '=='") ? msg : `${msg}; '=' is not a valid operator, did you mean '=='?`;
+  }
+  const parts = text.split(/\s+/).filter((p) => p !== '');
+  if (parts.length >= 2 && parts.length <= 50 && parts.every((p) => parsePep508(p).ok)) {
+    return `${msg}; pip takes one requirement per line: put each on its own line`;
   }
   return msg;
 }
