@@ -187,3 +187,20 @@ describe('a script run as an environment', () => {
     expect(p.environments).toEqual([]);
   });
 });
+
+describe('knowledge-base rules on every source kind', () => {
+  it('flags the same torch-family mismatch in requirements, PEP 621, Poetry and a script, in place', async () => {
+    const { analyze, defaultSettings } = await import('../../server/src/engine');
+    const { kb } = await import('../support/analyze');
+    const forms: Record<string, string> = {
+      'requirements.txt': 'torch==2.3.1\ntorchvision==0.17.0\n',
+      'pyproject.toml': '[project]\ndependencies = ["torch==2.3.1", "torchvision==0.17.0"]\n',
+      'poetry/pyproject.toml': '[tool.poetry.dependencies]\ntorch = "2.3.1"\ntorchvision = "0.17.0"\n',
+      'setup.sh': 'pip install torch==2.3.1 torchvision==0.17.0\n',
+    };
+    for (const [path, text] of Object.entries(forms)) {
+      const { findings } = analyze({ files: [{ path, text }], settings: defaultSettings({ select: ['torch-family-mismatch'] }), kb, grammars });
+      expect(findings.map((f) => [f.ruleId, text.slice(f.span.start, f.span.end).replace(/^==/, '')]), path).toEqual([['torch-family-mismatch', '0.17.0']]);
+    }
+  });
+});
