@@ -43,7 +43,7 @@ describe('inconsistent-pins', () => {
         message: 'torch is pinned to 2.2.2 here but to 2.3.1 in pyproject.toml, requirements.txt; which version gets installed depends on which file is installed last.',
         level: 'warning',
         related: ['pyproject.toml: ==2.3.1', 'requirements.txt: ==2.3.1'],
-        fixes: [{ title: 'Pin torch to 2.3.1, as in pyproject.toml, requirements.txt', safe: true, edits: [['server-setup.sh', '2.2.2', '2.3.1']] }],
+        fixes: [{ title: 'Pin torch to 2.3.1, as in pyproject.toml, requirements.txt', safe: false, edits: [['server-setup.sh', '2.2.2', '2.3.1']] }],
       },
     ]);
     const fixed = fix(files);

@@ -77,9 +77,11 @@ pip install torch==2.2.2        # reported: 2.3.1 in requirements.txt and pyproj
 ## Fix
 The quick fix rewrites the stray version to the chosen one, in place (a TOML string, a shell word or a
 requirements line; a local tag such as \`+cu121\` is kept). The chosen version is the one most pins
-agree on; on a tie, the one in \`pyproject.toml\`, then the one in a requirements file, then the newest. The fix is
-marked safe when that majority is strict and the version is written literally (not through a shell
-variable); otherwise it is offered for review only.
+agree on; on a tie, the one in \`pyproject.toml\`, then the one in a requirements file, then the newest.
+
+## Fix safety
+Never applied by \`--fix\` or fix-all: which deployment's version is right is the user's call, and
+aligning one pin can break a release row (torch with torchvision) that other rules check.
 `,
   },
   (context) => {
@@ -104,7 +106,6 @@ variable); otherwise it is offered for review only.
       const rank = (list: Pin[]) => Math.min(...list.map((p) => kindRank[p.file.kind] ?? 3));
       const ordered = [...byVersion.entries()].sort(([va, a], [vb, b]) => b.length - a.length || rank(a) - rank(b) || compareVersions(vb, va));
       const [chosenVersion, chosen] = ordered[0]!;
-      const strict = ordered[0]![1].length > ordered[1]![1].length;
       const chosenPin = [...chosen].sort((a, b) => rank([a]) - rank([b]))[0]!;
       const chosenPublic = publicVersion(chosenPin.version) ?? chosenVersion;
       const chosenFiles = [...new Set(chosen.map((p) => p.file.path))];
@@ -122,14 +123,13 @@ variable); otherwise it is offered for review only.
             }));
           const local = localTag(stray.version);
           const newText = local ? `${chosenPublic}+${local}` : chosenPublic;
-          const source = context.project.sources.get(stray.file.path)?.text ?? '';
-          const written = source.slice(clause.versionSpan.start, clause.versionSpan.end);
-          const literal = written === stray.version;
           const fixes: Fix[] = [
             {
               title: `Pin ${name} to ${newText}, as in ${chosenFiles.join(', ')}`,
               edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }],
-              safe: strict && literal,
+              // Aligning is a choice between deployments (and may break a release row the
+              // other rules protect), so it is offered, never applied by fix-all.
+              safe: false,
             },
           ];
           context.report({
