@@ -46,10 +46,8 @@ describe('inconsistent-pins', () => {
         fixes: [{ title: 'Pin torch to 2.3.1, as in pyproject.toml, requirements.txt', safe: false, edits: [['server-setup.sh', '2.2.2', '2.3.1']] }],
       },
     ]);
-    const fixed = fix(files);
-    expect(fixed['server-setup.sh']).toBe(files['server-setup.sh']!.replace('torch==2.2.2', 'torch==2.3.1'));
-    expect(fixed['pyproject.toml']).toBe(files['pyproject.toml']);
-    expect(run(fixed)).toEqual([]);
+    // Offered, not applied: fix-all leaves every file as it was.
+    expect(fix(files)).toEqual(files);
   });
 
   it('prefers pyproject on a tie, keeps a local tag, and is unsafe without a strict majority', () => {
