@@ -109,6 +109,8 @@ aligning one pin can break a release row (torch with torchvision) that other rul
       const chosenPin = [...chosen].sort((a, b) => rank([a]) - rank([b]))[0]!;
       const chosenPublic = publicVersion(chosenPin.version) ?? chosenVersion;
       const chosenFiles = [...new Set(chosen.map((p) => p.file.path))];
+      // Pins of one version may carry different local tags (+cpu, +rocm5.7): name the version they share.
+      const chosenShown = new Set(chosen.map((p) => p.version)).size === 1 ? chosenPin.version : chosenPublic;
       const name = chosenPin.requirement.name ?? chosenPin.requirement.normalizedName!;
 
       for (const [, strays] of ordered.slice(1)) {
@@ -136,7 +138,7 @@ aligning one pin can break a release row (torch with torchvision) that other rul
             file: stray.file.path,
             span: clause.span,
             message:
-              `${name} is pinned to ${stray.version} here but to ${chosenPin.version} in ${chosenFiles.join(', ')}; ` +
+              `${name} is pinned to ${stray.version} here but to ${chosenShown} in ${chosenFiles.join(', ')}; ` +
               `which version gets installed depends on which file is installed last.`,
             related,
             fixes,
