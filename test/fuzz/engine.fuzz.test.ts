@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, it } from 'vitest';
 import type { Grammars } from '../../server/src/engine/grammars';
 import { loadGrammars } from '../../server/src/host/grammars';
-import { repoRoot } from '../support/analyze';
+import { join } from 'node:path';
 import { corpusTexts, dependencyText, fuzzPaths, mutated } from './generators';
 import { analyzeChecked } from './invariants';
 
@@ -25,7 +25,7 @@ describe('engine under random input (seeded)', () => {
   });
 
   it('survives mutated real-world files analysed as one project', () => {
-    const seeds = corpusTexts(repoRoot);
+    const seeds = corpusTexts(join(__dirname, '..', '..'));
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...fuzzPaths), mutated(seeds)), { minLength: 1, maxLength: 4 }), (pairs) => {
         const files = new Map(pairs.map(([path, text]) => [path, text]));

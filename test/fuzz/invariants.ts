@@ -1,6 +1,11 @@
 import { analyze, defaultSettings, type AnalysisResult, type SourceFile } from '../../server/src/engine';
 import type { Grammars } from '../../server/src/engine/grammars';
-import { kb } from '../support/analyze';
+import { join } from 'node:path';
+import { loadKnowledgeBase } from '../../server/src/host/knowledge-base';
+
+// Loaded here rather than from test/support/analyze (which uses top-level await,
+// so `tsx scripts/fuzz.ts` could not load it as CommonJS).
+const kb = loadKnowledgeBase(join(__dirname, '..', '..', 'rules'));
 
 /** Analyzes `files` and throws a descriptive error when an engine invariant breaks. */
 export function analyzeChecked(files: SourceFile[], grammars?: Grammars): AnalysisResult {
