@@ -1,5 +1,6 @@
 // `pinwise.*` settings as the client sends them, turned into the engine's Settings.
 import { ruleIds, type Accelerator, type SeverityOverride, type Settings } from '../engine';
+import { resolveSettings, type PinwiseConfig } from '../host/settings';
 
 export type RunMode = 'onType' | 'onSave';
 
@@ -42,6 +43,8 @@ export function parseServerSettings(raw: unknown): ServerSettings {
   if (raw.run === 'onSave' || raw.run === 'onType') settings.run = raw.run;
   settings.include = stringList(raw.include);
   settings.exclude = stringList(raw.exclude);
+  settings.engine.select = stringList(raw.select).filter((id) => ruleIds.includes(id));
+  settings.engine.ignore = stringList(raw.ignore).filter((id) => ruleIds.includes(id));
   if (typeof raw.python === 'string' && /^\d+\.\d+$/.test(raw.python.trim())) settings.engine.python = raw.python.trim();
   if (typeof raw.accelerator === 'string' && accelerators.has(raw.accelerator)) settings.engine.accelerator = raw.accelerator as Accelerator;
   const severity: Record<string, SeverityOverride> = {};
@@ -52,4 +55,22 @@ export function parseServerSettings(raw: unknown): ServerSettings {
   for (const [key, value] of Object.entries(raw)) if (key.startsWith('severity.')) take(key.slice('severity.'.length), value);
   settings.engine.severity = severity;
   return settings;
+}
+
+/**
+ * Applies the project's `[tool.pinwise]` under the editor settings: an editor setting left at its
+ * default (empty python, accelerator `auto`, severity `default`, empty lists) defers to the file.
+ */
+export function withProjectConfig(editor: ServerSettings, project: PinwiseConfig): ServerSettings {
+  const e = editor.engine;
+  const resolved = resolveSettings(project, {
+    ...(e.python ? { python: e.python } : {}),
+    accelerator: e.accelerator,
+    select: e.select,
+    ignore: e.ignore,
+    include: editor.include,
+    exclude: editor.exclude,
+    severity: e.severity,
+  });
+  return { ...editor, include: resolved.include, exclude: resolved.exclude, engine: resolved.engine };
 }

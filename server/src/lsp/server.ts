@@ -42,7 +42,8 @@ import {
 import type { Grammars } from '../engine/grammars';
 import { discoverFiles, loadProject } from '../host/files';
 import { auditFolder, buildReport, type AuditFolder, type AuditReport } from './audit';
-import { defaultServerSettings, parseServerSettings, type ServerSettings } from './config';
+import { loadProjectConfig } from '../host/settings';
+import { defaultServerSettings, parseServerSettings, withProjectConfig, type ServerSettings } from './config';
 import { ignoreCommentEdit, minimalEdit } from './edits';
 
 export const serverName = 'pinwise';
@@ -165,14 +166,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const settingsOf = (folder: Folder): Promise<ServerSettings> => {
     folder.settings ??= (async () => {
-      if (!canPullConfiguration) return defaultServerSettings();
-      try {
-        const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'pinwise' });
-        return parseServerSettings(raw);
-      } catch (error) {
-        logError(`Could not read settings for ${folder.root}: ${String(error)}`);
-        return defaultServerSettings();
+      let editor = defaultServerSettings();
+      if (canPullConfiguration) {
+        try {
+          const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: folder.uri, section: 'pinwise' });
+          editor = parseServerSettings(raw);
+        } catch (error) {
+          logError(`Could not read settings for ${folder.root}: ${String(error)}`);
+        }
       }
+      // [tool.pinwise] in pyproject.toml, under the editor settings (see host/settings.ts).
+      const project = loadProjectConfig(folder.root);
+      for (const problem of project.problems) logError(problem);
+      if (project.file) log(`Using [tool.pinwise] from ${project.file}`);
+      return withProjectConfig(editor, project.config);
     })();
     return folder.settings;
   };
@@ -438,7 +445,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
   documents.onDidSave((event) => {
     const path = pathOf(event.document.uri);
-    if (path !== null) schedule(folderFor(path), 'save', 0);
+    if (path === null) return;
+    const folder = folderFor(path);
+    if (path.endsWith(`${sep}pyproject.toml`)) folder.settings = null; // [tool.pinwise] may have changed
+    schedule(folder, 'save', 0);
   });
   documents.onDidClose((event) => {
     const path = pathOf(event.document.uri);
@@ -468,6 +478,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (path === null) continue;
       const folder = folderFor(path);
       folder.disk.delete(projectPath(folder.root, path));
+      if (path.endsWith(`${sep}pyproject.toml`)) folder.settings = null; // [tool.pinwise] may have changed
       // A new file or a changed .gitignore changes what belongs to the project: walk again when next needed.
       if (path.endsWith(`${sep}.gitignore`) || change.type === FileChangeType.Created) folder.discovered = null;
       else if (change.type === FileChangeType.Deleted) folder.discovered?.delete(path);
