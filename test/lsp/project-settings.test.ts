@@ -153,3 +153,23 @@ describe('the language server reads [tool.pinwise]', () => {
     }
   });
 });
+
+describe('the CLI reads [tool.pinwise]', () => {
+  it('applies the file (severity, exclude) and lets flags win over it', async () => {
+    const { runCli } = await import('../cli/run-cli');
+    const dir = join(work, 'cli');
+    mkdirSync(join(dir, 'legacy'), { recursive: true });
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.pinwise]\nexclude = ["legacy/"]\ncolour = 1\n\n[tool.pinwise.severity]\nsyntax-error = "warning"\n');
+    writeFileSync(join(dir, 'requirements.txt'), 'torch=2.1.2\n');
+    writeFileSync(join(dir, 'legacy', 'requirements.txt'), 'numpy=1.26\n');
+    const run = runCli(['check', '.', '--format', 'json'], dir);
+    expect(run.stderr).toContain('[tool.pinwise]: unknown key "colour"');
+    expect(run.status).toBe(0); // the only finding is a warning now
+    const findings = JSON.stringify(JSON.parse(run.stdout));
+    expect(findings).toContain('requirements.txt');
+    expect(findings).not.toContain('legacy');
+    expect(findings).toContain('"warning"');
+    expect(runCli(['check', '.', '--format', 'json', '--select', 'unresolved-include'], dir).stdout).not.toContain('syntax-error');
+  });
+});

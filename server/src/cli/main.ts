@@ -4,10 +4,11 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
 import { ruleIds } from '../engine/rules';
-import { defaultSettings, type Settings } from '../engine/settings';
+import type { Settings } from '../engine/settings';
 import { loadGrammars } from '../host/grammars';
 import { discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
 import { loadKnowledgeBase } from '../host/knowledge-base';
+import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
@@ -50,6 +51,7 @@ function parseIdList(value: string | undefined, flag: string): string[] {
 
 interface ProjectRun {
   loaded: LoadedProject;
+  settings: Settings;
 }
 
 async function check(args: string[], io: Output): Promise<number> {
@@ -70,12 +72,13 @@ async function check(args: string[], io: Output): Promise<number> {
   if (values.python !== undefined && !/^\d+\.\d+$/.test(values.python)) throw new UsageError(`--python must look like 3.11 (got '${values.python}')`);
   const accelerator = values.accelerator!;
   if (!['auto', 'cpu', 'cuda', 'rocm'].includes(accelerator)) throw new UsageError(`--accelerator must be auto, cpu, cuda or rocm`);
-  const settings: Settings = defaultSettings({
+  // Flags win over [tool.pinwise] in the project's pyproject.toml, which wins over the defaults.
+  const flags: PinwiseConfig = {
     ...(values.python ? { python: values.python } : {}),
     accelerator: accelerator as Settings['accelerator'],
     select: parseIdList(values.select, '--select'),
     ignore: parseIdList(values.ignore, '--ignore'),
-  });
+  };
 
   const paths = positionals.length > 0 ? positionals : ['.'];
   const kb = loadKnowledgeBase(rulesDir());
@@ -85,14 +88,17 @@ async function check(args: string[], io: Output): Promise<number> {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
     const root = projectRootFor(path);
     const isDir = statSync(path).isDirectory();
-    const files = isDir ? discoverFiles(root) : [resolve(path)];
-    runs.push({ loaded: loadProject(root, files, grammars) });
+    const project = loadProjectConfig(root);
+    for (const problem of project.problems) io.err(`pinwise: ${problem}\n`);
+    const resolved = resolveSettings(project.config, flags);
+    const files = isDir ? filterFiles(root, discoverFiles(root), resolved.include, resolved.exclude) : [resolve(path)];
+    runs.push({ loaded: loadProject(root, files, grammars), settings: resolved.engine });
   }
 
   const located: LocatedFinding[] = [];
   const internalErrors: string[] = [];
   for (const run of runs) {
-    const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings, kb, grammars };
+    const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars };
     if (values.fix) {
       const { changed } = fixAll(input);
       for (const [path, text] of changed) {

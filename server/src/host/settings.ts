@@ -17,7 +17,8 @@
 // setting changed from its default) wins over the file; anything left unset comes from the file;
 // anything the file does not set keeps the built-in default. Per-rule severities merge rule by rule.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import ignore from 'ignore';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import { ruleIds } from '../engine/rules';
 import { defaultSettings, type Accelerator, type Settings, type SeverityOverride } from '../engine/settings';
@@ -176,4 +177,20 @@ export function resolveSettings(project: PinwiseConfig, user: PinwiseConfig): Re
     include: [...(pick('include') ?? [])],
     exclude: [...(pick('exclude') ?? [])],
   };
+}
+
+/**
+ * Keeps the files (absolute paths) under `root` that `include` (when non-empty) and `exclude`
+ * (gitignore-style patterns, relative to `root`) allow. Files outside `root` are kept.
+ */
+export function filterFiles(root: string, files: string[], include: string[], exclude: string[]): string[] {
+  if (include.length === 0 && exclude.length === 0) return files;
+  const included = include.length > 0 ? ignore().add(include) : null;
+  const excluded = exclude.length > 0 ? ignore().add(exclude) : null;
+  return files.filter((file) => {
+    const rel = relative(root, file).split(sep).join('/');
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return true;
+    if (excluded?.ignores(rel)) return false;
+    return included ? included.ignores(rel) : true;
+  });
 }
