@@ -1,76 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze, applyEdits, defaultSettings, fixAll, type Finding, type Requirement } from '../../server/src/engine';
-import { parseRequirementsFile } from '../../server/src/engine/parsers/requirements';
-import { buildProject } from '../../server/src/engine/project';
-import { deprecatedApi } from '../../server/src/engine/rules/deprecated-api';
-import type { Report } from '../../server/src/engine/rules/types';
-import { parseSpecifierSet } from '../../server/src/engine/versions';
-import type { Grammars } from '../../server/src/engine/grammars';
-import { loadGrammars } from '../../server/src/host/grammars';
-import { kb } from '../support/analyze';
+import { describe, expect, it } from 'vitest';
+import { checkRule, fixFiles } from '../support/analyze';
 
-let grammars: Grammars;
-beforeAll(async () => {
-  grammars = await loadGrammars();
-});
-
-// Until the PEP 508 parser lands, requirements files parse to nothing: judge through the rule
-// with environments built from the pins written here, and run the end-to-end path when it can.
-const pep508Ready = parseRequirementsFile('r.txt', 'a==1\n').requirements.length > 0;
-
-function pins(path: string, text: string): Requirement[] {
-  return text.split('\n').filter(Boolean).map((line, i) => {
-    const m = /^([A-Za-z0-9._-]+)(.*)$/.exec(line.trim())!;
-    const specifier = m[2]!.replace(/\s+/g, '');
-    const parsed = parseSpecifierSet(specifier);
-    const clauses = parsed.ok ? parsed.clauses.map((c) => ({ operator: c.operator, version: c.version, span: { start: 0, end: 0 }, versionSpan: { start: 0, end: 0 } })) : [];
-    return {
-      file: path, line: i + 1, span: { start: 0, end: 0 }, name: m[1]!, nameSpan: null,
-      normalizedName: m[1]!.toLowerCase().replace(/[-_.]+/g, '-'), extras: [], specifier, specifierSpan: null,
-      clauses, marker: null, markerSpan: null, url: null, urlSpan: null, editable: false, hashes: [],
-      isConstraint: false, origin: { section: 'requirements' },
-    } as Requirement;
-  });
-}
-
-function runRule(files: Record<string, string>): (Finding & { text: string })[] {
-  const input = Object.entries(files).map(([path, text]) => ({ path, text }));
-  const project = buildProject({ files: input, grammars });
-  project.environments = Object.entries(files)
-    .filter(([path]) => /requirements\.txt$/.test(path))
-    .map(([path, text]) => ({ id: path, label: path, rootFile: path, files: [path], requirements: pins(path, text), constraints: [], options: [] }));
-  const reports: Report[] = [];
-  deprecatedApi.check({ project, kb, settings: defaultSettings(), report: (r) => reports.push(r) });
-  return reports
-    .filter((r) => !/#\s*pinwise:\s*ignore/.test(files[r.file]!.slice(r.span.start).split('\n')[0]!))
-    .map((r) => ({ ruleId: 'deprecated-api', level: r.level!, message: r.message, file: r.file, span: r.span, related: [], fixes: r.fixes ?? [], deprecated: r.deprecated, text: files[r.file]!.slice(r.span.start, r.span.end) }))
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start));
-}
-
-function fixRule(files: Record<string, string>): Record<string, string> {
-  const out = { ...files };
-  const byFile = new Map<string, Finding['fixes'][number]['edits']>();
-  for (const f of runRule(files)) {
-    const safe = f.fixes.find((x) => x.safe);
-    if (safe) byFile.set(f.file, [...(byFile.get(f.file) ?? []), ...safe.edits]);
-  }
-  for (const [file, edits] of byFile) out[file] = applyEdits(files[file]!, edits).text;
-  return out;
-}
-
-function run(files: Record<string, string>): (Finding & { text: string })[] {
-  if (!pep508Ready) return runRule(files);
-  const input = Object.entries(files).map(([path, text]) => ({ path, text }));
-  return analyze({ files: input, settings: defaultSettings({ select: ['deprecated-api'] }), kb, grammars })
-    .findings.map((f) => ({ ...f, text: files[f.file]!.slice(f.span.start, f.span.end) }));
-}
-
-function fix(files: Record<string, string>): Record<string, string> {
-  if (!pep508Ready) return fixRule(files);
-  const input = Object.entries(files).map(([path, text]) => ({ path, text }));
-  const { changed } = fixAll({ files: input, settings: defaultSettings({ select: ['deprecated-api'] }), kb, grammars });
-  return { ...files, ...Object.fromEntries(changed) };
-}
+// End to end: requirements files and .py sources in, findings and fixed text out, through analyze().
+const run = (files: Record<string, string>) => checkRule('deprecated-api', files);
+const fix = (files: Record<string, string>) => fixFiles(files, { select: ['deprecated-api'] });
 
 describe('deprecated-api: NumPy', () => {
   it('flags a removed alias as an error naming the pin, and fixes it', () => {
@@ -78,7 +11,6 @@ describe('deprecated-api: NumPy', () => {
     const findings = run(files);
     expect(findings.map((f) => [f.text, f.level])).toEqual([['np.float', 'error']]);
     expect(findings[0]!.message).toBe('`np.float` was removed in NumPy 1.24 (this project pins numpy==1.26.4). Use `float`.');
-    expect(findings[0]!.deprecated).toBe(true);
     expect(fix(files)['app.py']).toBe('# é\nimport numpy as np\nx = float(3)\ny = "np.float"  # np.float\n');
   });
 
@@ -117,9 +49,14 @@ describe('deprecated-api: NumPy', () => {
     expect(findings[0]!.message).toContain('numpy is not pinned, so the newest known NumPy 2.3 is assumed');
   });
 
-  it('from-imports are flagged at the import, without a rebinding fix', () => {
-    const findings = run({ 'requirements.txt': 'numpy==2.0.1\n', 'a.py': 'from numpy import float_, float64\nx = float_(1)\n' });
-    expect(findings.map((f) => [f.text, f.fixes.length])).toEqual([['float_', 0]]);
+  it('from-imports are flagged at the import; the fix imports the new name under the old one', () => {
+    const files = { 'requirements.txt': 'numpy==2.0.1\n', 'a.py': 'from numpy import float_, float64\nfrom numpy import NaN as N\nx = float_(1) + N\n' };
+    const findings = run(files);
+    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.title])).toEqual([
+      ['float_', 'error', 'Import `float64 as float_`'],
+      ['NaN', 'error', 'Import `nan` instead'],
+    ]);
+    expect(fix(files)['a.py']).toBe('from numpy import float64 as float_, float64\nfrom numpy import nan as N\nx = float_(1) + N\n');
   });
 
   it('never flags unrelated objects, strings, comments or shadowed names', () => {

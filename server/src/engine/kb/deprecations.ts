@@ -16,6 +16,8 @@ export interface Replacement {
   since?: string;
   /** The replacement behaves identically (otherwise the fix stays unsafe). */
   exact?: boolean;
+  /** expression on a call: positional arguments would change meaning, so fix only all-keyword calls. */
+  reordersArguments?: boolean;
   hint?: string;
 }
 
@@ -26,6 +28,10 @@ export interface DeprecationEntry {
   deprecated?: string;
   removed?: string;
   restored?: string;
+  /** A release from which a call behaves differently (a note, not a deprecation). */
+  changed?: string;
+  /** call entries: an explicit keyword that means the code is unaffected (`weights_only`). */
+  unlessKeyword?: string;
   replacement: Replacement;
   note?: string;
   source: string;

@@ -66,9 +66,14 @@ function matches(entry: CompiledEntry, ref: PyReference): boolean {
   return (ref.kind === 'attribute' || ref.kind === 'import') && entry.matches(ref.path);
 }
 
-type Verdict = { level: 'error' | 'warning'; removedIn: string[]; deprecatedIn: string[] };
+type Verdict = { level: 'error' | 'warning' | 'note'; removedIn: string[]; deprecatedIn: string[] };
 
 function judge(entry: CompiledEntry, versions: string[]): Verdict | null {
+  if (entry.changed) {
+    // A behaviour change, not a deprecation: a note wherever an allowed version has the new behaviour.
+    const changedIn = versions.filter((v) => compareVersions(v, entry.changed!) >= 0);
+    return changedIn.length > 0 ? { level: 'note', removedIn: [], deprecatedIn: changedIn } : null;
+  }
   const isRemoved = (v: string): boolean =>
     !!entry.removed && compareVersions(v, entry.removed) >= 0 && !(entry.restored && compareVersions(v, entry.restored) >= 0);
   const isDeprecated = (v: string): boolean =>
@@ -95,7 +100,34 @@ function rooted(to: string, ref: PyReference, text: string): string | null {
   });
 }
 
-function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: string, allowed: Allowed): Fix | null {
+/** The keyword arguments written directly in one call (nested calls' keywords are inside their own spans). */
+function keywordsOf(call: PyReference, refs: readonly PyReference[]): PyReference[] {
+  const args = call.argumentsSpan;
+  if (!args) return [];
+  return refs.filter(
+    (r) => r.kind === 'keyword' && r.path === call.path && r.argument && r.argument.span.start > args.start && r.argument.span.end < args.end,
+  );
+}
+
+/** True when every argument of the call is a `name=value` keyword (no positional, `*args` or `**kwargs`). */
+function onlyKeywordArguments(call: PyReference, keywords: PyReference[], text: string): boolean {
+  const args = call.argumentsSpan;
+  if (!args) return false;
+  let inside = text.slice(args.start + 1, args.end - 1);
+  const offset = args.start + 1;
+  // Blank each keyword argument (last first, so earlier offsets stay valid), then drop comments.
+  for (const k of [...keywords].sort((a, b) => b.argument!.span.start - a.argument!.span.start)) {
+    const { start, end } = k.argument!.span;
+    inside = inside.slice(0, start - offset) + ' '.repeat(end - start) + inside.slice(end - offset);
+  }
+  return inside.replace(/#[^\n]*/g, '').replace(/[\s,]/g, '') === '';
+}
+
+/** The call passes `**kwargs`, which may hold any keyword. */
+const hasKeywordSplat = (call: PyReference, text: string): boolean =>
+  !!call.argumentsSpan && /(^|[(,\s])\*\*[A-Za-z_(]/.test(text.slice(call.argumentsSpan.start, call.argumentsSpan.end));
+
+function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: string, allowed: Allowed, refs: readonly PyReference[]): Fix | null {
   const replacement = entry.replacement;
   const to = replacement.to;
   if (!to || replacement.kind === 'manual') return null;
@@ -115,6 +147,7 @@ function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: st
   }
 
   if (replacement.kind === 'expression') {
+    if (replacement.reordersArguments && !(ref.kind === 'call' && onlyKeywordArguments(ref, keywordsOf(ref, refs), text))) return null;
     const expression = rooted(to, ref, text);
     if (expression === null || expression.includes('\0')) return null;
     const edits = [edit(ref.span.start, ref.span.end, expression)];
@@ -130,10 +163,18 @@ function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: st
 
   // rename / module-moved
   if (ref.kind === 'import') {
-    if (replacement.kind !== 'module-moved') return null; // renaming a `from` import would rebind the name
     const parent = ref.path.slice(0, ref.path.lastIndexOf('.'));
     if (!to.startsWith(`${parent}.`) || to.slice(parent.length + 1).includes('.')) return null;
     const name = to.slice(parent.length + 1);
+    const old = text.slice(ref.nameSpan.start, ref.nameSpan.end);
+    // `from pkg import old` binds `old`: import the new name under the old one so every use keeps working.
+    // (A dotted span is `import a.b.old` or `from a.b.old import x`, which bind other names.)
+    const fromItem = !written.includes('.') && ref.path.includes('.');
+    const aliased = /^\s+as\b/.test(text.slice(ref.span.end, ref.span.end + 64));
+    if (fromItem && !aliased) {
+      return { title: `Import \`${name} as ${old}\``, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, `${name} as ${old}`)], safe };
+    }
+    if (replacement.kind !== 'module-moved' && !fromItem) return null;
     return { title: `Import \`${name}\` instead`, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, name)], safe };
   }
   if (!to.includes('.')) return { title: `Replace with \`${to}\``, edits: [edit(ref.span.start, ref.span.end, to)], safe };
@@ -166,7 +207,10 @@ function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdic
       : `this project allows ${allowed.described}`
     : `${library.distribution} is not pinned, so the newest known ${lib} ${short(allowed.versions[0]!)} is assumed`;
   let head: string;
-  if (verdict.level === 'error') {
+  if (verdict.level === 'note') {
+    const without = entry.unlessKeyword ? ` without \`${entry.unlessKeyword}=\`` : '';
+    head = `${what}${without} behaves differently from ${lib} ${short(entry.changed!)} on (${context})`;
+  } else if (verdict.level === 'error') {
     head = `${what} was removed in ${lib} ${short(entry.removed!)} (${context})`;
   } else if (verdict.removedIn.length > 0) {
     const back = entry.restored ? `, back from ${short(entry.restored)}` : '';
@@ -184,6 +228,7 @@ function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdic
   } else if (replacement.to) {
     advice = ` Use \`${replacement.to}\`${replacement.since ? ` (${lib} ${short(replacement.since)}+)` : ''}.`;
   }
+  if (verdict.level === 'note') return `${head}.${entry.note ? ` ${entry.note}` : ''}${advice}`;
   return `${head}.${advice}${entry.note ? ` ${entry.note}` : ''}`;
 }
 
@@ -226,23 +271,25 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
       if (present.length === 0) continue;
       const environments = nearestEnvironments(context.project, parsed.path);
       const allowedCache = new Map<CompiledLibrary, Allowed>();
-      for (const ref of parsed.python.references()) {
+      const refs = parsed.python.references();
+      for (const ref of refs) {
         const root = ref.path.split(/[.(]/, 1)[0]!;
         const library = byModule.get(root);
         if (!library || !present.includes(library)) continue;
         for (const entry of library.entries) {
           if (!matches(entry, ref)) continue;
+          if (entry.unlessKeyword && (hasKeywordSplat(ref, text) || keywordsOf(ref, refs).some((k) => k.keyword === entry.unlessKeyword))) break;
           if (!allowedCache.has(library)) allowedCache.set(library, allowedVersions(library, environments));
           const allowed = allowedCache.get(library)!;
           const verdict = judge(entry, allowed.versions);
           if (!verdict) continue;
-          const fix = buildFix(entry, ref, parsed.path, text, allowed);
+          const fix = buildFix(entry, ref, parsed.path, text, allowed, refs);
           context.report({
             file: parsed.path,
             span: ref.span,
             message: message(library, entry, verdict, allowed, ref, text),
             level: verdict.level,
-            deprecated: true,
+            deprecated: verdict.level !== 'note',
             fixes: fix ? [fix] : [],
           });
           break;
