@@ -1,6 +1,4 @@
 // The workspace audit report: per environment, the resolved stack and its findings.
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
 import { LineIndex, type AnalysisResult, type Finding, type Level } from '../engine';
 
 export interface AuditFinding {
@@ -131,7 +129,10 @@ function renderMarkdown(folders: AuditFolder[], counts: Record<Level, number>): 
   const out: string[] = ['# Pinwise audit', '', summary(counts), ''];
   if (folders.length === 0) out.push('No workspace folder is open.', '');
   for (const folder of folders) {
-    const link = (file: string, line: number): string => `[${cell(file)}:${line}](${pathToFileURL(resolve(folder.root, file)).href}#L${line})`;
+    // Markdown renderers refuse file: links (markdown-it's validateLink); VS Code's preview resolves a
+    // leading '/' against the workspace folder and '#L<n>' to the line. Other folders: plain text.
+    const link = (file: string, line: number): string =>
+      folders.length === 1 && !file.startsWith('..') ? `[${cell(file)}:${line}](${encodeURI(`/${file}`).replace(/\(/g, '%28').replace(/\)/g, '%29')}#L${line})` : `\`${cell(file)}:${line}\``;
     const findingRows = (findings: AuditFinding[]): string[] => [
       '| Level | Rule | Where | Message |',
       '| --- | --- | --- | --- |',

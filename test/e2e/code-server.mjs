@@ -1,0 +1,291 @@
+#!/usr/bin/env node
+// Real VS Code end to end: code-server (VS Code 1.100 on Node 20) with the packaged pinwise.vsix
+// installed, driven headless through Debian's chromium by playwright-core, on a copy of
+// examples/broken-ml-project. Checks, as a user sees them:
+//   1. Pinwise's findings for requirements.txt in the editor (squiggles) and the Problems panel;
+//   2. the quick fix "Set torchvision to …" applies, and after saving the file on disk differs
+//      from the original in exactly that pin;
+//   3. "Pinwise: Audit Workspace" from the command palette opens the report with a table per environment.
+// Screenshots go to docs/screenshots/ (--screenshots DIR to change, --no-screenshots to skip).
+// Installs what it needs when missing: chromium (apt-get, as root) and code-server (npm, into
+// $PINWISE_E2E_DIR, default /tmp/pinwise-e2e, outside the repository). Run with `npm run test:e2e`
+// (which builds and packages first) or `node test/e2e/code-server.mjs` after `npm run package`.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const { values: opts } = parseArgs({
+  options: {
+    screenshots: { type: 'string', default: join(repo, 'docs', 'screenshots') },
+    'no-screenshots': { type: 'boolean', default: false },
+    vsix: { type: 'string', default: join(repo, 'pinwise.vsix') },
+    timeout: { type: 'string', default: '60000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const T = Number(opts.timeout);
+const e2eDir = process.env.PINWISE_E2E_DIR ?? '/tmp/pinwise-e2e';
+const csVersion = '4.100.3'; // the newest code-server whose engines.node is 20 (VS Code 1.100.3)
+const csDir = join(e2eDir, 'code-server-node20');
+const csBin = join(csDir, 'node_modules', '.bin', 'code-server');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const t0 = Date.now();
+const lap = (message) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${message}`);
+const fail = (message) => {
+  throw new Error(message);
+};
+
+// ---------------------------------------------------------------------------------------------
+// What the test needs, installed when missing.
+
+function aptInstall(packages) {
+  if (process.getuid?.() !== 0) fail(`missing ${packages.join(', ')}: run as root or install them (apt-get install -y ${packages.join(' ')})`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
+}
+
+function ensureChromium() {
+  if (!existsSync(chromiumPath)) {
+    lap('installing chromium (apt-get)');
+    aptInstall(['chromium']);
+  }
+}
+
+function ensureCodeServer() {
+  if (existsSync(csBin)) return;
+  lap(`installing code-server ${csVersion} into ${csDir} (about a minute)`);
+  // Native modules (kerberos, node-pty, spdlog, argon2) build with node-gyp; @vscode/ripgrep's
+  // postinstall would download rg from GitHub, so its cache is seeded with Debian's rg.
+  const need = ['build-essential', 'pkg-config', 'python3', 'libkrb5-dev', 'ripgrep'].filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (need.length > 0) aptInstall(need);
+  const tmp = join(csDir, 'tmp');
+  const cache = join(tmp, 'vscode-ripgrep-cache-1.15.11');
+  mkdirSync(join(cache, 'x'), { recursive: true });
+  copyFileSync(execFileSync('sh', ['-c', 'command -v rg'], { encoding: 'utf8' }).trim(), join(cache, 'x', 'rg'));
+  execFileSync('tar', ['czf', join(cache, 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'), '-C', join(cache, 'x'), 'rg']);
+  if (!existsSync(join(csDir, 'package.json'))) writeFileSync(join(csDir, 'package.json'), '{"name":"code-server-host","private":true}\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', `code-server@${csVersion}`], {
+    cwd: csDir,
+    stdio: 'inherit',
+    env: { ...process.env, TMPDIR: tmp, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' },
+  });
+}
+
+function freePort() {
+  return new Promise((done, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+async function waitHealthy(url) {
+  for (const end = Date.now() + T; Date.now() < end; ) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fail(`code-server did not answer ${url}/healthz within ${T} ms`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(opts.vsix)) fail(`${opts.vsix} not found: run \`npm run package\` first (npm run test:e2e does)`);
+  ensureChromium();
+  ensureCodeServer();
+  const { chromium } = await import('playwright-core');
+
+  const work = mkdtempSync(join(tmpdir(), 'pinwise-cs-'));
+  const ws = join(work, 'broken-ml-project');
+  cpSync(join(repo, 'examples', 'broken-ml-project'), ws, { recursive: true });
+  const requirements = join(ws, 'requirements.txt');
+  const original = readFileSync(requirements, 'utf8');
+  const data = join(work, 'cs-data');
+  mkdirSync(join(data, 'user', 'User'), { recursive: true });
+  writeFileSync(
+    join(data, 'user', 'User', 'settings.json'),
+    JSON.stringify({
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.ignoreRecommendations': true,
+      'security.workspace.trust.enabled': false,
+      'chat.disableAIFeatures': true,
+      'workbench.tips.enabled': false,
+      'editor.minimap.enabled': false,
+      'workbench.colorTheme': 'Default Light Modern',
+      'window.zoomLevel': 0,
+    }),
+  );
+  const env = { ...process.env, XDG_CONFIG_HOME: join(data, 'config'), XDG_DATA_HOME: join(data, 'data'), XDG_CACHE_HOME: join(data, 'cache') };
+  const common = ['--user-data-dir', join(data, 'user'), '--extensions-dir', join(data, 'ext')];
+  // Installed before the server starts: a running code-server does not rescan its extensions.
+  execFileSync(csBin, [...common, '--install-extension', opts.vsix], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  lap('pinwise.vsix installed');
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const logFile = join(work, 'code-server.log');
+  const server = spawn(
+    csBin,
+    ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', ...common],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }, // detached: its own process group (server, extension hosts, watchers)
+  );
+  const serverLog = [];
+  server.stdout.on('data', (d) => serverLog.push(String(d)));
+  server.stderr.on('data', (d) => serverLog.push(String(d)));
+  const stopServer = () => {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.on('exit', stopServer);
+
+  const profile = mkdtempSync(join(tmpdir(), 'pinwise-chromium-'));
+  let ctx;
+  const shots = opts['no-screenshots'] ? null : opts.screenshots;
+  if (shots) mkdirSync(shots, { recursive: true });
+  try {
+    await waitHealthy(url);
+    lap(`code-server ${csVersion} listening on ${url}`);
+    ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      viewport: { width: 1400, height: 860 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const payload = JSON.stringify([['openFile', `vscode-remote://127.0.0.1:${port}${requirements}`]]);
+    await page.goto(`${url}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: T });
+    const editor = '.part.editor .monaco-editor';
+    await page.locator('.tab[aria-label*="requirements.txt"]').first().waitFor({ timeout: T });
+    await page.locator(`${editor} .view-lines`).first().waitFor({ timeout: T });
+    lap('workbench up, requirements.txt open');
+
+    // 1. Diagnostics: squiggles in the editor, rows in the Problems panel.
+    const squiggles = page.locator(`${editor} .squiggly-error, ${editor} .squiggly-warning`);
+    await squiggles.first().waitFor({ state: 'attached', timeout: T });
+    lap(`squiggles in the editor: ${await squiggles.count()}`);
+    await page.keyboard.press('Control+Shift+M');
+    const rows = page.locator('.markers-panel .monaco-list-row');
+    const readProblems = async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent || ''))).filter((s) => s !== '');
+    const expected = [
+      /torchvision==0\.17\.0\+rocm5\.7 cannot install with torch==2\.3\.1\+rocm5\.7/,
+      /torchaudio 2\.3\.1 was never published as `\+rocm5\.7\.1`/,
+      /`onnxruntime-gpu` and `onnxruntime` both install the import package `onnxruntime`/,
+    ];
+    let problems = [];
+    for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
+      problems = await readProblems();
+      if (expected.every((re) => problems.some((p) => re.test(p)))) break;
+    }
+    lap(`Problems panel (${problems.length} rows):\n    ${problems.slice(0, 12).join('\n    ')}`);
+    for (const re of expected) if (!problems.some((p) => re.test(p))) fail(`no problem matches ${re}`);
+    if (shots) await page.screenshot({ path: join(shots, 'diagnostics.png') });
+
+    // 2. Quick fix on the torchvision pin (line 8): Ctrl+G to go there, Ctrl+. for the menu.
+    await page.locator(`${editor} .view-line`).first().click();
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type('8:14');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+.');
+    const actions = page.locator('.action-widget .monaco-list-row.action');
+    await actions.first().waitFor({ timeout: T });
+    const titles = await actions.evaluateAll((els) => els.map((e) => (e.querySelector('.title')?.textContent || e.getAttribute('aria-label') || '').trim()));
+    lap(`quick fixes offered: ${JSON.stringify(titles)}`);
+    const wanted = titles.find((t) => /^Set torchvision to 0\.18\.1\+rocm5\.7/.test(t));
+    if (!wanted) fail('the quick fix "Set torchvision to 0.18.1+rocm5.7" is not offered');
+    if (!titles.some((t) => t === 'Ignore torch-family-mismatch on this line')) fail('"Ignore torch-family-mismatch on this line" is not offered');
+    if (shots) await page.screenshot({ path: join(shots, 'quick-fix.png') });
+    // Mouse clicks on the menu are swallowed by an overlay in headless chromium: move the focus, then Enter.
+    for (let i = 0; i < titles.length * 2; i++) {
+      const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().evaluate((e) => (e.querySelector('.title')?.textContent || '').trim()).catch(() => null);
+      if (focused === wanted) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+s');
+    const fixed = original.replace('torchvision==0.17.0+rocm5.7', 'torchvision==0.18.1+rocm5.7');
+    let onDisk = original;
+    for (const end = Date.now() + T; Date.now() < end && onDisk !== fixed; await page.waitForTimeout(100)) onDisk = readFileSync(requirements, 'utf8');
+    if (onDisk !== fixed) fail(`after the quick fix and save, requirements.txt is not as expected:\n${onDisk}`);
+    lap(`"${wanted}" applied and saved; the file differs from the original in that pin only`);
+    for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
+      problems = await readProblems();
+      if (!problems.some((p) => expected[0].test(p))) break;
+    }
+    if (problems.some((p) => expected[0].test(p))) fail('the torch-family-mismatch finding is still listed after the fix');
+    lap('the finding is gone from the Problems panel');
+
+    // 3. Pinwise: Audit Workspace, from the command palette.
+    await page.keyboard.press('F1');
+    await page.locator('.quick-input-widget input').waitFor({ timeout: T });
+    await page.keyboard.type('Pinwise: Audit Workspace');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Audit Workspace' }).first().waitFor({ timeout: T });
+    await page.keyboard.press('Enter');
+    const preview = page.locator('.tab[aria-label*="Preview"]');
+    await preview.first().waitFor({ timeout: T });
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await report.locator('h1', { hasText: 'Pinwise audit' }).waitFor({ timeout: T });
+    const headings = await report.locator('h3').allTextContents();
+    lap(`audit report open: ${headings.length} section(s): ${headings.join(' | ')}`);
+    if (!headings.some((h) => /Environment/.test(h))) fail('the audit report has no environment section');
+    const tables = await report.locator('table').count();
+    if (tables < 2) fail(`the audit report shows ${tables} table(s)`);
+    const status = await page.locator('.statusbar-item', { hasText: 'Pinwise' }).first().textContent({ timeout: T });
+    lap(`status bar: ${status?.trim()}`);
+    if (shots) {
+      await page.keyboard.press('Control+j'); // hide the panel: the report gets the whole height
+      await page.waitForTimeout(400);
+      await page.screenshot({ path: join(shots, 'audit-report.png') });
+    }
+    lap('PASS');
+    return 0;
+  } catch (error) {
+    console.log(`FAIL: ${error instanceof Error ? error.message : String(error)}`);
+    const page = ctx?.pages()[0];
+    if (page) await page.screenshot({ path: join(work, 'failure.png') }).catch(() => undefined);
+    console.log(`artifacts kept in ${work} (failure.png, code-server.log)`);
+    writeFileSync(logFile, serverLog.join(''));
+    opts.keep = true;
+    return 1;
+  } finally {
+    await ctx?.close().catch(() => undefined);
+    stopServer();
+    rmSync(profile, { recursive: true, force: true });
+    if (!opts.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const watchdog = setTimeout(() => {
+  console.log('FAIL: the end-to-end test took over 4 minutes');
+  process.exit(1);
+}, 240_000);
+watchdog.unref();
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.log(`FAIL: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
