@@ -6,7 +6,7 @@
 //   2. the quick fix "Set torchvision to …" applies, and after saving the file on disk differs
 //      from the original in exactly that pin;
 //   3. "Pinwise: Audit Workspace" from the command palette opens the report with a table per environment.
-// Screenshots go to docs/screenshots/ (--screenshots DIR to change, --no-screenshots to skip).
+// `--screenshots docs/screenshots` refreshes README's images (diagnostics, quick fix, audit report).
 // Installs what it needs when missing: chromium (apt-get, as root) and code-server (npm, into
 // $PINWISE_E2E_DIR, default /tmp/pinwise-e2e, outside the repository). Run with `npm run test:e2e`
 // (which builds and packages first) or `node test/e2e/code-server.mjs` after `npm run package`.
@@ -21,8 +21,7 @@ import { parseArgs } from 'node:util';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: opts } = parseArgs({
   options: {
-    screenshots: { type: 'string', default: join(repo, 'docs', 'screenshots') },
-    'no-screenshots': { type: 'boolean', default: false },
+    screenshots: { type: 'string' }, // e.g. docs/screenshots to refresh README's images
     vsix: { type: 'string', default: join(repo, 'pinwise.vsix') },
     timeout: { type: 'string', default: '60000' },
     keep: { type: 'boolean', default: false },
@@ -161,7 +160,7 @@ async function main() {
 
   const profile = mkdtempSync(join(tmpdir(), 'pinwise-chromium-'));
   let ctx;
-  const shots = opts['no-screenshots'] ? null : opts.screenshots;
+  const shots = opts.screenshots ? resolve(opts.screenshots) : null;
   if (shots) mkdirSync(shots, { recursive: true });
   try {
     await waitHealthy(url);

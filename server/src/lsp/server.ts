@@ -130,6 +130,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let canWatchDynamically = false;
   let canCreateProgress = false;
   let ready: Promise<void> = Promise.resolve();
+  /** True from initialize until the tree-sitter grammars have loaded (or failed to). */
+  let grammarsLoading = false;
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
   const logError = (message: string): void => connection.console.error(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
@@ -291,9 +293,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
 
   /** Publishes for `targets` (project paths) and refreshes every URI published before. */
-  const publish = (folder: Folder, byUri: Map<string, Diagnostic[]>, targetUris: Set<string>): void => {
+  const publish = (folder: Folder, byUri: Map<string, Diagnostic[]>, targetUris: Set<string>, keep: (uri: string) => boolean = () => false): void => {
     const uris = new Set([...targetUris, ...folder.published]);
     for (const uri of uris) {
+      if (keep(uri)) continue;
       const diagnostics = byUri.get(uri) ?? [];
       void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
       if (diagnostics.length > 0) folder.published.add(uri);
@@ -308,8 +311,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   /** Analyses a folder and publishes for its open documents and every file of their environments. */
   const refresh = async (folder: Folder): Promise<void> => {
-    await ready;
+    // Requirements files and pyproject.toml need no tree-sitter: analyse them before the grammars
+    // have loaded (first diagnostics come fast), and again once they have (see onInitialize).
     const settings = await settingsOf(folder);
+    const early = grammarsLoading; // read after the last await: folder.last below is set in the same tick
     const reasons = folder.reasons;
     folder.reasons = new Set();
     if (!settings.enable) {
@@ -326,6 +331,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     for (const doc of openDocumentsIn(folder)) targets.add(doc.uri);
     for (const env of result.project.environments) {
       if (env.files.some((file) => versions.has(file))) for (const file of env.files) targets.add(uriFor(folder, file, uris));
+    }
+    if (early) {
+      // Without grammars, shell scripts and .py files read as empty: leave their diagnostics alone.
+      const needsGrammar = (uri: string): boolean => {
+        const path = pathOf(uri);
+        const kind = path === null ? null : kindOf(path);
+        return kind === 'shell' || kind === 'python';
+      };
+      for (const uri of [...targets]) if (needsGrammar(uri)) targets.delete(uri);
+      for (const uri of [...byUri.keys()]) if (needsGrammar(uri)) byUri.delete(uri);
+      publish(folder, byUri, targets, needsGrammar);
+      return;
     }
     publish(folder, byUri, targets);
   };
@@ -385,12 +402,27 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       logError(`The knowledge base could not be loaded; data-driven rules are quiet: ${String(error)}`);
     }
     if (options.loadGrammars) {
-      ready = options.loadGrammars().then(
-        (loaded) => {
-          grammars = loaded;
-        },
-        (error: unknown) => logError(`Tree-sitter grammars could not be loaded; shell scripts and .py files are skipped: ${String(error)}`),
-      );
+      grammarsLoading = true;
+      const started = performance.now();
+      ready = options
+        .loadGrammars()
+        .then(
+          (loaded) => {
+            grammars = loaded;
+            log(`Tree-sitter grammars loaded in ${(performance.now() - started).toFixed(0)} ms`);
+          },
+          (error: unknown) => logError(`Tree-sitter grammars could not be loaded; shell scripts and .py files are skipped: ${String(error)}`),
+        )
+        .finally(() => {
+          grammarsLoading = false;
+          // Re-analyse what was analysed without them: shell scripts and .py files now count.
+          for (const folder of folders.values()) {
+            if (folder.last || folder.published.size > 0 || folder.timer) {
+              folder.last = null;
+              schedule(folder, 'other', 0);
+            }
+          }
+        });
     }
     return {
       capabilities: {
