@@ -633,3 +633,61 @@ export function markerCanHold(marker: MarkerNode | string | null | undefined): b
 export function isVersionVariable(name: MarkerVariable): boolean {
   return VERSION_VARIABLES.has(name);
 }
+
+const parsedMarkers = new Map<string, MarkerNode | null | 'invalid'>();
+
+function cachedNode(text: string): MarkerNode | null | 'invalid' {
+  let node = parsedMarkers.get(text);
+  if (node === undefined) {
+    node = asNode(text);
+    if (parsedMarkers.size > 2000) parsedMarkers.clear();
+    parsedMarkers.set(text, node);
+  }
+  return node;
+}
+
+const gridsByPython = new Map<string, readonly Partial<MarkerEnvironment>[]>();
+
+/** The representative environments for one Python (`X.Y`): every platform, machine, micro and implementation. */
+function environmentsForPython(python: string): readonly Partial<MarkerEnvironment>[] {
+  const key = python.trim().split('.').slice(0, 2).join('.');
+  const cached = gridsByPython.get(key);
+  if (cached) return cached;
+  const known = representativeEnvironments().filter((env) => env.python_version === key);
+  let out: readonly Partial<MarkerEnvironment>[] = known;
+  if (known.length === 0) {
+    const built: Partial<MarkerEnvironment>[] = [];
+    if (/^\d+\.\d+$/.test(key)) {
+      for (const platform of ['linux', 'darwin', 'win32'] as const) {
+        for (const machine of GRID_MACHINES[platform]) {
+          for (const micro of GRID_MICROS) {
+            for (const implementation of ['cpython', 'pypy'] as const) {
+              built.push(markerEnvironment({ python: `${key}.${micro}`, platform, machine, implementation }));
+            }
+          }
+        }
+      }
+    }
+    out = built.length > 0 ? built : representativeEnvironments();
+  }
+  if (gridsByPython.size > 64) gridsByPython.clear();
+  gridsByPython.set(key, out);
+  return out;
+}
+
+/**
+ * Whether some representative environment satisfies every marker at once, like
+ * {@link markersCanCoexist} for any number of markers. With `python`, only that Python's
+ * environments count (`python_version < "3.11"` cannot hold for a 3.12 project).
+ */
+export function markersCanAllHold(markers: readonly (MarkerNode | string | null | undefined)[], opts: { python?: string } = {}): boolean {
+  const nodes: MarkerNode[] = [];
+  for (const marker of markers) {
+    const node = typeof marker === 'string' ? cachedNode(marker) : asNode(marker);
+    if (node === 'invalid') continue; // an unreadable marker may hold
+    if (node) nodes.push(node);
+  }
+  if (nodes.length === 0) return true;
+  const envs = opts.python !== undefined ? environmentsForPython(opts.python) : representativeEnvironments();
+  return envs.some((env) => nodes.every((node) => evaluateMarker(node, env) !== false));
+}

@@ -592,3 +592,185 @@ export function pinnedVersion(clauses: string | readonly ClauseLike[]): string |
   if (only!.operator === '==' && !version.endsWith('.*') && isValidVersion(version)) return version;
   return null;
 }
+
+// ---------------------------------------------------------------------------------------
+// Version ranges: what a specifier set allows, as one interval plus excluded points
+// ---------------------------------------------------------------------------------------
+
+/** One end of a {@link VersionRange}. */
+export interface RangeBound {
+  /** A valid version, local label dropped. */
+  version: string;
+  inclusive: boolean;
+}
+
+/**
+ * The versions a specifier set allows, as the interval its ordered clauses bound, minus the
+ * exact versions its `!=` clauses exclude. For set-level questions (can two specifiers both
+ * hold, does a range reach NumPy 2, does it lie inside a known release line). Clauses that
+ * cannot be read (invalid, `===` on a non-version, `!=X.*`) are left out, so the range is
+ * never narrower than the truth. Pre-releases are not modelled apart: `<2` reaches `2.0rc1`
+ * here, which only makes an "allows" answer more permissive.
+ */
+export interface VersionRange {
+  lower: RangeBound | null;
+  upper: RangeBound | null;
+  excluded: string[];
+  /** Nothing satisfies every clause. */
+  empty: boolean;
+}
+
+/** Every version. */
+export function unboundedRange(): VersionRange {
+  return { lower: null, upper: null, excluded: [], empty: false };
+}
+
+/** `[1, 26]` → `1.27` (the next release line at that depth), with the epoch kept. */
+function nextRelease(v: Version, depth: number): string {
+  const parts = v.release.slice(0, depth);
+  while (parts.length < depth) parts.push(0);
+  parts[depth - 1]! += 1;
+  return `${v.epoch ? `${v.epoch}!` : ''}${parts.join('.')}`;
+}
+
+function tighter(a: RangeBound | null, b: RangeBound, side: 'lower' | 'upper'): RangeBound {
+  if (!a) return b;
+  const c = compareVersions(a.version, b.version);
+  if (c === 0) return { version: a.version, inclusive: a.inclusive && b.inclusive };
+  return (side === 'lower' ? c < 0 : c > 0) ? b : a;
+}
+
+function settleRange(range: VersionRange): VersionRange {
+  if (range.empty) return range;
+  const { lower, upper } = range;
+  if (lower && upper) {
+    const c = compareVersions(lower.version, upper.version);
+    if (c > 0 || (c === 0 && !(lower.inclusive && upper.inclusive))) range.empty = true;
+    else if (c === 0 && range.excluded.some((v) => compareVersions(v, lower.version) === 0)) range.empty = true;
+  }
+  return range;
+}
+
+function boundedRange(lower: RangeBound | null, upper: RangeBound | null): VersionRange {
+  return settleRange({ lower, upper, excluded: [], empty: false });
+}
+
+/** The range one clause allows; null when the clause cannot be read. */
+function clauseRange(clause: ClauseLike): VersionRange | null {
+  const text = clause.version.trim();
+  const op = clause.operator;
+  if ((op === '==' || op === '!=') && text.endsWith('.*')) {
+    if (op === '!=') return null;
+    const base = parseVersion(text.slice(0, -2));
+    if (!base || base.release.length === 0) return null;
+    return boundedRange(
+      { version: `${base.baseVersion}.dev0`, inclusive: true },
+      { version: `${nextRelease(base, base.release.length)}.dev0`, inclusive: false },
+    );
+  }
+  const v = parseVersion(text);
+  if (!v) return null;
+  const at = v.public;
+  switch (op) {
+    case '==':
+    case '===':
+      return boundedRange({ version: at, inclusive: true }, { version: at, inclusive: true });
+    case '!=':
+      return { ...unboundedRange(), excluded: v.local === null ? [at] : [] };
+    case '>=':
+      return boundedRange({ version: at, inclusive: true }, null);
+    case '>':
+      return boundedRange({ version: at, inclusive: false }, null);
+    case '<=':
+      return boundedRange(null, { version: at, inclusive: true });
+    case '<':
+      return boundedRange(null, { version: at, inclusive: false });
+    case '~=':
+      if (v.release.length < 2) return null;
+      return boundedRange({ version: at, inclusive: true }, { version: `${nextRelease(v, v.release.length - 1)}.dev0`, inclusive: false });
+    default:
+      return null;
+  }
+}
+
+/** The range of a specifier set (`>=1.22,<1.24`) or of parsed clauses; an invalid set allows everything. */
+export function versionRange(specifier: string | readonly ClauseLike[]): VersionRange {
+  const clauses = typeof specifier === 'string' ? (clausesOf(specifier) ?? lenientClauses(specifier)) : specifier;
+  let range = unboundedRange();
+  for (const clause of clauses) {
+    const one = clauseRange(clause);
+    if (one) range = intersectRanges(range, one);
+  }
+  return range;
+}
+
+/** The readable clauses of a set that does not parse as a whole (each comma piece on its own). */
+function lenientClauses(specifier: string): ParsedClause[] {
+  const out: ParsedClause[] = [];
+  for (const piece of specifier.split(',')) {
+    const parsed = parseSpecifierSet(piece);
+    if (parsed.ok) out.push(...parsed.clauses);
+  }
+  return out;
+}
+
+/** The versions both ranges allow. */
+export function intersectRanges(a: VersionRange, b: VersionRange): VersionRange {
+  let lower = a.lower;
+  let upper = a.upper;
+  if (b.lower) lower = tighter(lower, b.lower, 'lower');
+  if (b.upper) upper = tighter(upper, b.upper, 'upper');
+  return settleRange({ lower, upper, excluded: [...a.excluded, ...b.excluded], empty: a.empty || b.empty });
+}
+
+/** Whether some version satisfies both ranges. */
+export function rangesOverlap(a: VersionRange, b: VersionRange): boolean {
+  return !intersectRanges(a, b).empty;
+}
+
+/** Whether `version` lies in the range (its local label ignored). */
+export function rangeAllows(range: VersionRange, version: string): boolean {
+  const v = parseVersion(version);
+  if (range.empty || !v) return false;
+  if (range.excluded.some((x) => compareVersions(x, v.public) === 0)) return false;
+  if (range.lower) {
+    const c = compareVersions(v.public, range.lower.version);
+    if (c < 0 || (c === 0 && !range.lower.inclusive)) return false;
+  }
+  if (range.upper) {
+    const c = compareVersions(v.public, range.upper.version);
+    if (c > 0 || (c === 0 && !range.upper.inclusive)) return false;
+  }
+  return true;
+}
+
+/** Whether the range reaches `version` or anything above it (pip, picking the newest, may land there). */
+export function rangeReachesAtOrAbove(range: VersionRange, version: string): boolean {
+  if (range.empty) return false;
+  if (!range.upper) return true;
+  const c = compareVersions(range.upper.version, version);
+  return c > 0 || (c === 0 && range.upper.inclusive);
+}
+
+/** Whether the range reaches anything below `version`. */
+export function rangeReachesBelow(range: VersionRange, version: string): boolean {
+  if (range.empty) return false;
+  if (!range.lower) return true;
+  return compareVersions(range.lower.version, version) < 0;
+}
+
+/** Whether every version of `inner` lies in `outer` (the `!=` exclusions of `outer` aside). */
+export function rangeWithin(inner: VersionRange, outer: VersionRange): boolean {
+  if (inner.empty) return false;
+  if (outer.lower) {
+    if (!inner.lower) return false;
+    const c = compareVersions(inner.lower.version, outer.lower.version);
+    if (c < 0 || (c === 0 && inner.lower.inclusive && !outer.lower.inclusive)) return false;
+  }
+  if (outer.upper) {
+    if (!inner.upper) return false;
+    const c = compareVersions(inner.upper.version, outer.upper.version);
+    if (c > 0 || (c === 0 && inner.upper.inclusive && !outer.upper.inclusive)) return false;
+  }
+  return true;
+}

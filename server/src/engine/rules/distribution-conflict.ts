@@ -4,36 +4,26 @@ import type { Requirement } from '../model';
 import type { Environment } from '../project';
 import type { Settings } from '../settings';
 import { defineRule } from './define';
-import { displayName, markersCanCoexist, pinSpan, removeLineEdit } from './support/conflicts';
+import { pytorchIndexVariant } from './support/indexes';
+import { canInstallTogether, describePin, displayName, localTag, pinSpan, removeLineEdit } from './support/pins';
+import { variantKind, type VariantKind } from './support/variants';
 
 const acceleratorLabel: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', rocm: 'ROCm' };
 
 /** What the environment targets, and why: the user's setting, the PyTorch index, or a torch local tag. */
-function targetAccelerator(env: Environment, settings: Settings): { accelerator: 'cpu' | 'cuda' | 'rocm'; evidence: string } | null {
+function targetAccelerator(env: Environment, settings: Settings): { accelerator: VariantKind; evidence: string } | null {
   if (settings.accelerator !== 'auto') return { accelerator: settings.accelerator, evidence: 'the accelerator setting' };
-  for (const option of env.options) {
-    if (option.option !== '--index-url' && option.option !== '--extra-index-url' && option.option !== '--find-links') continue;
-    const match = /download\.pytorch\.org\/whl\/(?:nightly\/|test\/)?(cu\d+|rocm[\d.]+|cpu)\b/i.exec(option.value ?? '');
-    if (match) {
-      const variant = match[1]!.toLowerCase();
-      const accelerator = variant.startsWith('cu') ? 'cuda' : variant.startsWith('rocm') ? 'rocm' : 'cpu';
-      return { accelerator, evidence: `the PyTorch index ${option.value}` };
-    }
-  }
+  const index = pytorchIndexVariant(env);
+  if (index) return { accelerator: variantKind(index.variant)!, evidence: `the PyTorch index ${index.index.url}` };
   for (const requirement of env.requirements) {
     if (!['torch', 'torchvision', 'torchaudio'].includes(requirement.normalizedName ?? '')) continue;
-    for (const clause of requirement.clauses) {
-      const local = /\+(cu\d+|rocm[\d.]+|cpu)$/i.exec(clause.version);
-      if (!local) continue;
-      const variant = local[1]!.toLowerCase();
-      const accelerator = variant.startsWith('cu') ? 'cuda' : variant.startsWith('rocm') ? 'rocm' : 'cpu';
-      return { accelerator, evidence: `the pin ${displayName(requirement)}${requirement.specifier}` };
-    }
+    const kind = variantKind(localTag(requirement) ?? '');
+    if (kind) return { accelerator: kind, evidence: `the pin ${describePin(requirement)}` };
   }
   return null;
 }
 
-function fits(accelerator: VariantAccelerator, target: 'cpu' | 'cuda' | 'rocm'): boolean {
+function fits(accelerator: VariantAccelerator, target: VariantKind): boolean {
   return accelerator === target;
 }
 
@@ -68,7 +58,6 @@ Keep one distribution. When the environment says what it targets (the \`accelera
   (context) => {
     const groups = variantGroups(context.kb);
     if (groups.length === 0) return;
-    const python = context.project.targetPython?.version;
     for (const env of context.project.environments) {
       const target = targetAccelerator(env, context.settings);
       for (const group of groups) {
@@ -82,7 +71,7 @@ Keep one distribution. When the environment says what it targets (the \`accelera
             const a = members[i]!;
             const b = members[j]!;
             if (a.normalizedName === b.normalizedName) continue;
-            if (!markersCanCoexist([a.marker, b.marker], python)) continue;
+            if (!canInstallTogether(context.project, [a, b])) continue;
             clashes.set(a, [...(clashes.get(a) ?? []), b]);
             clashes.set(b, [...(clashes.get(b) ?? []), a]);
           }

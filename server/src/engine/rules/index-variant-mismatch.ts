@@ -3,21 +3,9 @@ import { torchFamily, torchKnowledge, type TorchView } from '../kb/torch';
 import type { Requirement } from '../model';
 import type { Environment } from '../project';
 import { defineRule } from './define';
-import {
-  describePin,
-  hashCaveat,
-  indexesInEffect,
-  localTag,
-  localTagSpan,
-  pinnedVersion,
-  pinsOf,
-  pytorchIndexes,
-  requirementIndexes,
-  usesNoIndex,
-  variantKind,
-  variantSpanInFile,
-  type IndexInEffect,
-} from './support/pins';
+import { indexesInEffect, pytorchIndexes, requirementIndexes, usesNoIndex, variantSpanInFile, type IndexInEffect } from './support/indexes';
+import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
+import { variantKind } from './support/variants';
 import type { RuleContext } from './types';
 
 export const indexVariantMismatch = defineRule(
@@ -73,7 +61,7 @@ function check(context: RuleContext): void {
 
 function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Requirement, indexes: IndexInEffect[]): void {
   const tag = localTag(req);
-  const version = pinnedVersion(req);
+  const version = exactVersion(req);
   const pytorch = pytorchIndexes(indexes);
   if (pytorch.some((i) => i.pytorch.variant === null)) return; // torch_stable.html serves every variant
   const others = indexes.filter((i) => !pytorch.includes(i as (typeof pytorch)[number]) && !isPypi(i.url));

@@ -1,6 +1,7 @@
 import { incompatiblePairs } from '../kb/known-incompatible';
 import { defineRule } from './define';
-import { allowsAtOrAbove, markersCanCoexist, overlaps, pinSpan, pinText, pinsNamed, rangeOf, rangeOfRequirement } from './support/conflicts';
+import { rangeReachesAtOrAbove, rangesOverlap, versionRange } from '../versions';
+import { canInstallTogether, pinRange, pinSpan, pinText, pinsOf } from './support/pins';
 
 export const knownIncompatible = defineRule(
   {
@@ -31,20 +32,19 @@ Follow the advice in the message: here pin \`torchvision<0.17\` (with the matchi
   (context) => {
     const pairs = incompatiblePairs(context.kb);
     if (pairs.length === 0) return;
-    const python = context.project.targetPython?.version;
     for (const env of context.project.environments) {
       for (const pair of pairs) {
-        const affected = rangeOf(pair.affected);
-        const broken = rangeOf(pair.with_versions);
-        for (const a of pinsNamed(env, pair.package)) {
+        const affected = versionRange(pair.affected);
+        const broken = versionRange(pair.with_versions);
+        for (const a of pinsOf(env, pair.package, { constraints: false })) {
           if (a.url !== null) continue;
-          const rangeA = rangeOfRequirement(a);
-          if (!overlaps(rangeA, affected)) continue;
-          if (pair.fixed_in && allowsAtOrAbove(rangeA, pair.fixed_in)) continue;
-          for (const b of pinsNamed(env, pair.with)) {
-            if (b.url !== null || !markersCanCoexist([a.marker, b.marker], python)) continue;
-            const rangeB = rangeOfRequirement(b);
-            if (!overlaps(rangeB, broken)) continue;
+          const rangeA = pinRange(a);
+          if (!rangesOverlap(rangeA, affected)) continue;
+          if (pair.fixed_in && rangeReachesAtOrAbove(rangeA, pair.fixed_in)) continue;
+          for (const b of pinsOf(env, pair.with, { constraints: false })) {
+            if (b.url !== null || !canInstallTogether(context.project, [a, b])) continue;
+            const rangeB = pinRange(b);
+            if (!rangesOverlap(rangeB, broken)) continue;
             // pip picks the newest allowed version: an open upper end means the newest release.
             if (!rangeB.upper && broken.upper) continue;
             const bText = pinText(context.project, b);

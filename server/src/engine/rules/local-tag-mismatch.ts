@@ -1,7 +1,9 @@
 import { torchFamily, torchKnowledge } from '../kb/torch';
 import type { Requirement } from '../model';
 import { defineRule } from './define';
-import { describePin, hashCaveat, indexesInEffect, localTag, localTagSpan, pinsMayCoexist, pinsOf, pytorchIndexes, variantKind } from './support/pins';
+import { indexesInEffect, pytorchIndexes } from './support/indexes';
+import { canInstallTogether, describePin, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
+import { variantKind } from './support/variants';
 import type { RuleContext } from './types';
 
 export const localTagMismatch = defineRule(
@@ -60,7 +62,7 @@ function check(context: RuleContext): void {
         .filter((v): v is string => v !== null),
     );
     for (const pin of tagged) {
-      const peers = tagged.filter((p) => p !== pin && pinsMayCoexist(p.req, pin.req));
+      const peers = tagged.filter((p) => p !== pin && canInstallTogether(context.project, [p.req, pin.req]));
       const differing = peers.filter((p) => p.tag !== pin.tag);
       if (differing.length === 0) continue;
       // Which tag is right: the one the index serves, else torch's, else the most common.

@@ -2,19 +2,8 @@ import type { Fix } from '../findings';
 import { numpyAbi, type NumpyAbiPackage } from '../kb/numpy-abi';
 import type { Requirement } from '../model';
 import { defineRule } from './define';
-import {
-  allowsAtOrAbove,
-  allowsBelow,
-  displayName,
-  intersect,
-  listText,
-  markersCanCoexist,
-  pinSpan,
-  pinText,
-  pinsNamed,
-  rangeOfRequirement,
-  specifierInsertion,
-} from './support/conflicts';
+import { intersectRanges, rangeReachesAtOrAbove, rangeReachesBelow } from '../versions';
+import { canInstallTogether, displayName, listText, pinRange, pinSpan, pinText, pinsOf, specifierInsertion } from './support/pins';
 
 export const numpyAbiMismatch = defineRule(
   {
@@ -49,46 +38,45 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
   (context) => {
     const abi = numpyAbi(context.kb);
     if (!abi) return;
-    const python = context.project.targetPython?.version;
     const line = abi.numpy2;
     for (const env of context.project.environments) {
-      const numpyPins = pinsNamed(env, 'numpy');
+      const numpyPins = pinsOf(env, 'numpy', { constraints: false });
       if (numpyPins.length === 0) continue;
-      const numpyAll = pinsNamed(env, 'numpy', true);
+      const numpyAll = pinsOf(env, 'numpy');
       // Pins restricted to releases built against NumPy 1.x.
       const oldBuilds: { requirement: Requirement; entry: NumpyAbiPackage }[] = [];
       for (const entry of abi.packages) {
-        for (const requirement of pinsNamed(env, entry.name)) {
-          const range = rangeOfRequirement(requirement);
+        for (const requirement of pinsOf(env, entry.name, { constraints: false })) {
+          const range = pinRange(requirement);
           if (range.empty || requirement.url !== null) continue;
-          if (!allowsAtOrAbove(range, entry.first_numpy2_build)) oldBuilds.push({ requirement, entry });
+          if (!rangeReachesAtOrAbove(range, entry.first_numpy2_build)) oldBuilds.push({ requirement, entry });
         }
       }
       if (oldBuilds.length === 0) continue;
       for (const numpy of numpyPins) {
         if (numpy.url !== null) continue;
-        const culprits = oldBuilds.filter((o) => markersCanCoexist([numpy.marker, o.requirement.marker], python));
+        const culprits = oldBuilds.filter((o) => canInstallTogether(context.project, [numpy, o.requirement]));
         if (culprits.length === 0) continue;
         // What NumPy pip may pick: this pin narrowed by every other NumPy pin or constraint that can apply with it.
-        let range = rangeOfRequirement(numpy);
+        let range = pinRange(numpy);
         for (const other of numpyAll) {
-          if (other !== numpy && markersCanCoexist([numpy.marker, other.marker], python)) range = intersect(range, rangeOfRequirement(other));
+          if (other !== numpy && canInstallTogether(context.project, [numpy, other])) range = intersectRanges(range, pinRange(other));
         }
-        if (range.empty || !allowsAtOrAbove(range, line)) continue;
+        if (range.empty || !rangeReachesAtOrAbove(range, line)) continue;
         const written = pinText(context.project, numpy);
         const numpyText = numpy.clauses.length === 0 ? `\`${written}\` (no version bound)` : `\`${written}\``;
         const pins = culprits.map((c) => `\`${pinText(context.project, c.requirement)}\``);
         const firsts = culprits
           .map((c) => `${c.entry.name} ${c.entry.first_numpy2_build}`)
           .filter((v, i, a) => a.indexOf(v) === i);
-        const only2 = !allowsBelow(range, line);
+        const only2 = !rangeReachesBelow(range, line);
         const message = only2
           ? `${numpyText} installs NumPy 2, but ${listText(pins)} ${pins.length === 1 ? 'was' : 'were'} built against NumPy 1.x and fail${pins.length === 1 ? 's' : ''} to import under NumPy 2 (first build for NumPy 2: ${listText(firsts)}).`
           : `${numpyText} lets pip install NumPy 2, but ${listText(pins)} ${pins.length === 1 ? 'was' : 'were'} built against NumPy 1.x and fail${pins.length === 1 ? 's' : ''} to import under NumPy 2 (first build for NumPy 2: ${listText(firsts)}). Cap NumPy below 2.`;
         const fixes: Fix[] = [];
         const source = context.project.sources.get(numpy.file);
         const insertion = source ? specifierInsertion(source, numpy) : null;
-        if (insertion && allowsBelow(rangeOfRequirement(numpy), line)) {
+        if (insertion && rangeReachesBelow(pinRange(numpy), line)) {
           fixes.push({
             title: 'Cap NumPy below 2 (append <2)',
             edits: [{ file: numpy.file, span: { start: insertion.offset, end: insertion.offset }, text: `${insertion.separator}<2` }],

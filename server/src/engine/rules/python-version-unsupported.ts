@@ -2,7 +2,9 @@ import { torchFamily, torchKnowledge } from '../kb/torch';
 import { pythonSupport, type PythonSupportRelease } from '../kb/python-support';
 import type { KnowledgeBase } from '../kb/types';
 import { defineRule } from './define';
-import { compareVersions, markersCanCoexist, overlaps, pinSpan, pinText, rangeOf, rangeOfRequirement, rangeWithin, type VersionRange } from './support/conflicts';
+import { markersCanAllHold } from '../markers';
+import { compareVersions, isValidVersion, rangesOverlap, rangeWithin, versionRange, type VersionRange } from '../versions';
+import { pinRange, pinSpan, pinText } from './support/pins';
 
 interface ReleaseLine {
   range: VersionRange;
@@ -25,7 +27,7 @@ function releaseLines(kb: KnowledgeBase): Map<string, ReleaseLine[]> {
       for (const name of torchFamily) {
         const version = release[name];
         if (!version) continue;
-        add(name, { range: rangeOf(`==${version}`), label: `${name} ${version}`, min: release.python.min, max: release.python.max, source: release.pythonSource });
+        add(name, { range: versionRange(`==${version}`), label: `${name} ${version}`, min: release.python.min, max: release.python.max, source: release.pythonSource });
       }
     }
   }
@@ -34,23 +36,22 @@ function releaseLines(kb: KnowledgeBase): Map<string, ReleaseLine[]> {
 
 function fromSupport(release: PythonSupportRelease): ReleaseLine {
   const lower = /^>=\s*(\d+\.\d+)/.exec(release.versions)?.[1];
-  return { range: rangeOf(release.versions), label: lower ? `${lower}.x` : release.versions, min: release.python.min, max: release.python.max, source: release.source };
+  return { range: versionRange(release.versions), label: lower ? `${lower}.x` : release.versions, min: release.python.min, max: release.python.max, source: release.source };
 }
 
 function supports(line: ReleaseLine, python: string): boolean {
-  const low = compareVersions(python, line.min);
-  const high = compareVersions(python, line.max);
-  return low !== null && high !== null && low >= 0 && high <= 0;
+  if (!isValidVersion(python) || !isValidVersion(line.min) || !isValidVersion(line.max)) return false;
+  return compareVersions(python, line.min) >= 0 && compareVersions(python, line.max) <= 0;
 }
 
 /** Whether `range` lies inside the span the known release lines cover (so no unknown release can match). */
 function covered(range: VersionRange, lines: readonly ReleaseLine[]): boolean {
-  return lines.some((line) => rangeWithin(range, line.range)) || (range.lower !== null && range.upper !== null && lines.filter((l) => overlaps(range, l.range)).length > 1 && coveredByUnion(range, lines));
+  return lines.some((line) => rangeWithin(range, line.range)) || (range.lower !== null && range.upper !== null && lines.filter((l) => rangesOverlap(range, l.range)).length > 1 && coveredByUnion(range, lines));
 }
 
 function coveredByUnion(range: VersionRange, lines: readonly ReleaseLine[]): boolean {
-  const lowest = lines.reduce<VersionRange | null>((acc, l) => (!acc || (l.range.lower && acc.lower && (compareVersions(l.range.lower.version, acc.lower.version) ?? 0) < 0) ? l.range : acc), null);
-  const highest = lines.reduce<VersionRange | null>((acc, l) => (!acc || (l.range.upper && acc.upper && (compareVersions(l.range.upper.version, acc.upper.version) ?? 0) > 0) ? l.range : acc), null);
+  const lowest = lines.reduce<VersionRange | null>((acc, l) => (!acc || (l.range.lower && acc.lower && compareVersions(l.range.lower.version, acc.lower.version) < 0) ? l.range : acc), null);
+  const highest = lines.reduce<VersionRange | null>((acc, l) => (!acc || (l.range.upper && acc.upper && compareVersions(l.range.upper.version, acc.upper.version) > 0) ? l.range : acc), null);
   if (!lowest?.lower || !highest?.upper) return false;
   return rangeWithin(range, { lower: lowest.lower, upper: highest.upper, excluded: [], empty: false });
 }
@@ -98,10 +99,10 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
         if (!known) continue;
         const key = `${requirement.file}\0${requirement.span.start}`;
         if (reported.has(key)) continue;
-        if (!markersCanCoexist([requirement.marker], python)) continue;
-        const range = rangeOfRequirement(requirement);
+        if (!markersCanAllHold([requirement.marker], { python })) continue;
+        const range = pinRange(requirement);
         if (range.empty || !covered(range, known)) continue;
-        const candidates = known.filter((line) => overlaps(range, line.range));
+        const candidates = known.filter((line) => rangesOverlap(range, line.range));
         if (candidates.length === 0 || candidates.some((line) => supports(line, python))) continue;
         reported.add(key);
         const ranges = candidates.map((line) => `${line.label} supports Python ${line.min}–${line.max}`).filter((v, i, a) => a.indexOf(v) === i);

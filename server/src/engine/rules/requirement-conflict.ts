@@ -1,6 +1,7 @@
 import { declaredRequirements } from '../kb/requires';
 import { defineRule } from './define';
-import { intersect, markersCanCoexist, pinSpan, pinText, pinsNamed, rangeOf, rangeOfRequirement, rangeWithin } from './support/conflicts';
+import { rangesOverlap, rangeWithin, versionRange } from '../versions';
+import { canInstallTogether, pinRange, pinSpan, pinText, pinsOf } from './support/pins';
 
 export const requirementConflict = defineRule(
   {
@@ -33,17 +34,16 @@ Move one of the two pins: here \`numpy==1.23.5\`, or \`tensorflow==2.12.1\` / \`
   (context) => {
     const declared = declaredRequirements(context.kb);
     if (declared.length === 0) return;
-    const python = context.project.targetPython?.version;
     for (const env of context.project.environments) {
       for (const entry of declared) {
-        const versions = rangeOf(entry.versions);
-        const needed = rangeOf(entry.specifier);
-        for (const owner of pinsNamed(env, entry.package)) {
-          if (owner.url !== null || !rangeWithin(rangeOfRequirement(owner), versions)) continue;
-          for (const pin of pinsNamed(env, entry.requires, true)) {
+        const versions = versionRange(entry.versions);
+        const needed = versionRange(entry.specifier);
+        for (const owner of pinsOf(env, entry.package, { constraints: false })) {
+          if (owner.url !== null || !rangeWithin(pinRange(owner), versions)) continue;
+          for (const pin of pinsOf(env, entry.requires)) {
             if (pin.url !== null || pin.clauses.length === 0) continue;
-            if (!markersCanCoexist([owner.marker, pin.marker, entry.marker], python)) continue;
-            if (!intersect(rangeOfRequirement(pin), needed).empty) continue;
+            if (!canInstallTogether(context.project, [owner, pin], [entry.marker])) continue;
+            if (rangesOverlap(pinRange(pin), needed)) continue;
             const ownerText = pinText(context.project, owner);
             const condition = entry.marker ? ` (where ${entry.marker})` : '';
             context.report({

@@ -2,7 +2,7 @@ import type { Fix } from '../findings';
 import { torchKnowledge, type TorchFamilyPackage, type TorchRelease, type TorchView } from '../kb/torch';
 import type { Requirement } from '../model';
 import { defineRule } from './define';
-import { describePin, hashCaveat, localTag, pinnedVersion, pinsMayCoexist, pinsOf, publicSpecifier } from './support/pins';
+import { canInstallTogether, describePin, exactVersion, hashCaveat, localTag, pinsOf, publicSpecifier } from './support/pins';
 import type { RuleContext } from './types';
 
 export const torchFamilyMismatch = defineRule(
@@ -61,7 +61,7 @@ function check(context: RuleContext): void {
     if (torch.length > 0) {
       for (const anchor of torch) {
         for (const other of others) {
-          if (!pinsMayCoexist(anchor.req, other.req)) continue;
+          if (!canInstallTogether(context.project, [anchor.req, other.req])) continue;
           judge(context, kb, anchor, other);
         }
       }
@@ -70,7 +70,7 @@ function check(context: RuleContext): void {
       const audio = others.filter((p) => p.pkg === 'torchaudio');
       for (const anchor of vision) {
         for (const other of audio) {
-          if (!pinsMayCoexist(anchor.req, other.req)) continue;
+          if (!canInstallTogether(context.project, [anchor.req, other.req])) continue;
           judge(context, kb, anchor, other);
         }
       }
@@ -122,7 +122,7 @@ function setVersion(pin: Pin, version: string, exactTarget: boolean, kb: TorchVi
   // The tag must exist for the new row too, or the fix trades one error for another.
   const row = kb.releaseOf(pin.pkg, version);
   const tagPublished = !tag || (row?.variants.includes(tag) ?? false);
-  const pinned = pinnedVersion(req);
+  const pinned = exactVersion(req);
   return {
     title: `Set ${pin.pkg} to ${text}${caveat.suffix}`,
     edits: [edit],

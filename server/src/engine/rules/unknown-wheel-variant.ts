@@ -2,19 +2,9 @@ import type { Fix } from '../findings';
 import { torchFamily, torchKnowledge } from '../kb/torch';
 import type { Requirement } from '../model';
 import { defineRule } from './define';
-import {
-  describePin,
-  hashCaveat,
-  indexesInEffect,
-  localTag,
-  localTagSpan,
-  nearestVariant,
-  pinnedVersion,
-  pinsOf,
-  pytorchIndexes,
-  variantKind,
-  variantSpanInFile,
-} from './support/pins';
+import { indexesInEffect, pytorchIndexes, variantSpanInFile } from './support/indexes';
+import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
+import { nearestVariant, variantKind } from './support/variants';
 import type { RuleContext } from './types';
 
 export const unknownWheelVariant = defineRule(
@@ -77,7 +67,7 @@ function check(context: RuleContext): void {
 
   function checkPin(context: RuleContext, req: Requirement, pkg: (typeof torchFamily)[number]): void {
     const tag = localTag(req);
-    const version = pinnedVersion(req);
+    const version = exactVersion(req);
     if (!tag || !version || !variantKind(tag)) return;
     const row = kb!.releaseOf(pkg, version);
     const span = localTagSpan(req);

@@ -1,32 +1,47 @@
-// Shared pin queries over one Environment: which pins of a package install together, their
-// pinned version and local tag, and the package indexes in effect (PyTorch's in particular).
+// Pin queries shared by every rule: which pins of a package install together in one environment,
+// what they pin (through versions.ts), whether their markers can hold at once (through markers.ts),
+// how they read in messages, and the edits that remove a line or append a clause.
 // Pure and total: malformed input gives empty answers, never an exception.
-import type { PipOption, Requirement, Span } from '../../model';
+import type { Edit } from '../../findings';
+import { markersCanAllHold } from '../../markers';
+import type { Requirement, SourceFile, Span } from '../../model';
 import type { Environment, Project } from '../../project';
+import { localTag as versionLocalTag, parseVersion, publicVersion, versionRange, type VersionRange } from '../../versions';
 
-/** Every requirement (and, unless told otherwise, constraint) of `normalizedName` in an environment. */
+// ---------------------------------------------------------------------------------------------
+// Which pins
+
+/**
+ * The pins of `normalizedName` in an environment: what it installs and, unless
+ * `constraints: false`, what its `-c` files constrain.
+ */
 export function pinsOf(env: Environment, normalizedName: string, options: { constraints?: boolean } = {}): Requirement[] {
-  const all = options.constraints === false ? env.requirements : [...env.requirements, ...env.constraints];
-  return all.filter((r) => r.normalizedName === normalizedName);
+  const out = env.requirements.filter((r) => r.normalizedName === normalizedName);
+  if (options.constraints !== false) out.push(...env.constraints.filter((r) => r.normalizedName === normalizedName));
+  return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// What a pin allows
 
 /** The clauses that name one exact version (`==X`, `===X`, no wildcard). */
 function exactClauses(req: Requirement) {
   return req.clauses.filter((c) => (c.operator === '==' || c.operator === '===') && !c.version.includes('*'));
 }
 
-/** The public version an `==`/`===` pin names (`2.3.1` for `==2.3.1+rocm5.7`), or null. */
-export function pinnedVersion(req: Requirement): string | null {
+/** The public version an exact pin names (`2.3.1` for `==2.3.1+rocm5.7`, also beside other clauses), or null. */
+export function exactVersion(req: Requirement): string | null {
   const exact = exactClauses(req);
   if (exact.length !== 1) return null;
-  return publicPart(exact[0]!.version);
+  const written = exact[0]!.version.trim();
+  return parseVersion(written) ? written.replace(/\+.*$/, '') : null;
 }
 
-/** The local tag of an `==`/`===` pin (`rocm5.7` for `==2.3.1+rocm5.7`), or null. */
+/** The local tag of an exact pin, normalised (`rocm5.7` for `==2.3.1+rocm5.7`), or null. */
 export function localTag(req: Requirement): string | null {
   for (const clause of exactClauses(req)) {
-    const plus = clause.version.indexOf('+');
-    if (plus >= 0 && plus < clause.version.length - 1) return clause.version.slice(plus + 1).toLowerCase();
+    const tag = versionLocalTag(clause.version);
+    if (tag) return tag;
   }
   return null;
 }
@@ -35,7 +50,7 @@ export function localTag(req: Requirement): string | null {
 export function localTagSpan(req: Requirement): Span | null {
   for (const clause of exactClauses(req)) {
     const plus = clause.version.indexOf('+');
-    if (plus < 0 || plus === clause.version.length - 1) continue;
+    if (plus < 0 || plus === clause.version.length - 1 || !versionLocalTag(clause.version)) continue;
     const end = clause.versionSpan.end;
     const start = clause.versionSpan.start + plus + 1;
     if (end - start === clause.version.length - plus - 1) return { start, end };
@@ -43,246 +58,125 @@ export function localTagSpan(req: Requirement): Span | null {
   return null;
 }
 
-export function publicPart(version: string): string {
-  const plus = version.indexOf('+');
-  return (plus >= 0 ? version.slice(0, plus) : version).trim();
-}
-
 /** The specifier set with local tags dropped, for matching against public release versions. */
 export function publicSpecifier(req: Requirement): string {
-  return req.clauses.map((c) => `${c.operator === '===' ? '==' : c.operator}${publicPart(c.version)}`).join(',');
+  return req.clauses.map((c) => `${c.operator === '===' ? '==' : c.operator}${publicVersion(c.version) ?? c.version.replace(/\+.*$/, '').trim()}`).join(',');
 }
 
-/** Whether any clause constrains the version at all. */
-export function hasVersionConstraint(req: Requirement): boolean {
-  return req.clauses.length > 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Markers. Two pins under mutually exclusive markers never install together. Until the shared
-// marker evaluator lands this recognises the common exclusive pairs (`X == 'v'` / `X != 'v'`,
-// `X == 'a'` / `X == 'b'` on the same variable) and otherwise assumes the pins coexist.
-
-interface Comparison {
-  variable: string;
-  op: string;
-  value: string;
-}
-
-const simpleMarker = /^\s*\(?\s*([a-z_.]+)\s*(==|!=)\s*(['"])([^'"]*)\3\s*\)?\s*$/i;
-const reversedMarker = /^\s*\(?\s*(['"])([^'"]*)\1\s*(==|!=)\s*([a-z_.]+)\s*\)?\s*$/i;
-
-function conjuncts(marker: string): Comparison[] | null {
-  if (/\bor\b/i.test(marker)) return null;
-  const out: Comparison[] = [];
-  for (const part of marker.split(/\band\b/i)) {
-    const m = simpleMarker.exec(part);
-    if (m) {
-      out.push({ variable: m[1]!.toLowerCase(), op: m[2]!, value: m[4]! });
-      continue;
-    }
-    const r = reversedMarker.exec(part);
-    if (r) {
-      out.push({ variable: r[4]!.toLowerCase(), op: r[3]!, value: r[2]! });
-      continue;
-    }
-    // A comparison we do not model (version ordering, `in`): it does not make anything exclusive.
-  }
-  return out;
-}
-
-/** False only when the two markers can never both be true. */
-export function markersMayCoexist(a: string | null, b: string | null): boolean {
-  if (!a || !b) return true;
-  if (a.trim() === b.trim()) return true;
-  const ca = conjuncts(a);
-  const cb = conjuncts(b);
-  if (!ca || !cb) return true;
-  for (const x of ca) {
-    for (const y of cb) {
-      if (x.variable !== y.variable) continue;
-      if (x.op === '==' && y.op === '==' && x.value !== y.value) return false;
-      if (x.op !== y.op && x.value === y.value) return false;
-    }
-  }
-  return true;
-}
-
-/** Whether two pins can end up in one install. */
-export function pinsMayCoexist(a: Requirement, b: Requirement): boolean {
-  return markersMayCoexist(a.marker, b.marker);
+/** The versions a pin allows (see versions.ts `versionRange`). */
+export function pinRange(req: Requirement): VersionRange {
+  return versionRange(req.clauses);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Indexes.
-
-export type IndexKind = 'index-url' | 'extra-index-url' | 'find-links';
-
-export interface IndexInEffect {
-  kind: IndexKind;
-  url: string;
-  option: PipOption | null;
-  /** Where the URL is written (the option's value, or a per-package index's span). */
-  file: string;
-  span: Span;
-}
-
-/** The index options of an environment (`--index-url`, `--extra-index-url`, `--find-links`), in order. */
-export function indexesInEffect(env: Environment): IndexInEffect[] {
-  const out: IndexInEffect[] = [];
-  for (const option of env.options) {
-    const kind = option.option === '--index-url' ? 'index-url' : option.option === '--extra-index-url' ? 'extra-index-url' : option.option === '--find-links' ? 'find-links' : null;
-    if (!kind || option.value === null) continue;
-    out.push({ kind, url: option.value, option, file: option.file, span: option.valueSpan ?? option.span });
-  }
-  return out;
-}
-
-/** Per-package indexes (`[tool.uv.sources]`) for one requirement, when it has any with a URL. */
-export function requirementIndexes(req: Requirement): IndexInEffect[] {
-  return (req.indexes ?? [])
-    .filter((i) => i.url !== null)
-    .map((i) => ({ kind: 'index-url' as const, url: i.url!, option: null, file: req.file, span: i.span }));
-}
-
-/** Whether the environment uses `--no-index` (then only --find-links serve packages). */
-export function usesNoIndex(env: Environment): boolean {
-  return env.options.some((o) => o.option === '--no-index');
-}
-
-export interface PytorchIndex {
-  /** The variant the URL serves (`cu121`, `rocm5.7`), or null for a page serving every variant. */
-  variant: string | null;
-  nightly: boolean;
-  /** A `torch_stable.html` find-links page. */
-  legacy: boolean;
-  /** Offsets of the variant inside the URL text, relative to the URL's start. */
-  variantOffset: { start: number; end: number } | null;
-}
-
-const pytorchUrl = /^https?:\/\/download\.pytorch\.org\/whl(\/[^?#\s]*)?\/?$/i;
+// Markers: pins whose markers can never hold together never install together.
 
 /**
- * Reads a download.pytorch.org wheel URL: `/whl/<variant>`, `/whl/nightly/<variant>`,
- * `/whl/torch_stable.html` (every variant), `/whl/<variant>/torch_stable.html`. Null for other hosts
- * and for `/whl/test/...` or package pages it does not recognise.
+ * The Pythons a project can run on, for marker questions: the exact target when it is
+ * fixed (`.python-version`, a setting); otherwise every Python (a `requires-python` range
+ * only gives its lowest version, and pins for later Pythons matter too).
  */
-export function parsePytorchIndexUrl(url: string): PytorchIndex | null {
-  const trimmed = url.trim();
-  if (trimmed.length > 2048) return null;
-  const m = pytorchUrl.exec(trimmed);
-  if (!m) return null;
-  const pathStart = trimmed.toLowerCase().indexOf('/whl') + 4;
-  const segments = (m[1] ?? '').split('/').filter((s) => s !== '');
-  const at = (i: number) => {
-    // Offset of segment i inside the URL.
-    let offset = pathStart;
-    for (let k = 0; k <= i; k++) {
-      offset = trimmed.indexOf('/', offset) + 1;
-      if (k === i) return offset;
-      offset += segments[k]!.length;
-    }
-    return offset;
-  };
-  let i = 0;
-  let nightly = false;
-  if (segments[0]?.toLowerCase() === 'nightly') {
-    nightly = true;
-    i = 1;
-  }
-  const rest = segments.slice(i);
-  if (rest.length === 0) return null;
-  if (rest.length === 1 && rest[0]!.toLowerCase() === 'torch_stable.html') return { variant: null, nightly, legacy: true, variantOffset: null };
-  if (rest[0]!.toLowerCase() === 'test') return null;
-  const start = at(i);
-  const variant = rest[0]!;
-  const legacy = rest.length === 2 && rest[1]!.toLowerCase() === 'torch_stable.html';
-  if (rest.length > 1 && !legacy) return null;
-  if (/\.html?$/i.test(variant)) return null;
-  return { variant: variant.toLowerCase(), nightly, legacy, variantOffset: { start, end: start + variant.length } };
+function projectPython(project: Project): string | undefined {
+  const target = project.targetPython;
+  return target && target.specifier === undefined ? target.version : undefined;
 }
 
-/** The PyTorch indexes (and find-links pages) among `indexes`, with their parsed variant. */
-export function pytorchIndexes(indexes: readonly IndexInEffect[]): (IndexInEffect & { pytorch: PytorchIndex })[] {
-  const out: (IndexInEffect & { pytorch: PytorchIndex })[] = [];
-  for (const index of indexes) {
-    const pytorch = parsePytorchIndexUrl(index.url);
-    if (pytorch) out.push({ ...index, pytorch });
-  }
-  return out;
+/** Whether the markers of these pins (and any extra markers) can all hold in one install of this project. */
+export function canInstallTogether(project: Project, pins: readonly Requirement[], markers: readonly (string | null | undefined)[] = []): boolean {
+  return markersCanAllHold([...pins.map((p) => p.marker), ...markers], { python: projectPython(project) });
 }
 
-/** The file span of a PyTorch index URL's variant segment, when the URL is written verbatim. */
-export function variantSpanInFile(project: Project, index: IndexInEffect & { pytorch: PytorchIndex }): Span | null {
-  const offset = index.pytorch.variantOffset;
-  if (!offset) return null;
-  const text = project.sources.get(index.file)?.text;
-  if (text === undefined) return null;
-  const written = text.slice(index.span.start, index.span.end);
-  const lead = written.length - written.trimStart().length;
-  if (written.trim() !== index.url.trim()) return null;
-  return { start: index.span.start + lead + offset.start, end: index.span.start + lead + offset.end };
+// ---------------------------------------------------------------------------------------------
+// Text and spans
+
+/** `name[extras]<specifier>` without the marker: the text findings point at. */
+export function pinSpan(req: Requirement): Span {
+  const start = req.nameSpan?.start ?? req.span.start;
+  let end = req.nameSpan?.end ?? req.span.end;
+  if (req.specifierSpan) end = Math.max(end, req.specifierSpan.end);
+  for (const clause of req.clauses) end = Math.max(end, clause.span.end);
+  return { start, end };
 }
 
-/** PyTorch's variant families this linter reasons about; other tags (`xpu`, `cpu.cxx11.abi`) are left alone. */
-export type VariantKind = 'cpu' | 'cuda' | 'rocm';
-
-export function variantKind(variant: string): VariantKind | null {
-  if (variant === 'cpu') return 'cpu';
-  if (/^cu\d{2,3}$/.test(variant)) return 'cuda';
-  if (/^rocm\d+(\.\d+){1,2}$/.test(variant)) return 'rocm';
-  return null;
+/** The name as written (the normalized name for a bare URL with `#egg=`). */
+export function displayName(req: Requirement): string {
+  return req.name ?? req.normalizedName ?? '?';
 }
 
-/** Numeric parts of a CUDA/ROCm variant (`cu121` → [12, 1], `rocm6.2.4` → [6, 2, 4]). */
-export function variantVersion(variant: string): number[] {
-  const cu = /^cu(\d+)(\d)$/.exec(variant);
-  if (cu) return [Number(cu[1]), Number(cu[2])];
-  const rocm = /^rocm(\d+(?:\.\d+)*)$/.exec(variant);
-  if (rocm) return rocm[1]!.split('.').map(Number);
-  return [];
-}
-
-/**
- * The published variant closest to `variant`: same kind; a ROCm tag whose published form drops
- * or adds a patch part first (`rocm5.7.1` → `rocm5.7`), otherwise the nearest version, the lower on a tie.
- */
-export function nearestVariant(variant: string, published: readonly string[]): { variant: string; samePrefix: boolean } | null {
-  const kind = variantKind(variant);
-  if (!kind) return null;
-  const candidates = published.filter((p) => variantKind(p) === kind && p !== variant);
-  if (candidates.length === 0) return null;
-  const want = variantVersion(variant);
-  const prefix = candidates.find((c) => {
-    const have = variantVersion(c);
-    return have.length > 0 && have[0] === want[0] && have[1] === want[1];
-  });
-  if (prefix) return { variant: prefix, samePrefix: true };
-  const score = (c: string) => {
-    const v = variantVersion(c);
-    return (v[0] ?? 0) * 100 + (v[1] ?? 0) + (v[2] ?? 0) / 100;
-  };
-  const target = score(variant);
-  const sorted = [...candidates].sort((a, b) => Math.abs(score(a) - target) - Math.abs(score(b) - target) || score(a) - score(b));
-  return { variant: sorted[0]!, samePrefix: false };
-}
-
-/** `file:line` for messages. */
-export function where(file: string, line: number): string {
-  return `${file}:${line}`;
-}
-
-/** The text a span covers, or '' when the file is unknown. */
-export function textAt(project: Project, file: string, span: Span): string {
-  return project.sources.get(file)?.text.slice(span.start, span.end) ?? '';
-}
-
-/** How a requirement reads in a message: its name and specifier, without marker or comment. */
+/** How a pin reads in a message: its name and specifier, without extras, marker or comment. */
 export function describePin(req: Requirement): string {
-  return `${req.name ?? req.normalizedName ?? '?'}${req.specifier}`;
+  return `${displayName(req)}${req.specifier}`;
+}
+
+/** The pin as written, name + extras + specifier with whitespace dropped (`describePin` when the text is unknown). */
+export function pinText(project: Project, req: Requirement): string {
+  const text = project.sources.get(req.file)?.text;
+  const span = pinSpan(req);
+  if (text !== undefined && span.end <= text.length && span.end > span.start) return text.slice(span.start, span.end).replace(/\s+/g, '');
+  return describePin(req);
+}
+
+/** Human list: `a`, `a and b`, `a, b and c`. */
+export function listText(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** A fix that would leave `--hash` values behind for the old version says so, and is never safe. */
 export function hashCaveat(req: Requirement): { suffix: string; stale: boolean } {
   return req.hashes.length > 0 ? { suffix: ' (its --hash values must be regenerated)', stale: true } : { suffix: '', stale: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits
+
+/**
+ * The edit deleting a requirement's whole line (continuation lines included) with its line
+ * break; null when another requirement shares the line, so deleting it would take more.
+ */
+export function removeLineEdit(file: SourceFile, requirement: Requirement, siblings: readonly Requirement[]): Edit | null {
+  const text = file.text;
+  if (requirement.span.end > text.length) return null;
+  const start = text.lastIndexOf('\n', requirement.span.start - 1) + 1;
+  let end = requirement.span.end;
+  for (;;) {
+    const newline = text.indexOf('\n', end);
+    if (newline < 0) {
+      end = text.length;
+      break;
+    }
+    const line = text.slice(end, newline).replace(/\r$/, '');
+    const beforeComment = line.includes(' #') ? line.slice(0, line.indexOf(' #')) : line;
+    if (/\\\s*$/.test(beforeComment) && !/#/.test(line.slice(0, line.lastIndexOf('\\')))) {
+      end = newline + 1;
+      continue;
+    }
+    end = newline + 1;
+    break;
+  }
+  let from = start;
+  if (end === text.length && !text.endsWith('\n') && start > 0) {
+    // Last line without a line break: take the break before it instead, keeping the file's style.
+    from = text[start - 2] === '\r' ? start - 2 : start - 1;
+  }
+  for (const other of siblings) {
+    if (other === requirement || other.file !== requirement.file) continue;
+    if (other.span.start < end && other.span.end > start) return null;
+  }
+  return { file: requirement.file, span: { start: from, end }, text: '' };
+}
+
+/** Where to append a clause (`,<2`) or a first specifier (`<2`) to a requirement; null for URLs. */
+export function specifierInsertion(file: SourceFile, requirement: Requirement): { offset: number; separator: string } | null {
+  if (requirement.url !== null || !requirement.nameSpan) return null;
+  const last = requirement.clauses[requirement.clauses.length - 1];
+  if (last) return { offset: last.span.end, separator: ',' };
+  let offset = requirement.nameSpan.end;
+  const text = file.text;
+  if (text[offset] === '[') {
+    const close = text.indexOf(']', offset);
+    if (close < 0 || close > requirement.span.end) return null;
+    offset = close + 1;
+  }
+  return { offset, separator: '' };
 }
