@@ -53,8 +53,13 @@ export interface CompiledEntry extends DeprecationEntry {
 
 export interface CompiledLibrary extends DeprecationLibrary {
   entries: CompiledEntry[];
-  /** Names that must appear in a file's bytes for any entry to match (the prefilter). */
-  candidateNames: RegExp;
+  /**
+   * The byte-level prefilter for a subset of the entries (those that apply to the versions in effect),
+   * run before a file is parsed: false when none of them can match, because the file imports none of
+   * the modules or never writes one of the names where a reference could use it. It may say true for a
+   * file with no finding, never false for one with a finding. Cached per subset.
+   */
+  prefilter(entries: readonly CompiledEntry[]): (text: string) => boolean;
 }
 
 const cache = new WeakMap<KnowledgeBase, CompiledLibrary[]>();
@@ -74,6 +79,67 @@ export function lastName(symbol: string): string {
   return parts[parts.length - 1] ?? symbol;
 }
 
+const alternation = (names: Iterable<string>): string => {
+  const list = [...new Set(names)].filter((n) => n && !n.includes('*')).map(escape);
+  return list.length ? `(?:${list.join('|')})` : '(?!)';
+};
+
+/**
+ * Builds the prefilter of one library. Every reference the parser reports starts at an import of the
+ * module, so a file must import it; and a deprecated name is reached as `alias.name` (for names right
+ * under the module, the alias is one the file binds: `import numpy as np`, or `xp = np`), as `.name`
+ * (deeper paths and instances), imported by name, or passed as `name=`. All patterns are linear: no
+ * nested quantifiers, alternations of plain words.
+ */
+function prefilter(modules: string[], entries: readonly DeprecationEntry[]): (text: string) => boolean {
+  const mods = alternation(modules);
+  const imports = new RegExp(`\\bimport[ \\t][^\\n]*\\b${mods}\\b|\\bfrom[ \\t]+${mods}\\b`);
+  const parenthesizedFrom = new RegExp(`\\bfrom[ \\t]+${mods}[\\w.]*[ \\t]+import[ \\t]*\\(`);
+  const plain = entries.filter((e) => e.kind !== 'keyword');
+  const direct = plain.filter((e) => !e.symbol.includes('()') && e.symbol.split('.').length === 2).map((e) => lastName(e.symbol));
+  const nested = plain.filter((e) => !direct.includes(lastName(e.symbol))).map((e) => lastName(e.symbol));
+  const names = plain.map((e) => lastName(e.symbol));
+  const keywords = entries.filter((e) => e.kind === 'keyword' && e.keyword).map((e) => e.keyword!);
+  const word = new RegExp(`\\b${alternation(names)}\\b`);
+  const nestedAttribute = new RegExp(`\\.[ \\t]*${alternation(nested)}\\b`);
+  const importLine = new RegExp(`\\bfrom[ \\t]+${mods}[\\w.]*[ \\t]+import[ \\t][^\\n]*\\b${alternation(names)}\\b`);
+  const keyword = new RegExp(`\\b${alternation(keywords)}[ \\t]*=`);
+  const directAlternation = alternation(direct);
+  return (text) => {
+    if (entries.length === 0 || !modules.some((m) => text.includes(m)) || !imports.test(text)) return false;
+    if (keywords.length && keyword.test(text)) return true;
+    if (names.length === 0) return false;
+    // `from numpy import (\n float_,\n)` puts names on lines of their own: fall back to any word.
+    if (parenthesizedFrom.test(text)) return word.test(text);
+    if (importLine.test(text) || (nested.length > 0 && nestedAttribute.test(text))) return true;
+    if (direct.length === 0) return false;
+    const aliases = boundNames(text, modules);
+    if (aliases.length === 0) return false;
+    return new RegExp(`\\b${alternation(aliases)}[ \\t]*\\.[ \\t]*${directAlternation}\\b`).test(text);
+  };
+}
+
+const importStatement = /^[ \t]*import[ \t]+([^\n#;]+)/gm;
+const simpleAssignment = /^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*(?:#[^\n]*)?$/gm;
+
+/** Names a file binds to one of the modules: `import numpy as np` → np, `import numpy.linalg` → numpy, `xp = np` → xp. */
+function boundNames(text: string, modules: string[]): string[] {
+  const bound = new Set<string>();
+  for (const match of text.matchAll(importStatement)) {
+    for (const part of match[1]!.split(',')) {
+      const [dotted, alias] = part.trim().split(/[ \t]+as[ \t]+/);
+      if (!dotted) continue;
+      const top = dotted.trim().split('.')[0]!;
+      if (!modules.includes(top)) continue;
+      bound.add(alias?.trim().match(/^\w+/)?.[0] ?? top);
+    }
+  }
+  if (bound.size > 0) {
+    for (const match of text.matchAll(simpleAssignment)) if (bound.has(match[2]!)) bound.add(match[1]!);
+  }
+  return [...bound];
+}
+
 export function deprecationLibraries(kb: KnowledgeBase): CompiledLibrary[] {
   const cached = cache.get(kb);
   if (cached) return cached;
@@ -82,14 +148,17 @@ export function deprecationLibraries(kb: KnowledgeBase): CompiledLibrary[] {
     if (!key.startsWith('deprecations/') || !document || typeof document !== 'object') continue;
     const library = document as Omit<DeprecationLibrary, 'key'>;
     const entries = library.entries.map((entry) => ({ ...entry, matches: symbolMatcher(entry.symbol) }));
-    const names = new Set<string>();
-    for (const entry of entries) names.add(entry.kind === 'keyword' && entry.keyword ? entry.keyword : lastName(entry.symbol));
-    const alternatives = [...names].filter((n) => n && !n.includes('*')).map(escape);
+    const prefilters = new Map<string, (text: string) => boolean>();
     libraries.push({
       ...library,
       key,
       entries,
-      candidateNames: new RegExp(alternatives.length ? `\\b(?:${alternatives.join('|')})\\b` : '(?!)'),
+      prefilter(subset) {
+        const id = subset.map((e) => entries.indexOf(e as CompiledEntry)).join(',');
+        let compiled = prefilters.get(id);
+        if (!compiled) prefilters.set(id, (compiled = prefilter(library.modules, subset)));
+        return compiled;
+      },
     });
   }
   cache.set(kb, libraries);

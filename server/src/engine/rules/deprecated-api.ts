@@ -262,25 +262,46 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
     const byModule = new Map<string, CompiledLibrary>();
     for (const library of libraries) for (const module of library.modules) byModule.set(module, library);
 
+    // Per set of environments (a project root): the versions in effect and the entries that apply to them.
+    interface Scope {
+      allowed: Map<CompiledLibrary, Allowed>;
+      active: { library: CompiledLibrary; entries: CompiledEntry[]; mayMatch: (text: string) => boolean }[];
+    }
+    const scopes = new Map<string, Scope>();
+    const scopeOf = (environments: Environment[]): Scope => {
+      const id = environments.map((e) => e.id).join('\0');
+      let scope = scopes.get(id);
+      if (scope) return scope;
+      scope = { allowed: new Map(), active: [] };
+      for (const library of libraries) {
+        const allowed = allowedVersions(library, environments);
+        scope.allowed.set(library, allowed);
+        const entries = library.entries.filter((e) => judge(e, allowed.versions) !== null);
+        if (entries.length > 0) scope.active.push({ library, entries, mayMatch: library.prefilter(entries) });
+      }
+      scopes.set(id, scope);
+      return scope;
+    };
+
     for (const parsed of context.project.parsed.values()) {
       if (parsed.kind !== 'python' || !parsed.python) continue;
       const text = context.project.sources.get(parsed.path)?.text;
       if (text === undefined) continue;
-      // Byte-level prefilter: parse only files that name a tracked module and one of its deprecated names.
-      const present = libraries.filter((l) => l.modules.some((m) => text.includes(m)) && l.candidateNames.test(text));
+      const scope = scopeOf(nearestEnvironments(context.project, parsed.path));
+      // Byte-level prefilter: parse only files that import a tracked module and write one of the names
+      // that can fail on the versions in effect.
+      const present = scope.active.filter((a) => a.mayMatch(text));
       if (present.length === 0) continue;
-      const environments = nearestEnvironments(context.project, parsed.path);
-      const allowedCache = new Map<CompiledLibrary, Allowed>();
       const refs = parsed.python.references();
       for (const ref of refs) {
         const root = ref.path.split(/[.(]/, 1)[0]!;
         const library = byModule.get(root);
-        if (!library || !present.includes(library)) continue;
-        for (const entry of library.entries) {
+        const active = library && present.find((a) => a.library === library);
+        if (!library || !active) continue;
+        for (const entry of active.entries) {
           if (!matches(entry, ref)) continue;
           if (entry.unlessKeyword && (hasKeywordSplat(ref, text) || keywordsOf(ref, refs).some((k) => k.keyword === entry.unlessKeyword))) break;
-          if (!allowedCache.has(library)) allowedCache.set(library, allowedVersions(library, environments));
-          const allowed = allowedCache.get(library)!;
+          const allowed = scope.allowed.get(library)!;
           const verdict = judge(entry, allowed.versions);
           if (!verdict) continue;
           const fix = buildFix(entry, ref, parsed.path, text, allowed, refs);
