@@ -16,3 +16,16 @@ mkdirSync('dist/wasm', { recursive: true });
 for (const file of ['tree-sitter.wasm', 'tree-sitter-bash.wasm', 'tree-sitter-python.wasm']) {
   cpSync(`node_modules/@vscode/tree-sitter-wasm/wasm/${file}`, `dist/wasm/${file}`);
 }
+
+// The knowledge base: validated here, shipped as JSON (no YAML parsing or schema compiling at startup).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+const scratch = mkdtempSync(join(tmpdir(), 'pinwise-build-'));
+try {
+  await build({ ...common, sourcemap: false, entryPoints: ['scripts/compile-kb.ts'], outfile: join(scratch, 'compile-kb.js') });
+  createRequire(import.meta.url)(join(scratch, 'compile-kb.js')).compileKnowledgeBase(process.cwd());
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

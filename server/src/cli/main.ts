@@ -7,7 +7,7 @@ import { ruleIds } from '../engine/rules';
 import type { Settings } from '../engine/settings';
 import { loadGrammars } from '../host/grammars';
 import { discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
-import { loadKnowledgeBase } from '../host/knowledge-base';
+import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -35,11 +35,6 @@ interface Output {
   isTTY: boolean;
 }
 
-function rulesDir(): string {
-  // dist/cli.js → ../rules; during development (tsx) server/src/cli → ../../../rules.
-  const candidates = [join(__dirname, '..', 'rules'), join(__dirname, '..', '..', '..', 'rules')];
-  return candidates.find((dir) => existsSync(join(dir, 'schema'))) ?? candidates[0]!;
-}
 
 function parseIdList(value: string | undefined, flag: string): string[] {
   if (!value) return [];
@@ -81,7 +76,7 @@ async function check(args: string[], io: Output): Promise<number> {
   };
 
   const paths = positionals.length > 0 ? positionals : ['.'];
-  const kb = loadKnowledgeBase(rulesDir());
+  const kb = loadShippedKnowledgeBase(__dirname);
   const grammars = await loadGrammars();
   const runs: ProjectRun[] = [];
   for (const path of paths) {

@@ -1,6 +1,6 @@
 // Loads rules/**/*.yaml from disk and validates each against rules/schema/<name>.schema.json.
 import Ajv from 'ajv';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { KnowledgeBase } from '../engine/kb/types';
@@ -26,18 +26,24 @@ function yamlFiles(dir: string): string[] {
 export function loadKnowledgeBase(rulesDir: string): KnowledgeBase {
   const ajv = new Ajv({ allErrors: true, strict: true });
   const documents: Record<string, unknown> = {};
+  // One compiled validator per schema: every file under rules/deprecations/ shares one.
+  const validators = new Map<string, ReturnType<Ajv['compile']>>();
   for (const file of yamlFiles(rulesDir)) {
     const key = relative(rulesDir, file).replace(/\\/g, '/').replace(/\.ya?ml$/, '');
     const schemaName = key.includes('/') ? key.slice(0, key.indexOf('/')) : key;
     const schemaPath = join(rulesDir, 'schema', `${schemaName}.schema.json`);
-    let schema: object;
-    try {
-      schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
-    } catch {
-      throw new KnowledgeBaseError(`${key}: no schema at rules/schema/${schemaName}.schema.json`);
+    let validate = validators.get(schemaName);
+    if (!validate) {
+      let schema: object;
+      try {
+        schema = JSON.parse(readFileSync(schemaPath, 'utf8')) as object;
+      } catch {
+        throw new KnowledgeBaseError(`${key}: no schema at rules/schema/${schemaName}.schema.json`);
+      }
+      validate = ajv.compile(schema);
+      validators.set(schemaName, validate);
     }
     const data: unknown = parseYaml(readFileSync(file, 'utf8'));
-    const validate = ajv.compile(schema);
     if (!validate(data)) {
       const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
       throw new KnowledgeBaseError(`${key}: ${errors}`);
@@ -45,4 +51,23 @@ export function loadKnowledgeBase(rulesDir: string): KnowledgeBase {
     documents[key] = data;
   }
   return { documents };
+}
+
+/** File name of the knowledge base compiled (validated, as JSON) by the build, beside the bundles. */
+export const compiledKnowledgeBaseName = 'kb.json';
+
+/**
+ * The knowledge base the bundles ship with: `dist/kb.json`, validated at build
+ * time, so starting the server or the CLI parses JSON instead of YAML and
+ * compiling schemas. Falls back to validating `rules/` (development from source).
+ */
+export function loadShippedKnowledgeBase(bundleDir: string): KnowledgeBase {
+  try {
+    const documents = JSON.parse(readFileSync(join(bundleDir, compiledKnowledgeBaseName), 'utf8')) as Record<string, unknown>;
+    return { documents };
+  } catch {
+    const candidates = [join(bundleDir, '..', 'rules'), join(bundleDir, '..', '..', '..', 'rules')];
+    const rulesDir = candidates.find((dir) => existsSync(join(dir, 'schema'))) ?? candidates[0]!;
+    return loadKnowledgeBase(rulesDir);
+  }
 }

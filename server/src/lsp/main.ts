@@ -1,8 +1,7 @@
 // Entry of dist/server.js (`pinwise-language-server`): LSP over --stdio, --node-ipc or --socket=N.
-import { join } from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadGrammars } from '../host/grammars';
-import { loadKnowledgeBase } from '../host/knowledge-base';
+import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import { startServer } from './server';
 
 const usage = `Usage: pinwise-language-server [--stdio | --node-ipc | --socket=PORT]
@@ -32,6 +31,6 @@ process.on('unhandledRejection', (reason) => connection.console.error(`Unhandled
 
 startServer(connection, {
   // dist/server.js -> rules/ at the package root (shipped in the .vsix and the npm package).
-  loadKnowledgeBase: () => loadKnowledgeBase(join(__dirname, '..', 'rules')),
+  loadKnowledgeBase: () => loadShippedKnowledgeBase(__dirname),
   loadGrammars,
 });
