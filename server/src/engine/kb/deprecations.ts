@@ -94,28 +94,41 @@ const alternation = (names: Iterable<string>): string => {
 function prefilter(modules: string[], entries: readonly DeprecationEntry[]): (text: string) => boolean {
   const mods = alternation(modules);
   const imports = new RegExp(`\\bimport[ \\t][^\\n]*\\b${mods}\\b|\\bfrom[ \\t]+${mods}\\b`);
-  const parenthesizedFrom = new RegExp(`\\bfrom[ \\t]+${mods}[\\w.]*[ \\t]+import[ \\t]*\\(`);
+  const parenthesizedFrom = new RegExp(`\\bfrom[ \\t]+(${mods}[\\w.]*)[ \\t]+import[ \\t]*\\(([^)]*)\\)`, 'g');
   const plain = entries.filter((e) => e.kind !== 'keyword');
   const direct = plain.filter((e) => !e.symbol.includes('()') && e.symbol.split('.').length === 2).map((e) => lastName(e.symbol));
   const nested = plain.filter((e) => !direct.includes(lastName(e.symbol))).map((e) => lastName(e.symbol));
-  const names = plain.map((e) => lastName(e.symbol));
   const keywords = entries.filter((e) => e.kind === 'keyword' && e.keyword).map((e) => e.keyword!);
-  const word = new RegExp(`\\b${alternation(names)}\\b`);
+  const directWord = new RegExp(`\\b${alternation(direct)}\\b`);
+  const nestedWord = new RegExp(`\\b${alternation(nested)}\\b`);
   const nestedAttribute = new RegExp(`\\.[ \\t]*${alternation(nested)}\\b`);
-  const importLine = new RegExp(`\\bfrom[ \\t]+${mods}[\\w.]*[ \\t]+import[ \\t][^\\n]*\\b${alternation(names)}\\b`);
+  // `from numpy import float_` (the module itself) / `from torchvision.transforms import functional_tensor`.
+  const directImport = new RegExp(`\\bfrom[ \\t]+${mods}[ \\t]+import[ \\t][^\\n]*\\b${alternation(direct)}\\b`);
+  const nestedImport = new RegExp(`\\bfrom[ \\t]+${mods}[\\w.]*[ \\t]+import[ \\t][^\\n]*\\b${alternation(nested)}\\b`);
   const keyword = new RegExp(`\\b${alternation(keywords)}[ \\t]*=`);
   const directAlternation = alternation(direct);
+  const byAliases = new Map<string, RegExp>();
   return (text) => {
     if (entries.length === 0 || !modules.some((m) => text.includes(m)) || !imports.test(text)) return false;
     if (keywords.length && keyword.test(text)) return true;
-    if (names.length === 0) return false;
-    // `from numpy import (\n float_,\n)` puts names on lines of their own: fall back to any word.
-    if (parenthesizedFrom.test(text)) return word.test(text);
-    if (importLine.test(text) || (nested.length > 0 && nestedAttribute.test(text))) return true;
+    if (direct.length === 0 && nested.length === 0) return false;
+    if (nested.length > 0 && (nestedAttribute.test(text) || nestedImport.test(text))) return true;
+    if (direct.length > 0 && directImport.test(text)) return true;
+    // `from numpy import (\n float_,\n)` puts the names on lines of their own.
+    for (const [, module, names] of text.matchAll(parenthesizedFrom)) {
+      if (nested.length > 0 && nestedWord.test(names!)) return true;
+      if (direct.length > 0 && modules.includes(module!) && directWord.test(names!)) return true;
+    }
     if (direct.length === 0) return false;
     const aliases = boundNames(text, modules);
     if (aliases.length === 0) return false;
-    return new RegExp(`\\b${alternation(aliases)}[ \\t]*\\.[ \\t]*${directAlternation}\\b`).test(text);
+    const id = aliases.join(' ');
+    let uses = byAliases.get(id);
+    if (!uses) {
+      uses = new RegExp(`\\b${alternation(aliases)}[ \\t]*\\.[ \\t]*${directAlternation}\\b`);
+      if (byAliases.size < 256) byAliases.set(id, uses);
+    }
+    return uses.test(text);
   };
 }
 
