@@ -111,8 +111,8 @@ Keep one distribution. When the environment says what it targets (the \`accelera
           context.report({
             message,
             file: requirement.file,
-            span: pinSpan(requirement),
-            related: others.map((o) => ({ file: o.file, span: pinSpan(o), message: `\`${displayName(o)}\` also installs \`${group.import}\`` })),
+            span: pinSpan(context.project, requirement),
+            related: others.map((o) => ({ file: o.file, span: pinSpan(context.project, o), message: `\`${displayName(o)}\` also installs \`${group.import}\`` })),
             fixes,
           });
         }

@@ -51,8 +51,8 @@ Follow the advice in the message: here pin \`torchvision<0.17\` (with the matchi
             context.report({
               message: `\`${pinText(context.project, a)}\` breaks with \`${bText}\`${b.clauses.length === 0 ? ' (unpinned: pip installs the newest)' : ''}: ${pair.reason}.${pair.advice ? ` Fix: ${pair.advice}.` : ''}`,
               file: a.file,
-              span: pinSpan(a),
-              related: [{ file: b.file, span: pinSpan(b), message: `${pair.with} ${pair.with_versions} (source: ${pair.source})` }],
+              span: pinSpan(context.project, a),
+              related: [{ file: b.file, span: pinSpan(context.project, b), message: `${pair.with} ${pair.with_versions} (source: ${pair.source})` }],
             });
           }
         }

@@ -95,10 +95,10 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
         context.report({
           message,
           file: numpy.file,
-          span: pinSpan(numpy),
+          span: pinSpan(context.project, numpy),
           related: culprits.map((c) => ({
             file: c.requirement.file,
-            span: pinSpan(c.requirement),
+            span: pinSpan(context.project, c.requirement),
             message: `built against NumPy 1.x; ${c.entry.name} ${c.entry.first_numpy2_build} is the first build for NumPy 2`,
           })),
           fixes,

@@ -109,7 +109,7 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
         context.report({
           message: `\`${pinText(context.project, requirement)}\` has no release for Python ${python} (target Python from ${from}): ${ranges.join('; ')}. pip finds no wheel and the install fails.`,
           file: requirement.file,
-          span: pinSpan(requirement),
+          span: pinSpan(context.project, requirement),
           related: target.source === 'settings' ? [] : [{ file: target.source.file, span: target.source.span, message: `target Python ${python}` }],
         });
       }

@@ -49,8 +49,8 @@ Move one of the two pins: here \`numpy==1.23.5\`, or \`tensorflow==2.12.1\` / \`
             context.report({
               message: `\`${pinText(context.project, pin)}\` conflicts with \`${ownerText}\`, which requires \`${entry.requires}${entry.specifier}\`${condition}; pip cannot install both and stops with ResolutionImpossible.`,
               file: pin.file,
-              span: pinSpan(pin),
-              related: [{ file: owner.file, span: pinSpan(owner), message: `requires ${entry.requires}${entry.specifier} (source: ${entry.source})` }],
+              span: pinSpan(context.project, pin),
+              related: [{ file: owner.file, span: pinSpan(context.project, owner), message: `requires ${entry.requires}${entry.specifier} (source: ${entry.source})` }],
             });
           }
         }

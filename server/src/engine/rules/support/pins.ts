@@ -89,13 +89,27 @@ export function canInstallTogether(project: Project, pins: readonly Requirement[
 // ---------------------------------------------------------------------------------------------
 // Text and spans
 
-/** `name[extras]<specifier>` without the marker: the text findings point at. */
-export function pinSpan(req: Requirement): Span {
+/**
+ * `name[extras]<specifier>` as one run of text (a requirements line, a PEP 508 string), or null
+ * when the name and the specifier are written apart (Poetry's `numpy = ">=1.24"`).
+ */
+function writtenPin(project: Project, req: Requirement): Span | null {
   const start = req.nameSpan?.start ?? req.span.start;
   let end = req.nameSpan?.end ?? req.span.end;
+  const specStart = req.specifierSpan?.start ?? req.clauses[0]?.span.start;
+  if (req.nameSpan && specStart !== undefined) {
+    const text = project.sources.get(req.file)?.text ?? '';
+    const between = specStart >= req.nameSpan.end ? text.slice(req.nameSpan.end, specStart) : '?';
+    if (between.length > 200 || !/^\s*(?:\[[^\]]*\])?\s*$/.test(between)) return null;
+  }
   if (req.specifierSpan) end = Math.max(end, req.specifierSpan.end);
   for (const clause of req.clauses) end = Math.max(end, clause.span.end);
   return { start, end };
+}
+
+/** What findings point at: the pin without its marker, or the whole entry where name and version are written apart. */
+export function pinSpan(project: Project, req: Requirement): Span {
+  return writtenPin(project, req) ?? req.span;
 }
 
 /** The name as written (the normalized name for a bare URL with `#egg=`). */
@@ -108,12 +122,12 @@ export function describePin(req: Requirement): string {
   return `${displayName(req)}${req.specifier}`;
 }
 
-/** The pin as written, name + extras + specifier with whitespace dropped (`describePin` when the text is unknown). */
+/** The pin as written, name + extras + specifier with whitespace dropped (else name, extras and specifier as parsed). */
 export function pinText(project: Project, req: Requirement): string {
   const text = project.sources.get(req.file)?.text;
-  const span = pinSpan(req);
-  if (text !== undefined && span.end <= text.length && span.end > span.start) return text.slice(span.start, span.end).replace(/\s+/g, '');
-  return describePin(req);
+  const span = writtenPin(project, req);
+  if (text !== undefined && span && span.end <= text.length && span.end > span.start) return text.slice(span.start, span.end).replace(/\s+/g, '');
+  return `${displayName(req)}${req.extras.length > 0 ? `[${req.extras.join(',')}]` : ''}${req.specifier}`;
 }
 
 /** Human list: `a`, `a and b`, `a, b and c`. */
