@@ -45,6 +45,7 @@ describe('environment-conflict knowledge base', () => {
   it.each([
     ['variants', { groups: [{ id: 'x', import: 'x', distributions: [{ name: 'a', accelerator: 'cpu' }, { name: 'b', accelerator: 'cpu' }] }] }],
     ['variants', { groups: [{ id: 'x', import: 'x', source: 'https://e', distributions: [{ name: 'a', accelerator: 'tpu' }, { name: 'b', accelerator: 'cpu' }] }] }],
+    ['variants', { groups: [{ id: 'x', import: 'x', source: 'https://e', distributions: [{ name: 'a', accelerator: 'cpu', platform: 'win32' }, { name: 'b', accelerator: 'cpu' }] }] }],
     ['numpy-abi', { numpy2: '2.0.0', packages: [{ name: 'torch', first_numpy2_build: 'soon', source: 'https://e' }] }],
     ['python-support', { packages: [{ name: 'numpy', releases: [{ versions: '>=1', python: { min: '3.8' }, source: 'https://e' }] }] }],
     ['requires', { requirements: [{ package: 'tensorflow', versions: '==2.12.0', requires: 'numpy', specifier: '<1.24', source: 'http://insecure' }] }],

@@ -86,4 +86,60 @@ describe('distribution-conflict', () => {
     const files = { 'requirements.txt': 'onnxruntime-gpu\nonnxruntime\n' };
     expect(fixFiles(files, { accelerator: 'cuda' })['requirements.txt']).toBe('onnxruntime-gpu\n');
   });
+
+  describe('tensorflow, faiss and pillow groups', () => {
+    it('flags tensorflow beside tensorflow-gpu or tf-nightly', () => {
+      expect(checkRule(id, { 'requirements.txt': 'tensorflow==2.15.0\ntensorflow-gpu==2.10.0\n' }).map((f) => f.message)).toEqual([
+        "`tensorflow-gpu` and `tensorflow` both install the import package `tensorflow` into requirements.txt; whichever pip installs last overwrites the other's files. Keep only one.",
+      ]);
+      expect(checkRule(id, { 'requirements.txt': 'tf-nightly\ntensorflow-cpu\n' }).map((f) => f.text)).toEqual(['tensorflow-cpu']);
+    });
+
+    it('leaves tensorflow with the builds it depends on itself alone', () => {
+      const files = { 'requirements.txt': 'tensorflow==2.12.0\ntensorflow-intel==2.12.0; platform_system == "Windows"\ntensorflow-cpu-aws==2.12.0; platform_machine == "aarch64"\n' };
+      expect(checkRule(id, files)).toEqual([]);
+    });
+
+    it('keeps faiss-gpu under a CUDA index, and offers both removals for pillow-simd', () => {
+      const faiss = { 'requirements.txt': '--extra-index-url https://download.pytorch.org/whl/cu121\nfaiss-cpu==1.7.4\nfaiss-gpu==1.7.2\n' };
+      expect(fixFiles(faiss)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\nfaiss-gpu==1.7.2\n');
+      const pillow = { 'requirements.txt': 'Pillow>=10\npillow-simd==9.0.0.post1\n' };
+      const findings = checkRule(id, pillow);
+      expect(findings.map((f) => [f.text, f.message])).toEqual([
+        ['pillow-simd==9.0.0.post1', "`pillow-simd` and `Pillow` both install the import package `PIL` into requirements.txt; whichever pip installs last overwrites the other's files. Keep only one."],
+      ]);
+      expect(fixFiles(pillow)).toEqual(pillow);
+    });
+  });
+
+  describe('complementary markers', () => {
+    it('puts a Windows-only build on Windows and the other elsewhere', () => {
+      const files = { 'requirements.txt': 'onnxruntime==1.17.1  # cpu\r\nonnxruntime-directml==1.17.1\r\n' };
+      const [finding] = checkRule(id, files);
+      const split = finding!.fixes.find((f) => f.title.startsWith('Add markers'))!;
+      expect(split.title).toBe('Add markers: onnxruntime-directml on Windows only, onnxruntime elsewhere');
+      expect(split.safe).toBe(false);
+      const text = files['requirements.txt'];
+      const edits = [...split.edits].sort((x, y) => y.span.start - x.span.start);
+      let out = text;
+      for (const e of edits) out = out.slice(0, e.span.start) + e.text + out.slice(e.span.end);
+      expect(out).toBe('onnxruntime==1.17.1; sys_platform != "win32"  # cpu\r\nonnxruntime-directml==1.17.1; sys_platform == "win32"\r\n');
+      // After the split the two never meet.
+      expect(checkRule(id, { 'requirements.txt': out })).toEqual([]);
+      expect(fixFiles(files)).toEqual(files);
+    });
+
+    it('is not offered when neither or both are platform builds, or a marker is already there', () => {
+      const titles = (text: string) => checkRule(id, { 'requirements.txt': text }).flatMap((f) => f.fixes.map((x) => x.title));
+      expect(titles('onnxruntime\nonnxruntime-gpu\n').some((t) => t.startsWith('Add markers'))).toBe(false);
+      expect(titles('onnxruntime; python_version >= "3.9"\nonnxruntime-directml\n').some((t) => t.startsWith('Add markers'))).toBe(false);
+    });
+
+    it('is not offered in pyproject.toml', () => {
+      const pyproject = '[project]\nname = "x"\nversion = "0"\ndependencies = ["onnxruntime", "onnxruntime-directml"]\n';
+      const findings = checkRule(id, { 'pyproject.toml': pyproject });
+      expect(findings).toHaveLength(1);
+      expect(findings[0]!.fixes.some((f) => f.title.startsWith('Add markers'))).toBe(false);
+    });
+  });
 });

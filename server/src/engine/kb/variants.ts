@@ -8,7 +8,7 @@ export interface VariantGroup {
   import: string;
   source: string;
   note?: string;
-  distributions: { name: string; accelerator: VariantAccelerator }[];
+  distributions: { name: string; accelerator: VariantAccelerator; platform?: 'linux' | 'darwin' | 'win32'; platformSource?: string }[];
 }
 
 export function variantGroups(kb: KnowledgeBase): VariantGroup[] {

@@ -1,7 +1,7 @@
 import type { Fix } from '../findings';
-import { variantGroups, type VariantAccelerator } from '../kb/variants';
+import { variantGroups, type VariantAccelerator, type VariantGroup } from '../kb/variants';
 import type { Requirement } from '../model';
-import type { Environment } from '../project';
+import type { Environment, Project } from '../project';
 import type { Settings } from '../settings';
 import { defineRule } from './define';
 import { pytorchIndexVariant } from './support/indexes';
@@ -23,6 +23,31 @@ function targetAccelerator(env: Environment, settings: Settings): { accelerator:
   return null;
 }
 
+const platformNames: Record<string, string> = { linux: 'Linux', darwin: 'macOS', win32: 'Windows' };
+
+/**
+ * Where exactly one of two clashing distributions is built for one platform only (onnxruntime-directml:
+ * Windows), the split is clear: that one on its platform, the other everywhere else. Offered for
+ * requirements files, on pins without markers; never safe (it changes what installs where).
+ */
+function complementaryMarkers(project: Project, group: VariantGroup, a: Requirement, b: Requirement): Fix | null {
+  const platformOf = (r: Requirement) => group.distributions.find((d) => d.name === r.normalizedName)?.platform;
+  const pa = platformOf(a);
+  const pb = platformOf(b);
+  if ((pa === undefined) === (pb === undefined)) return null;
+  const [only, rest] = pa !== undefined ? [a, b] : [b, a];
+  const platform = (pa ?? pb)!;
+  for (const r of [only, rest]) {
+    if (r.marker !== null || project.parsed.get(r.file)?.kind !== 'requirements') return null;
+  }
+  const insert = (r: Requirement, op: '==' | '!=') => ({ file: r.file, span: { start: r.span.end, end: r.span.end }, text: `${r.url !== null ? ' ; ' : '; '}sys_platform ${op} "${platform}"` });
+  return {
+    title: `Add markers: ${displayName(only)} on ${platformNames[platform] ?? platform} only, ${displayName(rest)} elsewhere`,
+    edits: [insert(only, '=='), insert(rest, '!=')],
+    safe: false,
+  };
+}
+
 function fits(accelerator: VariantAccelerator, target: VariantKind): boolean {
   return accelerator === target;
 }
@@ -35,7 +60,7 @@ export const distributionConflict = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Finds distributions that provide the same import package (\`onnxruntime\` and \`onnxruntime-gpu\`, the four opencv-python builds) installed into one environment: one requirements file, or files joined by \`-r\`. Pins whose markers can never hold together (say \`sys_platform == "darwin"\` beside \`sys_platform != "darwin"\`, or \`platform_machine == "arm64"\` beside \`platform_machine == "x86_64"\`) are not a conflict; Pinwise decides this by evaluating the markers over every platform, machine and Python it knows, not by comparing text.
+Finds distributions that provide the same import package (\`onnxruntime\` and \`onnxruntime-gpu\`, the four opencv-python builds, \`tensorflow\` / \`tensorflow-cpu\` / \`tensorflow-gpu\` / \`tf-nightly\`, \`faiss-cpu\` and \`faiss-gpu\`, \`pillow\` and \`pillow-simd\`) installed into one environment: one requirements file, files joined by \`-r\`, a pyproject's base dependencies with one extra or group, or a script's pip runs in order (an uninstall in between clears the earlier one). Separate extras, and extras \`[tool.uv] conflicts\` declares exclusive, are separate environments. \`tensorflow-intel\` and \`tensorflow-cpu-aws\` are not in the group: \`tensorflow\` itself depends on them on Windows and Linux aarch64. Pins whose markers can never hold together (say \`sys_platform == "darwin"\` beside \`sys_platform != "darwin"\`, or \`platform_machine == "arm64"\` beside \`platform_machine == "x86_64"\`) are not a conflict; Pinwise decides this by evaluating the markers over every platform, machine and Python it knows, not by comparing text.
 
 ## Why it matters
 Both distributions write into the same directory; the one installed last wins file by file, leaving a broken mix, for example a CPU-only onnxruntime that hides the GPU providers, or an opencv whose GUI functions fail because the headless build overwrote them. ONNX Runtime and opencv-python both document that only one of their packages may be installed in an environment.
@@ -53,6 +78,10 @@ Keep one distribution. When the environment says what it targets (the \`accelera
 ## Sources
 - ONNX Runtime, Install ONNX Runtime: https://onnxruntime.ai/docs/get-started/with-python.html#install-onnx-runtime
 - opencv-python README, Installation and Usage: https://github.com/opencv/opencv-python#installation-and-usage
+- TensorFlow's pip package setup.py (one setup.py for every tensorflow_* and tf_nightly_* package): https://github.com/tensorflow/tensorflow/blob/v2.12.0/tensorflow/tools/pip_package/setup.py
+- faiss-wheels setup.py (faiss-cpu / faiss-gpu): https://github.com/kyamagu/faiss-wheels/blob/227ee5b3b086179163e4c496499e26a153dd837d/setup.py
+- Pillow-SIMD README, Installation: https://github.com/uploadcare/pillow-simd#installation
+- DirectML Execution Provider (Windows): https://onnxruntime.ai/docs/execution-providers/DirectML-ExecutionProvider.html
 `,
   },
   (context) => {
@@ -107,6 +136,10 @@ Keep one distribution. When the environment says what it targets (the \`accelera
                 if (otherEdit) fixes.push({ title: `Remove ${displayName(other)}`, edits: [otherEdit], safe: false });
               }
             }
+          }
+          for (const other of others) {
+            const split = complementaryMarkers(context.project, group, requirement, other);
+            if (split) fixes.push(split);
           }
           context.report({
             message,
