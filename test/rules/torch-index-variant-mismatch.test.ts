@@ -41,4 +41,39 @@ describe(rule, () => {
       ['==2.5.0', 'torch==2.5.0 is not on the PyTorch `cu126` index in effect: torch 2.5.0 was published for cpu, cu118, cu121, cu124, rocm6.1, rocm6.2 only.'],
     ]);
   });
+
+  describe('nightly indexes', () => {
+    it('accept a development build of their variant', () => {
+      const files = { 'requirements.txt': '--pre\n--index-url https://download.pytorch.org/whl/nightly/cu124\ntorch==2.6.0.dev20241001+cu124\n' };
+      expect(checkRule(rule, files)).toEqual([]);
+    });
+
+    it('keep /nightly/ when the fix moves the index to the tag', () => {
+      const files = { 'requirements.txt': '--index-url https://download.pytorch.org/whl/nightly/cu124\ntorch==2.6.0.dev20241001+cu121\n' };
+      const findings = checkRule(rule, files);
+      expect(findings.map((f) => f.text)).toEqual(['cu121']);
+      const urlFix = findings[0]!.fixes.find((f) => f.title.startsWith('Change the index URL'))!;
+      expect(urlFix.title).toBe('Change the index URL to https://download.pytorch.org/whl/nightly/cu121');
+      const edit = urlFix.edits[0]!;
+      const text = files['requirements.txt'];
+      expect(text.slice(0, edit.span.start) + edit.text + text.slice(edit.span.end)).toBe(
+        '--index-url https://download.pytorch.org/whl/nightly/cu121\ntorch==2.6.0.dev20241001+cu121\n',
+      );
+    });
+
+    it('suggest the nightly index for a development build with no PyTorch index', () => {
+      const findings = checkRule(rule, { 'requirements.txt': 'torch==2.6.0.dev20241001+cu124\n' });
+      expect(findings.map((f) => f.message)).toEqual([
+        'torch==2.6.0.dev20241001+cu124 has a local tag but no PyTorch index is in effect: PyPI has no `+cu124` wheels, so pip cannot find it. Add `--extra-index-url https://download.pytorch.org/whl/nightly/cu124` (a development build is served by the nightly index only).',
+      ]);
+      expect(findings[0]!.fixes.map((f) => f.title)).toEqual(['Add --extra-index-url https://download.pytorch.org/whl/nightly/cu124 to requirements.txt']);
+    });
+  });
+
+  it('offers the index line only where pip syntax goes (not at the top of pyproject.toml)', () => {
+    const pyproject = '[project]\nname = "x"\nversion = "0"\ndependencies = ["torch==2.3.1+cu118"]\n';
+    const findings = checkRule(rule, { 'pyproject.toml': pyproject });
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.fixes).toEqual([]);
+  });
 });

@@ -83,9 +83,9 @@ export class TorchView {
     return [...this.knownIndexVariants];
   }
 
-  /** The stable index URL of a variant. */
-  indexUrl(variant: string): string {
-    return this.indexes.stable.replace('{variant}', variant);
+  /** The stable index URL of a variant, or the nightly one (`/whl/nightly/<variant>`). */
+  indexUrl(variant: string, nightly = false): string {
+    return (nightly ? this.indexes.nightly : this.indexes.stable).replace('{variant}', variant);
   }
 }
 

@@ -2,6 +2,7 @@ import type { Fix } from '../findings';
 import { torchFamily, torchKnowledge, type TorchView } from '../kb/torch';
 import type { Requirement } from '../model';
 import type { Environment } from '../project';
+import { parseVersion } from '../versions';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, requirementIndexes, usesNoIndex, variantSpanInFile, type IndexInEffect } from './support/indexes';
 import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
@@ -20,7 +21,7 @@ Compares the local tag of each torch, torchvision and torchaudio pin with the Py
 - a tag no PyTorch index in effect serves (\`+cu118\` with \`/whl/cu121\`);
 - a tagged pin with no PyTorch index at all: PyPI has no \`+cu118\` wheels;
 - an untagged exact pin whose only index is a PyTorch variant that never got that release (\`torch==2.5.0\` with \`--index-url …/whl/cu126\`).
-The legacy \`-f https://download.pytorch.org/whl/torch_stable.html\` page serves every variant and satisfies any tag; a custom mirror is assumed to serve what it is asked for.
+The legacy \`-f https://download.pytorch.org/whl/torch_stable.html\` page serves every variant and satisfies any tag; a custom mirror is assumed to serve what it is asked for. Nightly indexes (\`/whl/nightly/<variant>\`) count like stable ones for the tag; a development build (\`2.6.0.dev20241001+cu124\`) with no PyTorch index is pointed at the nightly index, the only one that serves it.
 
 ## Why it matters
 pip looks for the exact version, tag included, on the indexes it is given. A tag the index does not serve fails with "No matching distribution found", usually after a long resolver search, and only on the machine that installs.
@@ -32,7 +33,7 @@ torch==2.3.1+cu118
 \`\`\`
 
 ## Fix
-Change the local tag to the index's variant (offered first), or the index URL to the tag's variant (offered second). For a tagged pin with no PyTorch index, add \`--extra-index-url https://download.pytorch.org/whl/<variant>\`.
+Change the local tag to the index's variant (offered first), or the index URL to the tag's variant (offered second). For a tagged pin with no PyTorch index, add \`--extra-index-url https://download.pytorch.org/whl/<variant>\` (\`/whl/nightly/<variant>\` for a development build) at the top of the requirements file; in pyproject.toml or a script the message says what to add. A URL fix keeps \`/nightly/\`.
 
 ## Fix safety
 Changing the tag is safe when that release was published for the index's variant and the pin has no \`--hash\`. Changing or adding an index affects every package of the environment and is never applied automatically.
@@ -71,12 +72,18 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
     if (!variantKind(tag) || !kb.isKnownIndexVariant(tag)) return; // unknown-wheel-variant reports it
     if (pytorch.length === 0) {
       if (others.length > 0 || usesNoIndex(env)) return; // a mirror or local wheel folder may serve it
-      const line = `--extra-index-url ${kb.indexUrl(tag)}\n`;
+      // Development builds (`2.6.0.dev20241001+cu124`) live on the nightly index only.
+      const nightly = version !== null && (parseVersion(version)?.isDevrelease ?? false);
+      const url = kb.indexUrl(tag, nightly);
       context.report({
-        message: `${describePin(req)} has a local tag but no PyTorch index is in effect: PyPI has no \`+${tag}\` wheels, so pip cannot find it. Add \`--extra-index-url ${kb.indexUrl(tag)}\`.`,
+        message: `${describePin(req)} has a local tag but no PyTorch index is in effect: PyPI has no \`+${tag}\` wheels, so pip cannot find it. Add \`--extra-index-url ${url}\`${nightly ? ' (a development build is served by the nightly index only)' : ''}.`,
         file: req.file,
         span: localTagSpan(req) ?? req.specifierSpan ?? req.span,
-        fixes: [{ title: `Add --extra-index-url ${kb.indexUrl(tag)} to ${env.rootFile}`, edits: [{ file: env.rootFile, span: { start: 0, end: 0 }, text: line }], safe: false }],
+        // A first line is pip syntax only in a requirements file (not in pyproject.toml or a script).
+        fixes:
+          context.project.parsed.get(env.rootFile)?.kind === 'requirements'
+            ? [{ title: `Add --extra-index-url ${url} to ${env.rootFile}`, edits: [{ file: env.rootFile, span: { start: 0, end: 0 }, text: `--extra-index-url ${url}\n` }], safe: false }]
+            : [],
       });
       return;
     }
@@ -94,7 +101,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
       }
       const only = pytorch[0]!;
       const urlSpan = pytorch.length === 1 ? variantSpanInFile(context.project, only) : null;
-      if (urlSpan) fixes.push({ title: `Change the index URL to ${kb.indexUrl(tag)}`, edits: [{ file: only.file, span: urlSpan, text: tag }], safe: false });
+      if (urlSpan) fixes.push({ title: `Change the index URL to ${kb.indexUrl(tag, only.pytorch.nightly)}`, edits: [{ file: only.file, span: urlSpan, text: tag }], safe: false });
     }
     context.report({
       message: `${describePin(req)} is a \`${tag}\` wheel, but the PyTorch ${pytorch.length === 1 ? 'index' : 'indexes'} in effect serve${pytorch.length === 1 ? 's' : ''} ${variants.map((v) => `\`${v}\``).join(', ')}: pip will not find it there.`,
