@@ -143,3 +143,13 @@ describe('distribution-conflict', () => {
     });
   });
 });
+
+describe('distribution-conflict across environments', () => {
+  it('reports a clash reached through a script and its requirements file once', () => {
+    const findings = checkRule('distribution-conflict', {
+      'requirements.txt': 'onnxruntime==1.17.1\nonnxruntime-gpu==1.17.1\n',
+      'setup.sh': '#!/bin/sh\npip install -r requirements.txt\n',
+    });
+    expect(findings.map((f) => [f.file, f.text])).toHaveLength(1);
+  });
+});

@@ -87,6 +87,10 @@ Keep one distribution. When the environment says what it targets (the \`accelera
   (context) => {
     const groups = variantGroups(context.kb);
     if (groups.length === 0) return;
+    // The same clash reached through several environments (a script that runs `pip install -r
+    // requirements.txt`, a file included by two roots) is one problem: report it once.
+    const reported = new Set<string>();
+    const pinKey = (r: Requirement) => `${r.file}:${r.span.start}`;
     for (const env of context.project.environments) {
       const target = targetAccelerator(env, context.settings);
       for (const group of groups) {
@@ -116,6 +120,9 @@ Keep one distribution. When the environment says what it targets (the \`accelera
             : involved.filter((m) => clashes.get(m)!.some((other) => members.indexOf(other) < members.indexOf(m)));
         for (const requirement of flagged) {
           const others = clashes.get(requirement)!;
+          const clashKey = [pinKey(requirement), ...others.map(pinKey).sort()].join('|');
+          if (reported.has(clashKey)) continue;
+          reported.add(clashKey);
           const first = others[0]!;
           const where = first.file === requirement.file ? '' : ` (from ${first.file})`;
           const othersText = others.map((o) => `\`${displayName(o)}\``).filter((v, i, a) => a.indexOf(v) === i);
