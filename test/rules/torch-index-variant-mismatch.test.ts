@@ -77,3 +77,17 @@ describe(rule, () => {
     expect(findings[0]!.fixes).toEqual([]);
   });
 });
+
+describe(`${rule} in install scripts`, () => {
+  it("judges each pip command by its own --index-url, not another command's", () => {
+    const script = [
+      '#!/bin/bash',
+      'pip install torch==2.3.1+rocm5.7 --index-url https://download.pytorch.org/whl/rocm5.7',
+      'pip install torchvision==0.18.1+rocm5.7',
+      '',
+    ].join('\n');
+    const findings = checkRule(rule, { 'setup.sh': script });
+    expect(findings.map((f) => [f.file, f.text])).toEqual([['setup.sh', 'rocm5.7']]);
+    expect(findings[0]!.message).toContain('torchvision==0.18.1+rocm5.7 has a local tag but no PyTorch index is in effect');
+  });
+});

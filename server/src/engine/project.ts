@@ -17,6 +17,12 @@ export interface Environment {
   constraints: Requirement[];
   /** Options in effect (pip applies an included file's index options to the whole install). */
   options: PipOption[];
+  /**
+   * Script runs only: the options of the pip command that installed each requirement (its
+   * command line and the files it reads with -r). A command's `--index-url` does not apply
+   * to the script's other commands.
+   */
+  optionsFor?: Map<Requirement, PipOption[]>;
 }
 
 export type UnresolvedReason = 'missing' | 'unreadable' | 'remote' | 'cycle' | 'variable';
@@ -303,6 +309,7 @@ function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment
   if (!commands.some((c) => c.action === 'install')) return null;
   const env: Environment = { id: file.path, label: file.path, rootFile: file.path, files: [file.path], requirements: [], constraints: [], options: [] };
   const installed = new Map<string, Requirement>();
+  const optionsFor = new Map<Requirement, PipOption[]>();
   const keyOf = (r: Requirement) => r.normalizedName ?? `url:${r.url ?? ''}:${r.span.start}:${r.file}`;
   for (const command of commands) {
     if (command.action === 'uninstall') {
@@ -313,6 +320,7 @@ function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment
       }
       continue;
     }
+    const commandOptions = [...command.options, ...command.includes.flatMap((include) => trees.ofInclude(include)?.options ?? [])];
     for (const include of command.includes) {
       const tree = trees.ofInclude(include);
       if (!tree) continue;
@@ -320,6 +328,7 @@ function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment
       for (const r of tree.requirements) {
         installed.delete(keyOf(r));
         installed.set(keyOf(r), r);
+        optionsFor.set(r, commandOptions);
       }
       env.constraints.push(...tree.constraints);
       env.options.push(...tree.options);
@@ -329,10 +338,12 @@ function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment
       if (!r) continue;
       installed.delete(keyOf(r));
       installed.set(keyOf(r), r);
+      optionsFor.set(r, commandOptions);
     }
     env.options.push(...command.options);
   }
   env.requirements = [...installed.values()];
+  env.optionsFor = optionsFor;
   return env;
 }
 

@@ -50,11 +50,10 @@ function check(context: RuleContext): void {
   const kb = torchKnowledge(context.kb);
   if (!kb) return;
   for (const env of context.project.environments) {
-    const envIndexes = indexesInEffect(env);
     for (const pkg of torchFamily) {
       for (const req of pinsOf(env, pkg)) {
         const own = requirementIndexes(req);
-        checkPin(context, kb, env, req, own.length > 0 ? own : envIndexes);
+        checkPin(context, kb, env, req, own.length > 0 ? own : indexesInEffect(env, req));
       }
     }
   }
@@ -71,7 +70,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
   if (tag) {
     if (!variantKind(tag) || !kb.isKnownIndexVariant(tag)) return; // unknown-wheel-variant reports it
     if (pytorch.length === 0) {
-      if (others.length > 0 || usesNoIndex(env)) return; // a mirror or local wheel folder may serve it
+      if (others.length > 0 || usesNoIndex(env, req)) return; // a mirror or local wheel folder may serve it
       // Development builds (`2.6.0.dev20241001+cu124`) live on the nightly index only.
       const nightly = version !== null && (parseVersion(version)?.isDevrelease ?? false);
       const url = kb.indexUrl(tag, nightly);

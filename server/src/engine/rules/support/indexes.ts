@@ -16,10 +16,13 @@ export interface IndexInEffect {
   span: Span;
 }
 
-/** The index options of an environment (`--index-url`, `--extra-index-url`, `--find-links`), in order. */
-export function indexesInEffect(env: Environment): IndexInEffect[] {
+/**
+ * The index options of an environment (`--index-url`, `--extra-index-url`, `--find-links`), in
+ * order; given a requirement of a script run, those of the pip command that installed it.
+ */
+export function indexesInEffect(env: Environment, req?: Requirement): IndexInEffect[] {
   const out: IndexInEffect[] = [];
-  for (const option of env.options) {
+  for (const option of optionsOf(env, req)) {
     const kind = option.option === '--index-url' ? 'index-url' : option.option === '--extra-index-url' ? 'extra-index-url' : option.option === '--find-links' ? 'find-links' : null;
     if (!kind || option.value === null) continue;
     out.push({ kind, url: option.value, option, file: option.file, span: option.valueSpan ?? option.span });
@@ -34,9 +37,13 @@ export function requirementIndexes(req: Requirement): IndexInEffect[] {
     .map((i) => ({ kind: 'index-url' as const, url: i.url!, option: null, file: req.file, span: i.span }));
 }
 
-/** Whether the environment uses `--no-index` (then only --find-links serve packages). */
-export function usesNoIndex(env: Environment): boolean {
-  return env.options.some((o) => o.option === '--no-index');
+/** Whether the environment (or the command that installed `req`) uses `--no-index`: then only --find-links serve packages. */
+export function usesNoIndex(env: Environment, req?: Requirement): boolean {
+  return optionsOf(env, req).some((o) => o.option === '--no-index');
+}
+
+function optionsOf(env: Environment, req?: Requirement): readonly PipOption[] {
+  return (req && env.optionsFor?.get(req)) ?? env.options;
 }
 
 export interface PytorchIndex {
@@ -116,7 +123,7 @@ export function variantSpanInFile(project: Project, index: IndexInEffect & { pyt
 /** The PyTorch variant an environment targets, from its PyTorch indexes (first wins); null when none names one. */
 export function pytorchIndexVariant(env: Environment, req?: Requirement): { variant: string; index: IndexInEffect } | null {
   const own = req ? requirementIndexes(req) : [];
-  for (const index of pytorchIndexes(own.length > 0 ? own : indexesInEffect(env))) {
+  for (const index of pytorchIndexes(own.length > 0 ? own : indexesInEffect(env, req))) {
     if (index.pytorch.variant !== null && variantKind(index.pytorch.variant)) return { variant: index.pytorch.variant, index };
   }
   return null;
