@@ -218,3 +218,24 @@ export interface PyReference {
 export interface PythonFacts {
   references(): readonly PyReference[];
 }
+
+/** A requirement with nothing but its place: parsers fill in what the text says. */
+export function blankRequirement(at: Pick<Requirement, 'file' | 'line' | 'span' | 'origin'>): Requirement {
+  return {
+    ...at,
+    name: null,
+    nameSpan: null,
+    normalizedName: null,
+    extras: [],
+    specifier: '',
+    specifierSpan: null,
+    clauses: [],
+    marker: null,
+    markerSpan: null,
+    url: null,
+    urlSpan: null,
+    editable: false,
+    hashes: [],
+    isConstraint: false,
+  };
+}

@@ -2,18 +2,19 @@
 // spans on the text as written. Never throws: a TOML error becomes a problem at its position.
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import { LineIndex } from '../line-index';
-import type {
-  DependencyGroup,
-  Include,
-  ParsedFile,
-  ParseProblem,
-  PipOption,
-  PythonRequirement,
-  Requirement,
-  RequirementIndex,
-  RequirementOrigin,
-  Span,
-  SpecifierClause,
+import {
+  blankRequirement,
+  type DependencyGroup,
+  type Include,
+  type ParsedFile,
+  type ParseProblem,
+  type PipOption,
+  type PythonRequirement,
+  type Requirement,
+  type RequirementIndex,
+  type RequirementOrigin,
+  type Span,
+  type SpecifierClause,
 } from '../model';
 import { normalizeName, parsePep508, type Pep508Requirement } from './pep508';
 
@@ -557,24 +558,15 @@ function parseInto(file: ParsedFile, text: string): void {
     }
     const range = variant === entry ? (entry.range ?? entry.key!.range) : variant.range!;
     const requirement: Requirement = {
-      file: path,
-      line: lines.positionAt(entry.key!.range[0]).line + 1,
-      span: { start: variant === entry ? entry.key!.range[0] : range[0], end: range[1] },
+      ...blankRequirement({
+        file: path,
+        line: lines.positionAt(entry.key!.range[0]).line + 1,
+        span: { start: variant === entry ? entry.key!.range[0] : range[0], end: range[1] },
+        origin: group === undefined ? { section: 'tool.poetry.dependencies' } : { section: 'tool.poetry.group', group },
+      }),
       name,
       nameSpan,
       normalizedName: normalizeName(name),
-      extras: [],
-      specifier: '',
-      specifierSpan: null,
-      clauses: [],
-      marker: null,
-      markerSpan: null,
-      url: null,
-      urlSpan: null,
-      editable: false,
-      hashes: [],
-      isConstraint: false,
-      origin: group === undefined ? { section: 'tool.poetry.dependencies' } : { section: 'tool.poetry.group', group },
     };
     const versionNode = stringNode(variant) ? variant : child(variant, 'version');
     const version = stringNode(versionNode);

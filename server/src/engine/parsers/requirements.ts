@@ -14,7 +14,7 @@
 //     requirement line, a second `-r` on one line) are reported as problems.
 // Never throws; every step is linear in the input.
 
-import type { Include, ParsedFile, PipOption, PipOptionName, Requirement, Span, SpecifierClause } from '../model';
+import { blankRequirement, type Include, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span, type SpecifierClause } from '../model';
 import { normalizeName, parsePep508, type Pep508Requirement } from './pep508';
 
 /** A `${NAME}` reference pip would expand from the environment (kept as written here). */
@@ -636,26 +636,7 @@ function parseLogicalLine(file: ParsedRequirementsFile, logical: LogicalLine): v
 type ProblemSink = (start: number, end: number, message: string) => void;
 
 function emptyRequirement(file: ParsedFile, logical: LogicalLine, span: Span): Requirement {
-  return {
-    file: file.path,
-    line: logical.line,
-    span,
-    name: null,
-    nameSpan: null,
-    normalizedName: null,
-    extras: [],
-    specifier: '',
-    specifierSpan: null,
-    clauses: [],
-    marker: null,
-    markerSpan: null,
-    url: null,
-    urlSpan: null,
-    editable: false,
-    hashes: [],
-    isConstraint: false,
-    origin: { section: 'requirements' },
-  };
+  return blankRequirement({ file: file.path, line: logical.line, span, origin: { section: 'requirements' } });
 }
 
 function mapClause(logical: LogicalLine, c: SpecifierClause): SpecifierClause {

@@ -4,7 +4,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Grammars } from '../grammars';
 import { LineIndex } from '../line-index';
-import type { InstallCommand, ParsedFile, PipOption, PipOptionName, Requirement, Span } from '../model';
+import { blankRequirement, type InstallCommand, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span } from '../model';
 import { normalizeName } from './pep508';
 import { identityText, mapSpan, parseMappedRequirement, type MappedText } from './pyproject';
 
@@ -26,8 +26,16 @@ export function parseShellScript(path: string, text: string, grammars?: Grammars
   try {
     parser = new grammars.Parser();
     parser.setLanguage(grammars.bash);
-    tree = parser.parse(source);
-    if (tree) new ScriptWalker(file, text, new LineIndex(text)).run(tree.rootNode);
+    // tree-sitter-bash's error recovery rereads the text quadratically on some garbage
+    // ('[[x]]' lines, ')' or NUL runs): past a read budget linear in the size, stop
+    // (an early end of input) and leave the file without commands rather than hang.
+    let budget = source.length * 64 + 65_536;
+    tree = parser.parse((index: number) => {
+      const chunk = budget > 0 ? source.slice(index, index + 4096) : '';
+      budget -= chunk.length;
+      return chunk;
+    });
+    if (tree && budget > 0) new ScriptWalker(file, text, new LineIndex(text)).run(tree.rootNode);
   } catch {
     // A grammar failure leaves the file without commands rather than failing the analysis.
   } finally {
@@ -443,24 +451,10 @@ class ScriptWalker {
     let requirement: Requirement | null;
     if (pathLike.test(text) && !/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*@/.test(text)) {
       requirement = {
-        file: this.file.path,
-        line: this.lines.positionAt(value.whole.start).line + 1,
-        span: { ...value.whole },
-        name: null,
-        nameSpan: null,
-        normalizedName: null,
-        extras: [],
-        specifier: '',
-        specifierSpan: null,
-        clauses: [],
-        marker: null,
-        markerSpan: null,
+        ...blankRequirement({ file: this.file.path, line: this.lines.positionAt(value.whole.start).line + 1, span: { ...value.whole }, origin }),
         url: text,
         urlSpan: { ...value.whole },
         editable,
-        hashes: [],
-        isConstraint: false,
-        origin,
       };
     } else {
       requirement = parseMappedRequirement(this.file.path, this.lines, value, origin, this.file.problems);
