@@ -31,3 +31,13 @@ describe(rule, () => {
     expect(findings.map((f) => [f.file, f.text])).toEqual([['requirements.txt', 'cu118']]);
   });
 });
+
+describe(`${rule} and phantom variants`, () => {
+  it('leaves a tag PyTorch never published to unknown-wheel-variant', () => {
+    const files = {
+      'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm5.7\ntorch==2.3.1+rocm5.7\ntorchaudio==2.3.1+rocm5.7.1\n',
+    };
+    expect(checkRule(rule, files)).toEqual([]);
+    expect(checkRule('unknown-wheel-variant', files).map((f) => f.text)).toEqual(['rocm5.7.1']);
+  });
+});

@@ -46,13 +46,15 @@ interface Tagged {
 }
 
 function check(context: RuleContext): void {
-  if (!torchKnowledge(context.kb)) return;
+  const kb = torchKnowledge(context.kb);
+  if (!kb) return;
   for (const env of context.project.environments) {
     const tagged: Tagged[] = [];
     for (const pkg of torchFamily) {
       for (const req of pinsOf(env, pkg)) {
         const tag = localTag(req);
-        if (tag && variantKind(tag)) tagged.push({ req, tag });
+        // A variant PyTorch never served (`+rocm5.7.1`) is unknown-wheel-variant's finding, not a second one here.
+        if (tag && variantKind(tag) && kb.isKnownIndexVariant(tag)) tagged.push({ req, tag });
       }
     }
     if (tagged.length < 2) continue;
