@@ -45,6 +45,11 @@ describe('pinwise check --format sarif', () => {
     }
   });
 
+  it('finds every rule at work in the example project', () => {
+    const { results } = sarifOf(runCli(['check', 'examples/broken-ml-project', '--format', 'sarif']).stdout);
+    expect([...new Set(results.map((r) => r.ruleId))].sort()).toEqual([...ruleIds].sort());
+  });
+
   it('locates a syntax error exactly, relative to the PATH given', () => {
     const dir = fixtureDir({ 'requirements.txt': '# café ☕\nnumpy==1.26.4\ntorch=2.1.2\n' });
     const { status, stdout } = runCli(['check', dir, '--format', 'sarif']);
