@@ -3,7 +3,7 @@
 // Resolution is per file and flow-insensitive: a name bound to two different things is
 // left unresolved rather than guessed.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
-import type { Grammars } from '../grammars';
+import { parseBounded, type Grammars } from '../grammars';
 import type { ParsedFile, PyReference, PythonFacts, Span } from '../model';
 
 export function parsePythonFile(path: string, text: string, grammars?: Grammars): ParsedFile {
@@ -29,7 +29,7 @@ export function pythonReferences(text: string, grammars: Grammars): PyReference[
   try {
     parser = new grammars.Parser();
     parser.setLanguage(grammars.python);
-    tree = parser.parse(text);
+    tree = parseBounded(parser, text);
     if (!tree) return [];
     return collect(tree.rootNode);
   } catch {

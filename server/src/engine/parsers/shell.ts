@@ -2,7 +2,7 @@
 // the words as written. Parsed with tree-sitter-bash, so echo/printf text, comments and heredoc
 // bodies are never mistaken for commands. Never throws.
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Grammars } from '../grammars';
+import { parseBounded, type Grammars } from '../grammars';
 import { LineIndex } from '../line-index';
 import { blankRequirement, type InstallCommand, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span } from '../model';
 import { normalizeName } from './pep508';
@@ -26,16 +26,8 @@ export function parseShellScript(path: string, text: string, grammars?: Grammars
   try {
     parser = new grammars.Parser();
     parser.setLanguage(grammars.bash);
-    // tree-sitter-bash's error recovery rereads the text quadratically on some garbage
-    // ('[[x]]' lines, ')' or NUL runs): past a read budget linear in the size, stop
-    // (an early end of input) and leave the file without commands rather than hang.
-    let budget = source.length * 64 + 65_536;
-    tree = parser.parse((index: number) => {
-      const chunk = budget > 0 ? source.slice(index, index + 4096) : '';
-      budget -= chunk.length;
-      return chunk;
-    });
-    if (tree && budget > 0) new ScriptWalker(file, text, new LineIndex(text)).run(tree.rootNode);
+    tree = parseBounded(parser, source);
+    if (tree) new ScriptWalker(file, text, new LineIndex(text)).run(tree.rootNode);
   } catch {
     // A grammar failure leaves the file without commands rather than failing the analysis.
   } finally {
