@@ -1,43 +1,63 @@
-// The long fuzz campaign: `npm run fuzz -- --minutes 5`. Reports inputs tried, the
-// slowest input per KB, and the first failure (shrunk) if any.
+// The long fuzz campaign: `npm run fuzz -- --minutes 5 [--seed N]`. Generated and
+// mutated inputs (real corpus files, hostile inputs) through analyze(), alone and as
+// small projects. Reports inputs tried, failures (shrunk, up to 5 distinct), and the
+// slowest input per KB after warm-up. Exit code 1 when anything failed.
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { loadGrammars } from '../server/src/host/grammars';
 import { corpusTexts, dependencyText, fuzzPaths, mutated } from '../test/fuzz/generators';
 import { analyzeChecked } from '../test/fuzz/invariants';
+import { hostileInputs } from '../test/robustness/pathological';
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+}
 
 async function main(): Promise<void> {
-  const minutesArg = process.argv.indexOf('--minutes');
-  const minutes = minutesArg > 0 ? Number(process.argv[minutesArg + 1]) : 2;
+  const minutes = Number(argument('--minutes') ?? 2);
+  const baseSeed = Number(argument('--seed') ?? Date.now() % 2 ** 31);
   const grammars = await loadGrammars();
   const seeds = corpusTexts(join(__dirname, '..'));
+  // Hostile inputs as mutation seeds too, cut to 20k chars so a run tries many of them.
+  const hostile = hostileInputs(false).map((h) => h.text.slice(0, 20_000));
+  const text = fc.oneof(dependencyText, mutated(seeds), mutated(hostile));
+  const input = fc.oneof(
+    fc.tuple(fc.constantFrom(...fuzzPaths), text).map(([path, t]) => [{ path, text: t }]),
+    fc.array(fc.tuple(fc.constantFrom(...fuzzPaths), text), { minLength: 2, maxLength: 4 }).map((pairs) => [...new Map(pairs)].map(([path, t]) => ({ path, text: t }))),
+  );
   const deadline = Date.now() + minutes * 60_000;
   let tried = 0;
-  let slowest = { msPerKb: 0, path: '', bytes: 0 };
-  const input = fc.oneof(
-    fc.tuple(fc.constantFrom(...fuzzPaths), dependencyText),
-    fc.tuple(fc.constantFrom(...fuzzPaths), mutated(seeds)),
-  );
-  const seed = Date.now() % 2 ** 31;
-  while (Date.now() < deadline) {
+  let chars = 0;
+  let slowest = { msPerKb: 0, paths: '', chars: 0, ms: 0 };
+  const failures = new Map<string, string>();
+  for (let round = 0; Date.now() < deadline && failures.size < 5; round++) {
     const result = fc.check(
-      fc.property(input, ([path, text]) => {
+      fc.property(input, (files) => {
         const start = performance.now();
-        analyzeChecked([{ path, text }], grammars);
+        analyzeChecked(files, grammars);
         const ms = performance.now() - start;
-        const perKb = ms / Math.max(1, text.length / 1024);
-        if (text.length > 256 && perKb > slowest.msPerKb) slowest = { msPerKb: perKb, path, bytes: text.length };
+        const size = files.reduce((n, f) => n + f.text.length, 0);
+        const perKb = ms / Math.max(1, size / 1024);
+        if (tried > 500 && size > 256 && perKb > slowest.msPerKb) slowest = { msPerKb: perKb, paths: files.map((f) => f.path).join('+'), chars: size, ms };
         tried++;
+        chars += size;
       }),
-      { seed: seed + tried, numRuns: 2000 },
+      { seed: baseSeed + round, numRuns: 1000 },
     );
     if (result.failed) {
-      console.log(`FAILED after ${tried} inputs (seed ${result.seed}):`, result.counterexample, result.errorInstance);
-      process.exitCode = 1;
-      return;
+      const message = String((result.errorInstance as Error | undefined)?.message ?? result.errorInstance).split('\n')[0]!;
+      if (!failures.has(message)) {
+        failures.set(message, JSON.stringify(result.counterexample).slice(0, 2000));
+        console.log(`FAILURE (seed ${result.seed}, path ${result.counterexamplePath}): ${message}\n  counterexample: ${failures.get(message)}`);
+      }
     }
   }
-  console.log(`fuzz: ${tried} inputs in ${minutes} min, no failure; slowest ${slowest.msPerKb.toFixed(2)} ms/KB (${slowest.path}, ${slowest.bytes} chars)`);
+  console.log(
+    `fuzz: ${tried} inputs (${(chars / 1048576).toFixed(1)} MB) in ${minutes} min from seed ${baseSeed}; ${failures.size} distinct failure(s); ` +
+      `slowest ${slowest.msPerKb.toFixed(2)} ms/KB (${slowest.paths}, ${slowest.chars} chars, ${slowest.ms.toFixed(0)} ms)`,
+  );
+  if (failures.size > 0) process.exitCode = 1;
 }
 
 void main();
