@@ -45,4 +45,43 @@ describe('numpy-abi-mismatch', () => {
   it('takes constraints files into account', () => {
     expect(checkRule(id, { 'requirements.txt': '-c constraints.txt\ntorch==2.2.0\nnumpy\n', 'constraints.txt': 'numpy<2\n' })).toEqual([]);
   });
+
+  describe('packages beyond torch, onnxruntime, opencv, tensorflow and pandas', () => {
+    it.each([
+      ['scipy==1.12.0', 'scipy 1.13.0'],
+      ['scikit-learn==1.4.1.post1', 'scikit-learn 1.4.2'],
+      ['numba==0.59.1', 'numba 0.60.0'],
+      ['torchvision==0.17.2', 'torchvision 0.18.0'],
+      ['torchaudio==2.2.2', 'torchaudio 2.3.0'],
+    ])('flags numpy>=1.24 under %s', (pin, first) => {
+      const files = { 'requirements.txt': `${pin}\nnumpy>=1.24\n` };
+      expect(checkRule(id, files).map((f) => f.message)).toEqual([
+        `\`numpy>=1.24\` lets pip install NumPy 2, but \`${pin}\` was built against NumPy 1.x and fails to import under NumPy 2 (first build for NumPy 2: ${first}). Cap NumPy below 2.`,
+      ]);
+      expect(fixFiles(files)['requirements.txt']).toBe(`${pin}\nnumpy>=1.24,<2\n`);
+    });
+
+    it('names every culprit once and offers each raise', () => {
+      const files = { 'requirements.txt': 'numpy==2.0.1\nscipy==1.11.4\nnumba==0.58.1\n' };
+      const findings = checkRule(id, files);
+      expect(findings.map((f) => f.message)).toEqual([
+        '`numpy==2.0.1` installs NumPy 2, but `scipy==1.11.4` and `numba==0.58.1` were built against NumPy 1.x and fail to import under NumPy 2 (first build for NumPy 2: scipy 1.13.0 and numba 0.60.0).',
+      ]);
+      expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
+        ['Raise scipy to 1.13.0, its first build for NumPy 2', false],
+        ['Raise numba to 0.60.0, its first build for NumPy 2', false],
+      ]);
+    });
+
+    it.each([
+      ['scipy==1.13.0\nnumpy>=2\n'],
+      ['scikit-learn==1.4.2\nnumpy==2.0.0\n'],
+      ['numba==0.60.0\nnumpy>=1.24\n'],
+      ['torchvision==0.18.1\nnumpy\n'],
+      ['scipy>=1.11\nnumpy>=1.24\n'],
+      ['numba==0.59.1\nnumpy>=1.24,<2\n'],
+    ])('accepts %j', (text) => {
+      expect(checkRule(id, { 'requirements.txt': text })).toEqual([]);
+    });
+  });
 });

@@ -35,4 +35,40 @@ describe('python-version-unsupported', () => {
   it('says nothing without a target Python', () => {
     expect(checkRule(id, { 'requirements.txt': 'numpy==1.24.3\n' })).toEqual([]);
   });
+
+  describe('packages beyond NumPy and torch', () => {
+    it.each([
+      ['scipy==1.10.1', '3.12', '`scipy==1.10.1` has no release for Python 3.12 (target Python from the settings): 1.10.x supports Python 3.8–3.11. pip finds no wheel and the install fails.'],
+      ['scipy==1.11.4', '3.8', '`scipy==1.11.4` has no release for Python 3.8 (target Python from the settings): 1.11.x supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
+      ['numba==0.58.1', '3.12', '`numba==0.58.1` has no release for Python 3.12 (target Python from the settings): 0.58.x supports Python 3.8–3.11. pip finds no wheel and the install fails.'],
+      ['numba==0.61.0', '3.9', '`numba==0.61.0` has no release for Python 3.9 (target Python from the settings): 0.61.x supports Python 3.10–3.13. pip finds no wheel and the install fails.'],
+      ['tensorflow==2.15.0', '3.12', '`tensorflow==2.15.0` has no release for Python 3.12 (target Python from the settings): 2.15.x supports Python 3.9–3.11. pip finds no wheel and the install fails.'],
+      ['tensorflow==2.11.0', '3.11', '`tensorflow==2.11.0` has no release for Python 3.11 (target Python from the settings): 2.11.x supports Python 3.7–3.10. pip finds no wheel and the install fails.'],
+      ['onnxruntime==1.16.3', '3.12', '`onnxruntime==1.16.3` has no release for Python 3.12 (target Python from the settings): 1.16.x has no wheels newer than Python 3.11. pip finds no wheel and the install fails.'],
+      ['onnxruntime-gpu==1.20.1', '3.9', '`onnxruntime-gpu==1.20.1` has no release for Python 3.9 (target Python from the settings): 1.20.x supports Python 3.10–3.13. pip finds no wheel and the install fails.'],
+      ['scikit-learn==1.4.2', '3.8', '`scikit-learn==1.4.2` has no release for Python 3.8 (target Python from the settings): 1.4.x supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
+    ])('flags %s on Python %s', (pin, python, message) => {
+      expect(checkRule(id, { 'requirements.txt': `${pin}\n` }, { python }).map((f) => [f.text, f.message])).toEqual([[pin, message]]);
+    });
+
+    it.each([
+      ['scipy==1.11.4', '3.12'],
+      ['numba==0.59.1', '3.12'],
+      ['numba==0.60.0', '3.9'],
+      ['tensorflow==2.16.1', '3.12'],
+      ['tensorflow==2.12.0', '3.8'],
+      ['onnxruntime==1.17.3', '3.12'],
+      ['onnxruntime==1.16.3', '3.7'],
+      ['onnxruntime==1.19.2', '3.8'],
+      ['scikit-learn==1.3.2', '3.12'],
+      // Past the releases the knowledge base knows: never guessed.
+      ['tensorflow==2.19.0', '3.13'],
+      ['numba==0.63.0', '3.14'],
+      ['onnxruntime>=1.16', '3.12'],
+      // opencv-python wheels are abi3 and install on any later CPython.
+      ['opencv-python==4.8.1.78', '3.13'],
+    ])('accepts %s on Python %s', (pin, python) => {
+      expect(checkRule(id, { 'requirements.txt': `${pin}\n` }, { python })).toEqual([]);
+    });
+  });
 });

@@ -3,7 +3,8 @@ import type { KnowledgeBase } from './types';
 
 export interface PythonSupportRelease {
   versions: string;
-  python: { min: string; max: string };
+  /** `min` is absent where only the newest Python without wheels is known. */
+  python: { min?: string; max: string };
   source: string;
 }
 

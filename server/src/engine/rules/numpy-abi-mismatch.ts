@@ -13,7 +13,7 @@ export const numpyAbiMismatch = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Checks the NumPy requirement of each environment against the pinned packages that ship compiled extensions (torch, onnxruntime, opencv-python, tensorflow, pandas). When every version those pins allow was built against NumPy 1.x and the NumPy requirement lets pip pick NumPy 2 (\`numpy>=1.24\`, a bare \`numpy\`, \`numpy==2.1\`), it reports the NumPy line. Ranges are judged, not only \`==\` pins: pip installs the newest version a range allows, so an open upper bound means NumPy 2. Constraints files and markers are taken into account.
+Checks the NumPy requirement of each environment against the pinned packages that ship compiled extensions (torch, torchvision, torchaudio, onnxruntime, opencv-python, tensorflow, pandas, scipy, scikit-learn, numba). When every version those pins allow was built against NumPy 1.x and the NumPy requirement lets pip pick NumPy 2 (\`numpy>=1.24\`, a bare \`numpy\`, \`numpy==2.1\`), it reports the NumPy line. Ranges are judged, not only \`==\` pins: pip installs the newest version a range allows, so an open upper bound means NumPy 2. Constraints files and markers are taken into account.
 
 ## Why it matters
 NumPy 2 changed the ABI. An extension compiled against NumPy 1.x refuses to load under NumPy 2 ("A module that was compiled using NumPy 1.x cannot be run in NumPy 2.x"), or crashes later; pip sees nothing wrong because those packages do not declare an upper bound on NumPy.
@@ -25,7 +25,7 @@ numpy>=1.24.0   # pip picks NumPy 2; torch 2.2 was built against NumPy 1.x
 \`\`\`
 
 ## Fix
-Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the specifier and is safe. When NumPy is pinned to 2.x, the alternative is to raise the other package to its first release built for NumPy 2 (torch 2.3.0, onnxruntime 1.19.0, opencv-python 4.10.0.84, tensorflow 2.18.0, pandas 2.2.2); that fix is unsafe because it can pull other pins along (torchvision follows torch).
+Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the specifier and is safe. When NumPy is pinned to 2.x, the alternative is to raise the other package to its first release built for NumPy 2 (torch 2.3.0, torchvision 0.18.0, torchaudio 2.3.0, onnxruntime 1.19.0, opencv-python 4.10.0.84, tensorflow 2.18.0, pandas 2.2.2, scipy 1.13.0, scikit-learn 1.4.2, numba 0.60.0); that fix is unsafe because it can pull other pins along (torchvision follows torch).
 
 ## Sources
 - PyTorch, NumPy 2.0 support: https://github.com/pytorch/pytorch/issues/107302
@@ -33,6 +33,10 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
 - opencv-python 4.10.0.84 release notes: https://github.com/opencv/opencv-python/releases/tag/84
 - TensorFlow 2.18.0 release notes: https://github.com/tensorflow/tensorflow/releases/tag/v2.18.0
 - pandas 2.2.2 release notes: https://pandas.pydata.org/docs/whatsnew/v2.2.2.html
+- SciPy 1.13.0 release notes: https://docs.scipy.org/doc/scipy/release/1.13.0-notes.html
+- scikit-learn 1.4.2 release: https://github.com/scikit-learn/scikit-learn/releases/tag/1.4.2
+- Numba 0.60.0 release notes: https://numba.readthedocs.io/en/stable/release/0.60.0-notes.html
+- torchvision / torchaudio follow torch (compatibility tables): https://github.com/pytorch/vision#installation
 `,
   },
   (context) => {

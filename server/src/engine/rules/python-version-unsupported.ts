@@ -9,7 +9,7 @@ import { pinRange, pinSpan, pinText } from './support/pins';
 interface ReleaseLine {
   range: VersionRange;
   label: string;
-  min: string;
+  min?: string;
   max: string;
   source: string;
 }
@@ -40,8 +40,12 @@ function fromSupport(release: PythonSupportRelease): ReleaseLine {
 }
 
 function supports(line: ReleaseLine, python: string): boolean {
-  if (!isValidVersion(python) || !isValidVersion(line.min) || !isValidVersion(line.max)) return false;
-  return compareVersions(python, line.min) >= 0 && compareVersions(python, line.max) <= 0;
+  if (!isValidVersion(python) || !isValidVersion(line.max) || (line.min !== undefined && !isValidVersion(line.min))) return true;
+  return (line.min === undefined || compareVersions(python, line.min) >= 0) && compareVersions(python, line.max) <= 0;
+}
+
+function supportText(line: ReleaseLine): string {
+  return line.min === undefined ? `${line.label} has no wheels newer than Python ${line.max}` : `${line.label} supports Python ${line.min}–${line.max}`;
 }
 
 /** Whether `range` lies inside the span the known release lines cover (so no unknown release can match). */
@@ -64,7 +68,7 @@ export const pythonVersionUnsupported = defineRule(
     fixable: false,
     status: 'active',
     docs: `## What it does
-Checks each pin against the Python versions its releases publish wheels for, using the project's target Python (\`requires-python\`, \`.python-version\`, \`--python\`, or the editor setting). A pin is reported when every release it allows misses that Python. Ranges are judged: \`numpy>=1.24,<1.26\` on Python 3.12 is reported, \`numpy>=1.24\` is not (pip can pick 1.26 or later). Pins whose marker excludes the target Python are skipped. Covered: NumPy 1.24 to 2.3 and the torch, torchvision and torchaudio releases of the PyTorch knowledge base.
+Checks each pin against the Python versions its releases publish wheels for, using the project's target Python (\`requires-python\`, \`.python-version\`, \`--python\`, or the editor setting). A pin is reported when every release it allows misses that Python. Ranges are judged: \`numpy>=1.24,<1.26\` on Python 3.12 is reported, \`numpy>=1.24\` is not (pip can pick 1.26 or later). Pins whose marker excludes the target Python are skipped. Covered: NumPy 1.24 to 2.3; SciPy 1.9 to 1.13; Numba 0.56 to 0.62; TensorFlow 2.10 to 2.18; ONNX Runtime 1.15 to 1.20 (onnxruntime-gpu 1.20); scikit-learn 1.3.1 to 1.4; and the torch, torchvision and torchaudio releases of the PyTorch knowledge base. opencv-python is not covered: its wheels are abi3 (\`cp37-abi3\`) and install on every later CPython.
 
 ## Why it matters
 Without a wheel pip falls back to building from source, which for NumPy 1.24 on Python 3.12 fails outright (it still needs distutils) and for torch is not possible at all: the install stops with "No matching distribution found".
@@ -80,6 +84,11 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
 
 ## Sources
 - NumPy release notes (each names the Python versions it supports): https://numpy.org/doc/stable/release.html
+- SciPy toolchain roadmap (Python per SciPy version): https://docs.scipy.org/doc/scipy/dev/toolchain.html
+- Numba release notes: https://numba.readthedocs.io/en/stable/release-notes-overview.html
+- TensorFlow tested build configurations: https://www.tensorflow.org/install/source#tested_build_configurations
+- ONNX Runtime 1.20.0 release notes and microsoft/onnxruntime#17842: https://github.com/microsoft/onnxruntime/releases/tag/v1.20.0
+- scikit-learn releases: https://github.com/scikit-learn/scikit-learn/releases
 - PyTorch releases and their Python range: see rules/torch.yaml
 `,
   },
@@ -105,7 +114,7 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
         const candidates = known.filter((line) => rangesOverlap(range, line.range));
         if (candidates.length === 0 || candidates.some((line) => supports(line, python))) continue;
         reported.add(key);
-        const ranges = candidates.map((line) => `${line.label} supports Python ${line.min}–${line.max}`).filter((v, i, a) => a.indexOf(v) === i);
+        const ranges = candidates.map(supportText).filter((v, i, a) => a.indexOf(v) === i);
         context.report({
           message: `\`${pinText(context.project, requirement)}\` has no release for Python ${python} (target Python from ${from}): ${ranges.join('; ')}. pip finds no wheel and the install fails.`,
           file: requirement.file,
