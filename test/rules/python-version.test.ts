@@ -71,4 +71,22 @@ describe('python-version-unsupported', () => {
       expect(checkRule(id, { 'requirements.txt': `${pin}\n` }, { python })).toEqual([]);
     });
   });
+
+  describe('target Python from trove classifiers', () => {
+    const pyproject = (extra: string) =>
+      `[project]\nname = "app"\n${extra}classifiers = [\n  "Programming Language :: Python :: 3",\n  "Programming Language :: Python :: 3.13",\n  "Programming Language :: Python :: 3.12",\n]\ndependencies = ["scipy==1.10.1"]\n`;
+
+    it('reads the lowest listed Python when nothing else says', () => {
+      const findings = checkRule(id, { 'pyproject.toml': pyproject('') }, { python: '3.10' });
+      expect(findings.map((f) => f.message)).toEqual([
+        '`scipy==1.10.1` has no release for Python 3.12 (target Python from pyproject.toml): 1.10.x supports Python 3.8–3.11. pip finds no wheel and the install fails.',
+      ]);
+      expect(findings[0]!.related).toEqual([{ file: 'pyproject.toml', text: 'Programming Language :: Python :: 3.12' }]);
+    });
+
+    it('lets requires-python win over classifiers', () => {
+      expect(checkRule(id, { 'pyproject.toml': pyproject('requires-python = ">=3.10"\n') })).toEqual([]);
+    });
+  });
 });
+

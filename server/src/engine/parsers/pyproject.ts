@@ -640,6 +640,19 @@ function parseInto(file: ParsedFile, text: string): void {
       if (requirement.normalizedName === key) requirement.indexes = [...(requirement.indexes ?? []), ...indexes];
     }
   }
+  // --- Trove classifiers, only when neither requires-python nor Poetry's python says anything:
+  // the lowest `Programming Language :: Python :: 3.N` listed stands for the project's lowest Python.
+  if (!file.pythonRequirement) {
+    let lowest: { minor: number; mapped: MappedText } | null = null;
+    for (const item of items(child(project, 'classifiers'))) {
+      const str = stringNode(item);
+      if (!str) continue;
+      const mapped = tomlString(text, str);
+      const match = /^\s*Programming Language :: Python :: 3\.(\d{1,3})\s*$/.exec(mapped.text);
+      if (match && (!lowest || Number(match[1]) < lowest.minor)) lowest = { minor: Number(match[1]), mapped };
+    }
+    if (lowest) file.pythonRequirement = { specifier: `>=3.${lowest.minor}`, span: { ...lowest.mapped.whole } };
+  }
 }
 
 function indexOption(path: string, lines: LineIndex, text: string, node: TNode, url: AST.TOMLStringValue, isDefault: boolean): PipOption {
