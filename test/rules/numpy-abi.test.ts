@@ -84,4 +84,12 @@ describe('numpy-abi-mismatch', () => {
       expect(checkRule(id, { 'requirements.txt': text })).toEqual([]);
     });
   });
+
+  it('names torch alone when torchvision, which follows it, is pinned too', () => {
+    const findings = checkRule(id, { 'requirements.txt': 'torch==2.2.2\ntorchvision==0.17.2\nnumpy\n' });
+    expect(findings.map((f) => f.message)).toEqual([
+      '`numpy` (no version bound) lets pip install NumPy 2, but `torch==2.2.2` was built against NumPy 1.x and fails to import under NumPy 2 (first build for NumPy 2: torch 2.3.0). Cap NumPy below 2.',
+    ]);
+  });
 });
+

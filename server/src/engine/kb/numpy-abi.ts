@@ -6,6 +6,8 @@ export interface NumpyAbiPackage {
   first_numpy2_build: string;
   source: string;
   note?: string;
+  /** Requires one exact release of this other listed package, which is named instead when pinned too. */
+  follows?: string;
 }
 
 export interface NumpyAbi {

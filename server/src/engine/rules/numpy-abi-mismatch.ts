@@ -59,7 +59,9 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
       if (oldBuilds.length === 0) continue;
       for (const numpy of numpyPins) {
         if (numpy.url !== null) continue;
-        const culprits = oldBuilds.filter((o) => canInstallTogether(context.project, [numpy, o.requirement]));
+        const together = oldBuilds.filter((o) => canInstallTogether(context.project, [numpy, o.requirement]));
+        // torchvision / torchaudio follow torch: name them only when torch itself is not among the pins.
+        const culprits = together.filter((o) => !o.entry.follows || !together.some((t) => t.entry.name === o.entry.follows));
         if (culprits.length === 0) continue;
         // What NumPy pip may pick: this pin narrowed by every other NumPy pin or constraint that can apply with it.
         let range = pinRange(numpy);
