@@ -1,5 +1,5 @@
 // `pinwise`: the command-line linter on the same engine as the language server.
-import { chmodSync, existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
@@ -145,7 +145,7 @@ function writeFixed(loaded: LoadedProject, path: string, text: string): boolean 
   }
   const temp = join(dirname(full), `.${basename(full)}.pinwise-${process.pid}.tmp`);
   try {
-    writeFileSync(temp, text, { encoding: 'utf8', mode });
+    writeFileSync(temp, encodedLike(full, text), { mode });
     chmodSync(temp, mode);
     renameSync(temp, full);
     return true;
@@ -157,6 +157,14 @@ function writeFixed(loaded: LoadedProject, path: string, text: string): boolean 
     }
     return false;
   }
+}
+
+/** `text` in the file's own encoding: UTF-16 (read by its BOM) stays UTF-16 with that BOM; the rest is UTF-8. */
+function encodedLike(path: string, text: string): Buffer {
+  const head = readFileSync(path).subarray(0, 2);
+  if (head[0] === 0xff && head[1] === 0xfe) return Buffer.concat([head, Buffer.from(text, 'utf16le')]);
+  if (head[0] === 0xfe && head[1] === 0xff) return Buffer.concat([head, Buffer.from(text, 'utf16le').swap16()]);
+  return Buffer.from(text, 'utf8');
 }
 
 async function parseCommand(args: string[], io: Output): Promise<number> {
