@@ -632,9 +632,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const settings = await settingsOf(folder);
         if (!settings.enable) continue;
         folder.disk.clear();
-        const { input, versions, uris } = inputsFor(folder, settings, true);
         await pause();
         if (cancelled()) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The audit was cancelled.');
+        // Read, analyse and publish without yielding: an edit processed in between would make
+        // the published version newer than the text the diagnostics were computed for.
+        const { input, versions, uris } = inputsFor(folder, settings, true);
         reporter.report(Math.round(((i + 0.5) / Math.max(targets.length, 1)) * 100), `Analysing ${input.files.length} file(s) in ${folder.root}`);
         const result = runAnalysis(input);
         folder.last = { result, versions };
