@@ -208,6 +208,9 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
         // Never split a surrogate pair: LSP positions count UTF-16 units, editors never do this.
         if (start > 0 && /[\uDC00-\uDFFF]/.test(before[start] ?? '')) start--;
         if (end < before.length && /[\uDC00-\uDFFF]/.test(before[end] ?? '')) end++;
+        // Nor a CRLF: a position between \r and \n does not exist in LSP (the server's document clamps it).
+        if (start > 0 && before[start - 1] === '\r' && before[start] === '\n') start--;
+        if (end > 0 && end < before.length && before[end - 1] === '\r' && before[end] === '\n') end++;
         const insert = random() < 0.8 ? Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(tokens)).join('') : '';
         const after = before.slice(0, start) + insert + before.slice(end);
         const index = new LineIndex(before);
