@@ -93,3 +93,15 @@ describe('numpy-abi-mismatch', () => {
   });
 });
 
+
+describe('numpy-abi-mismatch raise fix', () => {
+  it('raises the public version and keeps the local tag', () => {
+    const files = { 'requirements.txt': 'numpy==2.0.0\ntorch==2.2.2+rocm5.7  # AMD box\n' };
+    const [finding] = checkRule('numpy-abi-mismatch', files);
+    const raise = finding!.fixes.find((f) => f.title.startsWith('Raise torch'))!;
+    expect(raise.safe).toBe(false);
+    const edit = raise.edits[0]!;
+    const text = files['requirements.txt'];
+    expect(text.slice(0, edit.span.start) + edit.text + text.slice(edit.span.end)).toBe('numpy==2.0.0\ntorch==2.3.0+rocm5.7  # AMD box\n');
+  });
+});

@@ -3,7 +3,7 @@ import { numpyAbi, type NumpyAbiPackage } from '../kb/numpy-abi';
 import type { Requirement } from '../model';
 import { defineRule } from './define';
 import { intersectRanges, rangeReachesAtOrAbove, rangeReachesBelow } from '../versions';
-import { canInstallTogether, displayName, listText, pinRange, pinSpan, pinText, pinsOf, specifierInsertion } from './support/pins';
+import { canInstallTogether, displayName, listText, pinRange, pinSpan, pinText, pinsOf, publicVersionSpan, specifierInsertion } from './support/pins';
 
 export const numpyAbiMismatch = defineRule(
   {
@@ -94,7 +94,7 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
           if (clauses.length !== 1 || clauses[0]!.operator !== '==' || clauses[0]!.version.includes('*')) continue;
           fixes.push({
             title: `Raise ${displayName(culprit.requirement)} to ${culprit.entry.first_numpy2_build}, its first build for NumPy 2`,
-            edits: [{ file: culprit.requirement.file, span: clauses[0]!.versionSpan, text: culprit.entry.first_numpy2_build }],
+            edits: [{ file: culprit.requirement.file, span: publicVersionSpan(clauses[0]!), text: culprit.entry.first_numpy2_build }],
             safe: false,
           });
         }

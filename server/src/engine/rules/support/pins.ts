@@ -4,7 +4,7 @@
 // Pure and total: malformed input gives empty answers, never an exception.
 import type { Edit } from '../../findings';
 import { markersCanAllHold } from '../../markers';
-import type { Requirement, SourceFile, Span } from '../../model';
+import type { Requirement, SourceFile, Span, SpecifierClause } from '../../model';
 import type { Environment, Project } from '../../project';
 import { localTag as versionLocalTag, parseVersion, publicVersion, versionRange, type VersionRange } from '../../versions';
 
@@ -44,6 +44,13 @@ export function localTag(req: Requirement): string | null {
     if (tag) return tag;
   }
   return null;
+}
+
+/** Where a clause's public version sits (`2.3.1` of `2.3.1+rocm5.7`), for an edit that keeps the local tag. */
+export function publicVersionSpan(clause: SpecifierClause): Span {
+  const plus = clause.version.indexOf('+');
+  const written = clause.versionSpan.end - clause.versionSpan.start === clause.version.length;
+  return plus < 0 || !written ? clause.versionSpan : { start: clause.versionSpan.start, end: clause.versionSpan.start + plus };
 }
 
 /** Where the local tag (after `+`) sits in the file, for an edit that replaces only the tag. */
