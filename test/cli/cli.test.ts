@@ -1,7 +1,8 @@
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ruleIds } from '../../server/src/engine/rules';
+import { repoRoot } from '../support/analyze';
 import { ensureBuilt, fixtureDir, runCli } from './run-cli';
 
 beforeAll(ensureBuilt);
@@ -170,5 +171,26 @@ describe('--fix', () => {
     expect(status).toBe(1);
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe(text);
     expect(statSync(join(dir, 'requirements.txt')).mode & 0o777).toBe(0o640);
+  });
+});
+
+describe('golden files', () => {
+  const fixture = join(repoRoot, 'test', 'fixtures', 'cli', 'rocm-stack');
+
+  it('SARIF for a CRLF, non-ASCII, -r project matches the expected log', () => {
+    const { status, stdout } = runCli(['check', fixture, '--format', 'sarif']);
+    expect(status).toBe(1);
+    const run = JSON.parse(stdout).runs[0];
+    const expected = JSON.parse(readFileSync(`${fixture}.expected.sarif.json`, 'utf8'));
+    expect({ rules: run.tool.driver.rules.map((r: { id: string }) => r.id), results: run.results }).toEqual(expected);
+  });
+
+  it('--fix writes exactly the expected files', () => {
+    const dir = fixtureDir({});
+    cpSync(fixture, dir, { recursive: true });
+    runCli(['check', dir, '--fix']);
+    for (const file of ['requirements.txt', 'reqs/base.txt']) {
+      expect(readFileSync(join(dir, file), 'utf8'), file).toBe(readFileSync(join(`${fixture}.fixed`, file), 'utf8'));
+    }
   });
 });
