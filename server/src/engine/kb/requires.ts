@@ -7,6 +7,8 @@ export interface DeclaredRequirement {
   requires: string;
   specifier: string;
   marker?: string;
+  /** Only builds with no local tag, or a local tag starting with one of these, declare it. */
+  local_tags?: string[];
   source: string;
 }
 

@@ -1,7 +1,16 @@
 import { declaredRequirements } from '../kb/requires';
 import { defineRule } from './define';
 import { rangesOverlap, rangeWithin, versionRange } from '../versions';
-import { canInstallTogether, pinRange, pinSpan, pinText, pinsOf } from './support/pins';
+import type { DeclaredRequirement } from '../kb/requires';
+import type { Requirement } from '../model';
+import { canInstallTogether, localTag, pinRange, pinSpan, pinText, pinsOf } from './support/pins';
+
+/** Whether this build of the owner declares the requirement (PyTorch's +cpu / +rocm wheels do not need triton). */
+function buildDeclares(entry: DeclaredRequirement, owner: Requirement): boolean {
+  if (!entry.local_tags) return true;
+  const tag = localTag(owner);
+  return tag === null || entry.local_tags.some((prefix) => tag.startsWith(prefix));
+}
 
 export const requirementConflict = defineRule(
   {
@@ -39,7 +48,7 @@ Move one of the two pins: here \`numpy==1.23.5\`, or \`tensorflow==2.12.1\` / \`
         const versions = versionRange(entry.versions);
         const needed = versionRange(entry.specifier);
         for (const owner of pinsOf(env, entry.package, { constraints: false })) {
-          if (owner.url !== null || !rangeWithin(pinRange(owner), versions)) continue;
+          if (owner.url !== null || !rangeWithin(pinRange(owner), versions) || !buildDeclares(entry, owner)) continue;
           for (const pin of pinsOf(env, entry.requires)) {
             if (pin.url !== null || pin.clauses.length === 0) continue;
             if (!canInstallTogether(context.project, [owner, pin], [entry.marker])) continue;
