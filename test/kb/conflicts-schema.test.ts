@@ -50,6 +50,10 @@ describe('environment-conflict knowledge base', () => {
     ['python-support', { packages: [{ name: 'numpy', releases: [{ versions: '>=1', python: { min: '3.8' }, source: 'https://e' }] }] }],
     ['requires', { requirements: [{ package: 'tensorflow', versions: '==2.12.0', requires: 'numpy', specifier: '<1.24', source: 'http://insecure' }] }],
     ['known-incompatible', { pairs: [{ id: 'x', package: 'a', affected: '<1', with: 'b', with_versions: '>1', reason: 'r', source: 'https://e', extra: 1 }] }],
+    ['requires', { requirements: [{ package: 'torch', versions: '==2.6.0', requires: 'triton', specifier: '==3.2.0', local_tags: [], source: 'https://e' }] }],
+    ['requires', { requirements: [{ package: 'torch', versions: '==2.6.0', requires: 'triton', specifier: '==3.2.0', local_tags: ['+CU'], source: 'https://e' }] }],
+    ['requires', { requirements: [{ package: 'gradio', versions: '==4.11.0', requires: 'gradio_client', specifier: '==0.7.3', source: 'https://e' }] }],
+    ['known-incompatible', { pairs: [{ id: 'x', package: 'a', affected: '<1', fixed_in: 'next', with: 'b', with_versions: '>1', reason: 'r', source: 'https://e' }] }],
   ])('%s schema rejects a malformed entry', (name, doc) => {
     expect(validator(name)(doc)).toBe(false);
   });

@@ -16,6 +16,30 @@ describe('known-incompatible', () => {
     expect(findings.map((f) => f.message)).toEqual([`\`basicsr>=1.4.2\` breaks with \`torchvision\` (unpinned: pip installs the newest): ${reason}`]);
   });
 
+  const diffusers =
+    'diffusers before 0.29 imports `cached_download` from huggingface_hub (in diffusers/utils/dynamic_modules_utils.py), which huggingface_hub removed in 0.26.0, so `import diffusers` raises ImportError. Fix: upgrade diffusers to 0.29.0 or later, or pin huggingface-hub below 0.26.';
+  const gradio =
+    'gradio 4.x imports `HfFolder` from huggingface_hub at the top of gradio/oauth.py, and huggingface_hub 1.0 removed HfFolder, so `import gradio` raises ImportError. Fix: pin huggingface-hub below 1.0.';
+
+  it.each([
+    ['diffusers==0.21.4\nhuggingface_hub==0.26.0\n', 'diffusers==0.21.4', `\`diffusers==0.21.4\` breaks with \`huggingface_hub==0.26.0\`: ${diffusers}`],
+    ['diffusers<0.29\nhuggingface-hub\n', 'diffusers<0.29', `\`diffusers<0.29\` breaks with \`huggingface-hub\` (unpinned: pip installs the newest): ${diffusers}`],
+    ['gradio==4.44.1\nhuggingface-hub>=0.19.3\n', 'gradio==4.44.1', `\`gradio==4.44.1\` breaks with \`huggingface-hub>=0.19.3\`: ${gradio}`],
+  ])('flags %j', (text, flagged, message) => {
+    expect(checkRule(id, { 'requirements.txt': text }).map((f) => [f.text, f.message])).toEqual([[flagged, message]]);
+  });
+
+  it.each([
+    ['diffusers==0.21.4\nhuggingface_hub==0.25.2\n'],
+    ['diffusers==0.29.0\nhuggingface_hub==0.26.0\n'],
+    ['diffusers>=0.27\nhuggingface_hub\n'],
+    ['gradio==4.44.1\nhuggingface-hub<1.0\n'],
+    ['gradio==5.9.1\nhuggingface-hub==1.0.0\n'],
+    ['gradio==3.50.2\nhuggingface-hub==1.0.0\n'],
+  ])('accepts %j', (text) => {
+    expect(checkRule(id, { 'requirements.txt': text })).toEqual([]);
+  });
+
   it.each([['basicsr==1.4.2\ntorchvision==0.16.2\n'], ['basicsr==1.4.2\ntorchvision<0.17\n'], ['basicsr==1.4.2\n'], ['torchvision==0.17.0\n']])('accepts %j', (text) => {
     expect(checkRule(id, { 'requirements.txt': text })).toEqual([]);
   });

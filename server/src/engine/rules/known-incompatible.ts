@@ -14,7 +14,7 @@ export const knownIncompatible = defineRule(
 Reports pairs of pins that the resolver accepts but that break when the code runs, from a curated list with the upstream issue for each. A pair is reported when the version pip will pick for each side falls in the broken range: pip installs the newest version a range allows, so an unbounded \`torchvision\` means the newest torchvision.
 
 ## Why it matters
-Nothing fails at install time; the error appears at import, often deep in a dependency (\`ModuleNotFoundError: No module named 'torchvision.transforms.functional_tensor'\` from basicsr, which GFPGAN, Real-ESRGAN and face-swap tools pull in).
+Nothing fails at install time; the error appears at import, often deep in a dependency (\`ModuleNotFoundError: No module named 'torchvision.transforms.functional_tensor'\` from basicsr, which GFPGAN, Real-ESRGAN and face-swap tools pull in; \`ImportError: cannot import name 'cached_download' from 'huggingface_hub'\` from older diffusers).
 
 ## Example
 \`\`\`text
@@ -27,6 +27,8 @@ Follow the advice in the message: here pin \`torchvision<0.17\` (with the matchi
 
 ## Sources
 - basicsr and torchvision.transforms.functional_tensor: https://github.com/XPixelGroup/BasicSR/issues/533
+- diffusers before 0.29 and huggingface_hub 0.26 (\`cached_download\` removed): https://github.com/easydiffusion/easydiffusion/issues/1851
+- gradio 4.x and huggingface_hub 1.0 (\`HfFolder\` removed): https://github.com/Zeyi-Lin/HivisionIDPhotos/issues/281
 `,
   },
   (context) => {

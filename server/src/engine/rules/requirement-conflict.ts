@@ -22,22 +22,31 @@ export const requirementConflict = defineRule(
     docs: `## What it does
 For pinned packages whose declared requirements (their \`Requires-Dist\` metadata) often clash in ML stacks, checks the other pins of the same environment against them: when every version a pin allows lies inside a known release (\`tensorflow==2.12.0\`) and the requirement it declares leaves no room for what you pinned (\`numpy==1.24.3\` against \`numpy>=1.22,<1.24\`), the pin is reported, naming the requirement and where it comes from. Markers on both sides, and on the declared requirement itself, are taken into account; constraints files count as pins.
 
+Known requirements: tensorflow ↔ numpy and protobuf, torch ↔ triton (only the PyPI and CUDA builds on Linux declare it; \`+cpu\` and \`+rocm\` builds do not), xformers ↔ torch (each binary release pins one torch), transformers ↔ huggingface-hub, gradio ↔ gradio-client (each gradio release pins one client). A package version the knowledge base does not list is never reported.
+
 ## Why it matters
-pip refuses the whole install with \`ResolutionImpossible\` ("Cannot install numpy==1.24.3 and tensorflow==2.12.0 because these package versions have conflicting dependencies"), usually in CI or on a user's machine long after the pin was written.
+pip refuses the whole install with \`ResolutionImpossible\` ("Cannot install numpy==1.24.3 and tensorflow==2.12.0 because these package versions have conflicting dependencies"), usually in CI or on a user's machine long after the pin was written. When the two are installed in separate \`pip install\` steps, pip instead replaces the first pin or leaves a broken environment behind with a warning.
 
 ## Example
 \`\`\`text
 tensorflow==2.12.0   # requires numpy>=1.22,<1.24
 numpy==1.24.3
+torch==2.3.1
+xformers==0.0.26.post1   # built for, and requires, torch==2.3.0
 \`\`\`
 
 ## Fix
-Move one of the two pins: here \`numpy==1.23.5\`, or \`tensorflow==2.12.1\` / \`2.13.0\`, which accept up to \`numpy<=1.24.3\`.
+Move one of the two pins: here \`numpy==1.23.5\`, or \`tensorflow==2.12.1\` / \`2.13.0\`, which accept up to \`numpy<=1.24.3\`; for xformers, pick the release built for your torch (or the torch it names).
 
 ## Sources
 - tensorflow 2.12.0 requires numpy<1.24: https://github.com/tensorflow/tensorflow/issues/60216
 - tensorflow 2.12.1 / 2.13.0 require numpy<=1.24.3: https://github.com/qiboteam/qibocal/pull/443
-- torch 2.0.x requires triton==2.0.0 on Linux x86_64: https://github.com/S-LoRA/S-LoRA/issues/8
+- tensorflow 2.15 requires numpy>=1.23.5,<2.0.0: https://github.com/tensorflow/tensorflow/blob/r2.15/tensorflow/tools/pip_package/setup.py
+- tensorflow 2.11.0 requires protobuf>=3.9.2,<3.20: https://github.com/tensorflow/tensorflow/issues/59221
+- torch ↔ triton, per release: https://github.com/S-LoRA/S-LoRA/issues/8, https://github.com/triton-lang/triton/issues/3359, https://github.com/triton-lang/triton/issues/5058
+- xformers ↔ torch, per release: https://github.com/bytedance/MVDream-threestudio/issues/29, https://github.com/vllm-project/vllm/pull/2158
+- gradio pins one gradio_client: https://github.com/gradio-app/gradio/issues/7339
+- every entry, with its own source: \`rules/requires.yaml\`
 `,
   },
   (context) => {
