@@ -66,14 +66,37 @@ describe.skipIf(!present)('real-world corpus', () => {
     );
   });
 
-  it('roop at 946e5f3: numpy==1.24.3 with tensorflow==2.12.0 cannot resolve', () => {
+  it('roop at 946e5f3: numpy==1.24.3 and protobuf==3.20.2 with tensorflow==2.12.0 cannot resolve', () => {
     expect(findings('s0md3v__roop/at-946e5f3').map((f) => [f.rule, f.text, f.message])).toEqual([
       [
         'requirement-conflict',
         'numpy==1.24.3',
         '`numpy==1.24.3` conflicts with `tensorflow==2.12.0`, which requires `numpy>=1.22,<1.24`; pip cannot install both and stops with ResolutionImpossible.',
       ],
+      [
+        'requirement-conflict',
+        'protobuf==3.20.2',
+        '`protobuf==3.20.2` conflicts with `tensorflow==2.12.0`, which requires `protobuf>=3.20.3,<5.0.0dev,!=4.21.0,!=4.21.1,!=4.21.2,!=4.21.3,!=4.21.4,!=4.21.5`; pip cannot install both and stops with ResolutionImpossible.',
+      ],
     ]);
+  });
+
+  it('GFPGAN: basicsr>=1.4.2 beside an unpinned torchvision, which pip installs at 0.17 or later', () => {
+    expect(findings('TencentARC__GFPGAN').map((f) => [f.rule, f.text])).toEqual([['known-incompatible', 'basicsr>=1.4.2']]);
+  });
+
+  it('InvokeAI at 19cdd5a: diffusers~=0.18.1 with an open huggingface-hub>=0.11.1 gets a hub without cached_download', () => {
+    const got = findings('invoke-ai__InvokeAI/at-19cdd5a').filter((f) => f.rule === 'known-incompatible');
+    expect(got.map((f) => [f.file, f.text])).toEqual([['pyproject.toml', 'diffusers[torch]~=0.18.1']]);
+    expect(got[0]!.message).toMatch(/^`diffusers\[torch\]~=0\.18\.1` breaks with `huggingface-hub>=0\.11\.1`: diffusers before 0\.29 imports `cached_download`/);
+  });
+
+  it.each([
+    ['bmaltais__kohya_ss', 'torch==2.5.0+cu124 with xformers==0.0.28.post2 (built for torch 2.5.0)'],
+    ['hacksider__Deep-Live-Cam/at-f3adfd1', 'tensorflow==2.12.1 with numpy>=1.23.5,<2'],
+    ['Stability-AI__generative-models', 'triton==2.0.0 beside an open torch>=2.0.1'],
+  ])('%s: no requirement conflict (%s)', (name) => {
+    expect(findings(name).filter((f) => f.rule === 'requirement-conflict')).toEqual([]);
   });
 
   it('Deep-Live-Cam at eb6ec77: unpinned numpy beside torch 2.0.1, tensorflow 2.12 and opencv 4.8 gets NumPy 2', () => {
