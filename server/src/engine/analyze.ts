@@ -4,7 +4,7 @@ import type { Grammars } from './grammars';
 import type { KnowledgeBase } from './kb/types';
 import { LineIndex } from './line-index';
 import type { SourceFile, UnreadableFile } from './model';
-import { buildProject, type Project } from './project';
+import { buildProject, type ParseCache, type Project } from './project';
 import { rules } from './rules';
 import type { Rule } from './rules/types';
 import type { Settings } from './settings';
@@ -17,6 +17,11 @@ export interface AnalysisInput {
   kb: KnowledgeBase;
   /** Tree-sitter grammars for shell scripts and .py files; without them those files are skipped. */
   grammars?: Grammars;
+  /**
+   * Parses kept from earlier runs (a long-lived host such as the language server): files whose text
+   * is unchanged are not parsed again. buildProject adds the files it parses; the host prunes.
+   */
+  parseCache?: ParseCache;
 }
 
 export interface AnalysisResult {
@@ -41,6 +46,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     unreadable: input.unreadable,
     python: input.settings.python,
     grammars: input.grammars,
+    parseCache: input.parseCache,
   });
   const findings: Finding[] = [];
   const internalErrors: AnalysisResult['internalErrors'] = [];

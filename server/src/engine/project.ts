@@ -57,6 +57,33 @@ export interface ProjectInput {
   /** Target Python from settings; the project's own declaration wins. */
   python?: string;
   grammars?: Grammars;
+  /** Parses of earlier runs, reused for files whose text is unchanged (see parseCached). */
+  parseCache?: ParseCache;
+}
+
+/**
+ * Parses kept between analyses by a long-lived host (the language server), keyed by project path:
+ * an edit re-parses only the edited file. An entry is used only for the exact same text, kind and
+ * grammars; the engine never mutates a ParsedFile, so sharing one between runs is safe.
+ */
+export type ParseCache = Map<string, ParseCacheEntry>;
+
+export interface ParseCacheEntry {
+  text: string;
+  kind: FileKind;
+  /** The grammars it was parsed with: a shell script parsed before they loaded reads as empty. */
+  grammars: Grammars | undefined;
+  parsed: ParsedFile;
+}
+
+/** parseFile through `cache`: the cached parse when the text, kind and grammars match, else a fresh one (stored). */
+export function parseCached(source: SourceFile, kind: FileKind, grammars: Grammars | undefined, cache: ParseCache | undefined): ParsedFile {
+  if (!cache) return parseFile(source, kind, grammars);
+  const entry = cache.get(source.path);
+  if (entry && entry.text === source.text && entry.kind === kind && entry.grammars === grammars) return entry.parsed;
+  const parsed = parseFile(source, kind, grammars);
+  cache.set(source.path, { text: source.text, kind, grammars, parsed });
+  return parsed;
 }
 
 const remoteTarget = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -86,7 +113,7 @@ export function buildProject(input: ProjectInput): Project {
     if (existing) return existing;
     const source = sources.get(path);
     if (!source) return undefined;
-    const file = parseFile(source, kind, input.grammars);
+    const file = parseCached(source, kind, input.grammars, input.parseCache);
     parsed.set(path, file);
     return file;
   };

@@ -40,7 +40,9 @@ import {
   type KnowledgeBase,
 } from '../engine';
 import type { Grammars } from '../engine/grammars';
-import { discoverFiles, loadProject } from '../host/files';
+import { discoverFiles } from '../host/files';
+import type { ParseCache } from '../engine/project';
+import { loadFolderFiles, pruneParseCache } from './load';
 import { auditFolder, buildReport, type AuditFolder, type AuditReport } from './audit';
 import { loadProjectConfig } from '../host/settings';
 import { defaultServerSettings, parseServerSettings, withProjectConfig, type ServerSettings } from './config';
@@ -86,6 +88,8 @@ interface Folder {
   discovered: Set<string> | null;
   /** Disk text by project path, dropped when the watcher says the file changed. */
   disk: Map<string, string>;
+  /** Parses of the last analysis: an edit re-parses only the edited file. */
+  parses: ParseCache;
   settings: Promise<ServerSettings> | null;
   last: { result: AnalysisResult; versions: Map<string, number> } | null;
   /** URIs this folder last published non-empty diagnostics for. */
@@ -142,6 +146,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     walk,
     discovered: null,
     disk: new Map(),
+    parses: new Map(),
     settings: null,
     last: null,
     published: new Set(),
@@ -211,22 +216,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (!everything && kindOf(path) === 'python') continue; // .py files are analysed when open, or by the audit
       paths.add(path);
     }
-    const overlay = new Map(folder.disk);
+    const open = new Map<string, string>();
     const versions = new Map<string, number>();
     const uris = new Map<string, string>();
     for (const doc of openDocumentsIn(folder)) {
       const path = pathOf(doc.uri)!;
       if (!selected(path)) continue;
       const rel = projectPath(folder.root, path);
-      overlay.set(rel, doc.getText());
+      open.set(rel, doc.getText());
       versions.set(rel, doc.version);
       uris.set(rel, doc.uri);
       paths.add(path);
     }
-    const loaded = loadProject(folder.root, [...paths], grammars, overlay);
-    for (const file of loaded.files) if (!versions.has(file.path)) folder.disk.set(file.path, file.text);
+    const loaded = loadFolderFiles(folder.root, [...paths], open, folder.disk, grammars, folder.parses);
     return {
-      input: { files: loaded.files, unreadable: loaded.unreadable, settings: settings.engine, kb, grammars },
+      input: { files: loaded.files, unreadable: loaded.unreadable, settings: settings.engine, kb, grammars, parseCache: folder.parses },
       versions,
       uris,
     };
@@ -244,6 +248,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const runAnalysis = (input: AnalysisInput): AnalysisResult => {
     const started = performance.now();
     const result = analyze(input);
+    if (input.parseCache) pruneParseCache(input.parseCache, result.project.parsed);
     for (const failure of result.internalErrors) logError(`Rule ${failure.ruleId} failed (its findings are missing): ${failure.message}`);
     log(`Analysed ${input.files.length} file(s): ${result.findings.length} finding(s) in ${(performance.now() - started).toFixed(1)} ms`);
     return result;
@@ -378,7 +383,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!current) return null;
     const { input } = inputsFor(current.folder, current.settings, false);
     const before = doc.getText();
-    const after = fixAll(input).changed.get(current.path);
+    // A copy of the cache: the fix passes' intermediate texts are of no use to the next keystroke.
+    const after = fixAll({ ...input, parseCache: new Map(input.parseCache) }).changed.get(current.path);
     if (after === undefined) return null;
     const edit = minimalEdit(current.path, before, after);
     if (!edit) return null;
