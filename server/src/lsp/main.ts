@@ -1,4 +1,5 @@
 // Entry of dist/server.js (`pinwise-language-server`): LSP over --stdio, --node-ipc or --socket=N.
+import { setFlagsFromString } from 'node:v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadGrammars } from '../host/grammars';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
@@ -19,6 +20,12 @@ if (args.includes('--version')) {
   process.exit(0);
 }
 if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) process.argv.push('--stdio');
+
+// Keep V8's young generation at its starting size: each analysis makes megabytes of short-lived
+// objects, and letting the nursery grow to its default 16 MB added ~30 MB to the server's resident
+// memory (a 2,000-line requirements.txt edited 100 times: ~145 -> ~115 MB peak) for 1-3 ms per
+// analysis.
+setFlagsFromString('--semi-space-growth-factor=1');
 
 const connection = createConnection(ProposedFeatures.all);
 // Nothing but the protocol may reach stdout: route stray console output to the client's log.
