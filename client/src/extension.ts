@@ -1,5 +1,6 @@
 // The VS Code client: starts the Pinwise language server over IPC and adds
 // the commands, the status bar item and the audit report. All analysis is in the server.
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -11,16 +12,17 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-
-interface AuditReport {
-  counts: { error: number; warning: number; note: number };
-  markdown: string;
-}
+import type { AuditReport } from '../../server/src/lsp/audit';
+import type { WorkspaceFixResult } from '../../server/src/lsp/server';
+import { parseAuditMessage, renderAuditHtml, type AuditView } from './audit-view';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
 let status: vscode.StatusBarItem;
 let auditing = false;
+/** The audit report: one read-only webview panel, re-rendered by each audit. */
+let reportPanel: vscode.WebviewPanel | undefined;
+let reportView: AuditView | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Pinwise', { log: true });
@@ -37,7 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       else await start(context);
     }),
     vscode.commands.registerCommand('pinwise.fixAllInFile', fixAllInFile),
-    vscode.commands.registerCommand('pinwise.auditWorkspace', auditWorkspace),
+    vscode.commands.registerCommand('pinwise.auditWorkspace', () => auditWorkspace()),
     vscode.languages.onDidChangeDiagnostics(() => updateStatus()),
   );
   await start(context);
@@ -128,7 +130,7 @@ async function fixAllInFile(): Promise<void> {
   if (result && !result.applied && result.reason) void vscode.window.showInformationMessage(`Pinwise: ${result.reason}`);
 }
 
-async function auditWorkspace(): Promise<void> {
+async function auditWorkspace(notice?: string): Promise<void> {
   if (!client || auditing) return;
   const running = client;
   auditing = true;
@@ -154,12 +156,7 @@ async function auditWorkspace(): Promise<void> {
     );
     if (!report) return;
     log(`Audit done: ${report.counts.error} error(s), ${report.counts.warning} warning(s), ${report.counts.note} note(s)`);
-    const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
-    try {
-      await vscode.commands.executeCommand('markdown.showPreview', document.uri);
-    } catch {
-      await vscode.window.showTextDocument(document);
-    }
+    showReport(report, notice);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (/cancel/i.test(message)) log('Audit cancelled');
@@ -171,4 +168,82 @@ async function auditWorkspace(): Promise<void> {
     auditing = false;
     updateStatus();
   }
+}
+
+function showReport(report: AuditReport, notice?: string): void {
+  if (!reportPanel) {
+    // Beside the editor in use, so the report's links open next to it.
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    reportPanel = vscode.window.createWebviewPanel('pinwise.audit', 'Pinwise Audit', column, {
+      enableScripts: true, // only the page's own nonce'd script: it posts clicks as messages
+      enableCommandUris: false,
+      enableForms: false,
+      localResourceRoots: [], // the page loads no file, local or remote
+    });
+    reportPanel.onDidDispose(() => {
+      reportPanel = undefined;
+      reportView = undefined;
+    });
+    reportPanel.webview.onDidReceiveMessage((message: unknown) => {
+      void onReportMessage(message).catch((error: unknown) => log(`Audit report: ${String(error)}`));
+    });
+  }
+  reportView = renderAuditHtml(report, { nonce: randomBytes(16).toString('base64'), notice });
+  reportPanel.webview.html = reportView.html;
+  reportPanel.reveal(undefined, false);
+}
+
+async function onReportMessage(raw: unknown): Promise<void> {
+  if (!reportView || !client) return;
+  const message = parseAuditMessage(raw, reportView);
+  if (!message) return;
+  if (message.type === 'open') {
+    const location = reportView.locations[message.id]!;
+    const folder = client.protocol2CodeConverter.asUri(location.folder);
+    const uri = vscode.Uri.joinPath(folder, ...location.file.split('/'));
+    const position = new vscode.Position(location.line - 1, location.column - 1);
+    const column = reportPanel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+    await vscode.window.showTextDocument(uri, { viewColumn: column, selection: new vscode.Range(position, position) });
+  } else if (message.type === 'docs') {
+    const url = reportView.docs[message.id]!;
+    if (/^https:\/\//.test(url)) await vscode.env.openExternal(vscode.Uri.parse(url));
+  } else if (message.type === 'rerun') {
+    await auditWorkspace();
+  } else {
+    await fixAllSafe();
+  }
+}
+
+/**
+ * "Fix all safe problems": the server's safe fixes for every file of the workspace, applied as one
+ * WorkspaceEdit (open files are checked against their version). Files that had no unsaved
+ * changes are saved; a file the user was editing keeps the fix unsaved with the rest of their
+ * changes. Then the audit runs again to refresh the report.
+ */
+async function fixAllSafe(): Promise<void> {
+  if (!client || auditing) return;
+  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
+  let notice: string;
+  try {
+    const result = (await client.sendRequest(ExecuteCommandRequest.type, { command: 'pinwise.fixAllWorkspace', arguments: [{ apply: true }] })) as WorkspaceFixResult | null;
+    if (!result || result.files.length === 0) notice = 'Nothing to fix safely.';
+    else if (!result.applied) notice = `The fixes were not applied${result.reason ? `: ${result.reason}` : ''}.`;
+    else {
+      let kept = 0;
+      for (const file of result.files) {
+        const uri = client.protocol2CodeConverter.asUri(file);
+        if (dirtyBefore.has(uri.toString())) {
+          kept++;
+          continue;
+        }
+        const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+        if (document?.isDirty) await document.save();
+      }
+      notice = `Fixed ${result.files.length === 1 ? '1 file' : `${result.files.length} files`}${kept > 0 ? `; ${kept} with unsaved changes of yours ${kept === 1 ? 'is' : 'are'} left unsaved` : ''}.`;
+    }
+  } catch (error) {
+    notice = `The fixes failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  log(`Fix all safe problems: ${notice}`);
+  await auditWorkspace(notice);
 }

@@ -1,5 +1,5 @@
 // The workspace audit report: per environment, the resolved stack and its findings.
-import { LineIndex, type AnalysisResult, type Finding, type Level } from '../engine';
+import { LineIndex, ruleDocsUrl, type AnalysisResult, type Finding, type Level } from '../engine';
 
 export interface AuditFinding {
   ruleId: string;
@@ -10,6 +10,10 @@ export interface AuditFinding {
   line: number;
   column: number;
   fixable: boolean;
+  /** A fix "Fix all safe problems" applies. */
+  safeFix: boolean;
+  /** The rule's documentation. */
+  docs: string;
 }
 
 export interface AuditPin {
@@ -64,6 +68,8 @@ export function auditFolder(folder: string, root: string, result: AnalysisResult
     file: finding.file,
     ...where(finding.file, finding.span.start),
     fixable: finding.fixes.length > 0,
+    safeFix: finding.fixes.some((fix) => fix.safe),
+    docs: ruleDocsUrl(finding.ruleId),
   });
   const inEnvironment = new Set<Finding>();
   const environments = result.project.environments.map((env): AuditEnvironment => {

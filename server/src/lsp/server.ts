@@ -21,6 +21,7 @@ import {
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
+  type TextDocumentEdit,
   type TextEdit,
   type WorkDoneProgressReporter,
   type WorkspaceEdit,
@@ -50,7 +51,18 @@ import { ignoreCommentEdit, minimalEdit } from './edits';
 
 export const serverName = 'pinwise';
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.pinwise`;
-export const commands = { audit: 'pinwise.audit', applyFixAll: 'pinwise.applyFixAll' } as const;
+export const commands = { audit: 'pinwise.audit', applyFixAll: 'pinwise.applyFixAll', fixAllWorkspace: 'pinwise.fixAllWorkspace' } as const;
+
+/** What `pinwise.fixAllWorkspace` answers. */
+export interface WorkspaceFixResult {
+  /** The safe fixes of every file of every workspace folder, one TextDocumentEdit per file (open files carry their version). */
+  edit: WorkspaceEdit;
+  /** URIs of the files the edit changes. */
+  files: string[];
+  /** Whether the client applied it (null: not asked to). */
+  applied: boolean | null;
+  reason: string | null;
+}
 
 /** Files whose changes matter to the analysis, for `workspace/didChangeWatchedFiles`. */
 export const watchedGlobs = [
@@ -439,7 +451,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
         hoverProvider: true,
-        executeCommandProvider: { commands: [commands.audit, commands.applyFixAll] },
+        executeCommandProvider: { commands: [commands.audit, commands.applyFixAll, commands.fixAllWorkspace] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: serverName, version: process.env.PINWISE_VERSION ?? '0.1.0' },
@@ -610,6 +622,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const result = await connection.workspace.applyEdit({ label: 'Pinwise: fix all', edit: workspaceEdit });
       return { applied: result.applied, reason: result.failureReason ?? null };
     }
+    if (params.command === commands.fixAllWorkspace) {
+      const arg = (params.arguments?.[0] ?? {}) as { apply?: unknown };
+      const edit = await workspaceFixAll();
+      const files = (edit.documentChanges ?? []).map((change) => (change as TextDocumentEdit).textDocument.uri);
+      if (arg.apply === false || files.length === 0) return { edit, files, applied: null, reason: files.length === 0 ? 'Nothing to fix safely.' : null } satisfies WorkspaceFixResult;
+      const result = await connection.workspace.applyEdit({ label: 'Pinwise: fix all safe problems', edit });
+      return { edit, files, applied: result.applied, reason: result.failureReason ?? null } satisfies WorkspaceFixResult;
+    }
     if (params.command === commands.audit) {
       let reporter: WorkDoneProgressReporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
       let progressToken: CancellationToken | undefined;
@@ -626,6 +646,40 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     throw new ResponseError(LSPErrorCodes.RequestFailed, `Unknown command ${params.command}`);
   });
+
+  /**
+   * The safe fixes of every workspace folder (dependency files and .py files, as the audit reads
+   * them), applied until stable like `source.fixAll`, as one edit per file: the smallest span that
+   * changes, so the rest of each file stays byte for byte. Files outside the folders are left alone.
+   */
+  const workspaceFixAll = async (): Promise<WorkspaceEdit> => {
+    await ready;
+    const documentChanges: TextDocumentEdit[] = [];
+    const seen = new Set<string>();
+    for (const folder of [...folders.values()].filter((f) => f.walk)) {
+      const settings = await settingsOf(folder);
+      if (!settings.enable) continue;
+      folder.disk.clear(); // the disk as it is now, as in the audit
+      const { input, versions, uris } = inputsFor(folder, settings, true);
+      const before = new Map(input.files.map((f) => [f.path, f.text]));
+      const { changed } = fixAll({ ...input, parseCache: new Map(input.parseCache) });
+      for (const [path, after] of changed) {
+        const text = before.get(path);
+        const uri = uriFor(folder, path, uris);
+        if (text === undefined || path.startsWith('../') || seen.has(uri)) continue;
+        const edit = minimalEdit(path, text, after);
+        if (!edit) continue;
+        seen.add(uri);
+        const index = new LineIndex(text);
+        documentChanges.push({
+          textDocument: { uri, version: versions.get(path) ?? null },
+          edits: [{ range: { start: index.positionAt(edit.span.start), end: index.positionAt(edit.span.end) }, newText: edit.text }],
+        });
+      }
+    }
+    documentChanges.sort((a, b) => (a.textDocument.uri < b.textDocument.uri ? -1 : a.textDocument.uri > b.textDocument.uri ? 1 : 0));
+    return { documentChanges };
+  };
 
   const audit = async (token: CancellationToken, progressToken: CancellationToken | undefined, reporter: WorkDoneProgressReporter): Promise<AuditReport> => {
     await ready;

@@ -1,0 +1,78 @@
+// `pinwise.fixAllWorkspace` (the audit report's "Fix all safe problems") over a real stdio
+// connection: one edit per affected file, open files from their buffer and with their version,
+// closed files from disk, every byte outside the fixed spans kept.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkspaceFixResult } from '../../server/src/lsp/server';
+import { applyTextEdits, TestClient, uriOf } from './client';
+
+const requirements = '-r sub/base.txt\n--extra-index-url https://download.pytorch.org/whl/cu121\r\ntorch==2.1.2+cu121  # héllo\ntorchvision==0.16.2+cu118\n';
+const base = 'torch==2.1.2+cu121\ntorchaudio==2.1.2+cu118\nonnxruntime==1.17.0\n';
+const app = 'import numpy as np\nx = np.float_(1)\n';
+
+let root: string;
+let client: TestClient;
+
+beforeEach(async () => {
+  root = mkdtempSync(join(tmpdir(), 'pinwise-fixws-'));
+  mkdirSync(join(root, 'sub'));
+  writeFileSync(join(root, 'requirements.txt'), requirements);
+  writeFileSync(join(root, 'sub', 'base.txt'), base);
+  writeFileSync(join(root, 'app.py'), app);
+  writeFileSync(join(root, 'requirements-py.txt'), 'numpy==2.0.0\n');
+  client = new TestClient();
+  await client.initialize(root);
+});
+
+afterEach(async () => {
+  expect(await client.shutdown()).toBe(0);
+  expect(client.stderr.join('')).toBe('');
+  rmSync(root, { recursive: true, force: true });
+});
+
+const fixWorkspace = (apply: boolean) =>
+  client.connection.sendRequest<WorkspaceFixResult>('workspace/executeCommand', { command: 'pinwise.fixAllWorkspace', arguments: [{ apply }] });
+
+describe('pinwise.fixAllWorkspace', () => {
+  it('fixes every affected file: open ones from the buffer at their version, closed ones from disk', async () => {
+    const uri = uriOf(join(root, 'requirements.txt'));
+    const buffer = `${requirements}# not saved yet\n`;
+    client.open(uri, requirements);
+    client.change(uri, buffer); // version 2
+    const result = await fixWorkspace(false);
+    expect(result.applied).toBeNull();
+    const files = { [uri]: buffer, [uriOf(join(root, 'sub', 'base.txt'))]: base, [uriOf(join(root, 'app.py'))]: app };
+    expect([...result.files].sort()).toEqual(Object.keys(files).sort());
+    const changes = result.edit.documentChanges as TextDocumentEdit[];
+    expect(changes.map((c) => [c.textDocument.uri, c.textDocument.version])).toEqual(
+      Object.keys(files)
+        .sort()
+        .map((u) => [u, u === uri ? 2 : null]),
+    );
+    const after = Object.fromEntries(changes.map((c) => [c.textDocument.uri, applyTextEdits(files[c.textDocument.uri]!, c.edits)]));
+    expect(after[uri]).toBe(buffer.replace('torchvision==0.16.2+cu118', 'torchvision==0.16.2+cu121'));
+    expect(after[uriOf(join(root, 'sub', 'base.txt'))]).toBe(base.replace('torchaudio==2.1.2+cu118', 'torchaudio==2.1.2+cu121'));
+    expect(after[uriOf(join(root, 'app.py'))]).toBe(app.replace('np.float_', 'np.float64'));
+    // One edit per file, covering only what changes.
+    for (const change of changes) expect(change.edits).toHaveLength(1);
+  });
+
+  it('asks the client to apply the edit when told to', async () => {
+    const uri = uriOf(join(root, 'requirements.txt'));
+    client.open(uri, requirements);
+    const result = await fixWorkspace(true);
+    expect(result.applied).toBe(true);
+    expect(result.files).toHaveLength(3);
+    expect(client.text(uri)).toBe(requirements.replace('torchvision==0.16.2+cu118', 'torchvision==0.16.2+cu121'));
+  });
+
+  it('says when there is nothing to fix safely', async () => {
+    writeFileSync(join(root, 'requirements.txt'), 'torch==2.1.2\n');
+    writeFileSync(join(root, 'app.py'), 'import numpy as np\n');
+    const result = await fixWorkspace(true);
+    expect(result).toMatchObject({ files: [], applied: null, reason: 'Nothing to fix safely.' });
+  });
+});
