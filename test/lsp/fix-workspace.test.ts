@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TextDocumentEdit } from 'vscode-languageserver-protocol';
+import type { TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkspaceFixResult } from '../../server/src/lsp/server';
 import { applyTextEdits, TestClient, uriOf } from './client';
@@ -52,7 +52,7 @@ describe('pinwise.fixAllWorkspace', () => {
         .sort()
         .map((u) => [u, u === uri ? 2 : null]),
     );
-    const after = Object.fromEntries(changes.map((c) => [c.textDocument.uri, applyTextEdits(files[c.textDocument.uri]!, c.edits)]));
+    const after = Object.fromEntries(changes.map((c) => [c.textDocument.uri, applyTextEdits(files[c.textDocument.uri]!, c.edits as TextEdit[])]));
     expect(after[uri]).toBe(buffer.replace('torchvision==0.16.2+cu118', 'torchvision==0.16.2+cu121'));
     expect(after[uriOf(join(root, 'sub', 'base.txt'))]).toBe(base.replace('torchaudio==2.1.2+cu118', 'torchaudio==2.1.2+cu121'));
     expect(after[uriOf(join(root, 'app.py'))]).toBe(app.replace('np.float_', 'np.float64'));
