@@ -83,14 +83,18 @@ export function renderAuditHtml(report: AuditReport, options: RenderOptions): Au
   const findingsTable = (folder: AuditFolder, findings: AuditFinding[]): string => {
     const rows = findings.map((f) => {
       if (f.safeFix) safeFixes++;
-      const fix = f.safeFix ? 'safe fix' : f.fixable ? 'fix to review' : '';
+      const fix = f.safeFix
+        ? ' <span class="tag" title="Fix all safe problems applies it">safe fix</span>'
+        : f.fixable
+          ? ' <span class="tag" title="A quick fix to review in the editor (Ctrl+.)">fix to review</span>'
+          : '';
       return (
         `<tr><td><span class="level ${escapeHtml(f.level)}">${escapeHtml(f.level)}</span></td>` +
-        `<td>${docsLink(f)}</td><td class="message">${richText(f.message)}</td>` +
-        `<td class="where">${where(folder, f.file, f.line, f.column)}</td><td class="fix">${fix}</td></tr>`
+        `<td class="rule">${docsLink(f)}</td><td class="message">${richText(f.message)}${fix}</td>` +
+        `<td class="where">${where(folder, f.file, f.line, f.column)}</td></tr>`
       );
     });
-    return `<table class="findings"><thead><tr><th>Level</th><th>Rule</th><th>Message</th><th>Where</th><th>Fix</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return `<div class="scroll"><table class="findings"><thead><tr><th>Level</th><th>Rule</th><th>Message</th><th>Where</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
   };
   const pinsTable = (folder: AuditFolder, env: AuditEnvironment): string => {
     const rows = env.pins.map(
@@ -99,7 +103,7 @@ export function renderAuditHtml(report: AuditReport, options: RenderOptions): Au
         `<td>${pin.specifier ? `<code>${escapeHtml(pin.specifier)}</code>` : '<span class="muted">any</span>'}</td>` +
         `<td>${pin.marker ? `<code>${escapeHtml(pin.marker)}</code>` : ''}</td><td class="where">${where(folder, pin.file, pin.line)}</td></tr>`,
     );
-    return `<table class="pins"><thead><tr><th>Package</th><th>Specifier</th><th>Marker</th><th>Where</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return `<div class="scroll"><table class="pins"><thead><tr><th>Package</th><th>Specifier</th><th>Marker</th><th>Where</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
   };
 
   const body: string[] = [];
@@ -176,8 +180,9 @@ button:focus-visible, a:focus-visible { outline: 1px solid var(--vscode-focusBor
 table { border-collapse: collapse; width: 100%; margin: 0 0 8px; }
 th, td { text-align: left; vertical-align: top; padding: 3px 10px 3px 0; border-bottom: 1px solid var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.25)); }
 th { font-weight: 600; color: var(--vscode-descriptionForeground); }
-td.where { white-space: nowrap; }
-td.fix { white-space: nowrap; color: var(--vscode-descriptionForeground); }
+td.where, td.rule { white-space: nowrap; }
+td.message { overflow-wrap: anywhere; min-width: 16em; }
+.scroll { overflow-x: auto; }
 code { font-family: var(--vscode-editor-font-family); font-size: 0.95em; background: var(--vscode-textCodeBlock-background); padding: 0 3px; border-radius: 3px; }
 a { color: var(--vscode-textLink-foreground); text-decoration: none; }
 a:hover { color: var(--vscode-textLink-activeForeground); text-decoration: underline; }
@@ -185,7 +190,7 @@ a:hover { color: var(--vscode-textLink-activeForeground); text-decoration: under
 .level.error { color: var(--vscode-errorForeground); }
 .level.warning { color: var(--vscode-editorWarning-foreground); }
 .level.note { color: var(--vscode-editorInfo-foreground); }
-.tag { font-size: 0.85em; color: var(--vscode-descriptionForeground); border: 1px solid currentColor; border-radius: 3px; padding: 0 3px; }
+.tag { white-space: nowrap; font-size: 0.85em; color: var(--vscode-descriptionForeground); border: 1px solid currentColor; border-radius: 3px; padding: 0 3px; }
 .meta { color: var(--vscode-descriptionForeground); margin: 0 0 6px; }
 `;
 

@@ -5,13 +5,16 @@
 //   1. Pinwise's findings for requirements.txt in the editor (squiggles) and the Problems panel;
 //   2. the quick fix "Set torchvision to …" applies, and after saving the file on disk differs
 //      from the original in exactly that pin;
-//   3. "Pinwise: Audit Workspace" from the command palette opens the report with a table per environment.
+//   3. "Pinwise: Audit Workspace" from the command palette opens the report, a webview with a table
+//      per environment, whose location links open the file;
+//   4. the report's "Fix all safe problems" writes, in every affected file, exactly what
+//      `pinwise check --fix` writes on a copy of the project, and the report refreshes.
 // `--screenshots docs/screenshots` refreshes README's images (diagnostics, quick fix, audit report).
 // Installs what it needs when missing: chromium (apt-get, as root) and code-server (npm, into
 // $PINWISE_E2E_DIR, default /tmp/pinwise-e2e, outside the repository). Run with `npm run test:e2e`
 // (which builds and packages first) or `node test/e2e/code-server.mjs` after `npm run package`.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -75,6 +78,17 @@ function ensureCodeServer() {
     stdio: 'inherit',
     env: { ...process.env, TMPDIR: tmp, npm_config_unsafe_perm: 'true', npm_config_yes: 'true' },
   });
+}
+
+/** Every file under `dir`, relative path → content. */
+function snapshot(dir, prefix = '') {
+  const out = {};
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(out, snapshot(dir, rel));
+    else out[rel] = readFileSync(join(dir, rel), 'utf8');
+  }
+  return out;
 }
 
 function freePort() {
@@ -236,28 +250,66 @@ async function main() {
     if (problems.some((p) => expected[0].test(p))) fail('the torch-family-mismatch finding is still listed after the fix');
     lap('the finding is gone from the Problems panel');
 
-    // 3. Pinwise: Audit Workspace, from the command palette.
-    await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').waitFor({ timeout: T });
-    await page.keyboard.type('Pinwise: Audit Workspace');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Audit Workspace' }).first().waitFor({ timeout: T });
-    await page.keyboard.press('Enter');
-    const preview = page.locator('.tab[aria-label*="Preview"]');
-    await preview.first().waitFor({ timeout: T });
+    // 3. Pinwise: Audit Workspace, from the command palette: a webview panel beside the editor.
+    const runCommand = async (title) => {
+      await page.keyboard.press('Control+Shift+p'); // forwarded by webviews too (F1 is not)
+      await page.locator('.quick-input-widget input').waitFor({ timeout: T });
+      await page.keyboard.type(title);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*: /, '') }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+    };
+    await runCommand('Pinwise: Audit Workspace');
+    await page.locator('.tab[aria-label*="Pinwise Audit"]').first().waitFor({ timeout: T });
+    if ((await page.locator('.tab[aria-label*="Untitled"], .tab[aria-label*="Preview"]').count()) > 0) fail('the audit opened an untitled document or a Markdown preview');
     const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('h1', { hasText: 'Pinwise audit' }).waitFor({ timeout: T });
-    const headings = await report.locator('h3').allTextContents();
+    const headings = await report.locator('h2').allTextContents();
     lap(`audit report open: ${headings.length} section(s): ${headings.join(' | ')}`);
-    if (!headings.some((h) => /Environment/.test(h))) fail('the audit report has no environment section');
+    if (!headings.some((h) => /^Environment requirements\.txt/.test(h))) fail('the audit report has no section for the requirements.txt environment');
     const tables = await report.locator('table').count();
     if (tables < 2) fail(`the audit report shows ${tables} table(s)`);
+    const stack = (await report.locator('table.pins tr').allTextContents()).join('\n');
+    if (!/torchvision==0\.18\.1\+rocm5\.7\s*requirements\.txt:8/.test(stack)) fail(`the resolved stack does not list the fixed torchvision pin at requirements.txt:8:\n${stack}`);
+    const fixButton = report.locator('#fix-all');
+    const fixLabel = (await fixButton.textContent())?.trim() ?? '';
+    lap(`report button: "${fixLabel}"`);
+    if (!/^Fix all safe problems \(\d+\)$/.test(fixLabel)) fail(`the fix-all button reads "${fixLabel}"`);
     const status = await page.locator('.statusbar-item', { hasText: 'Pinwise' }).first().textContent({ timeout: T });
     lap(`status bar: ${status?.trim()}`);
     if (shots) {
-      await page.keyboard.press('Control+j'); // hide the panel: the report gets the whole height
-      await page.waitForTimeout(400);
+      // The editor and the report side by side: panel and side bar hidden.
+      await page.keyboard.press('Control+j');
+      await page.keyboard.press('Control+b');
+      await page.waitForTimeout(600);
       await page.screenshot({ path: join(shots, 'audit-report.png') });
+      await page.keyboard.press('Control+b');
     }
+    // A location link opens its file in the editor beside the report.
+    await report.locator('a.loc', { hasText: /^requirements-cpu\.txt:\d+$/ }).first().click();
+    await page.locator('.tab[aria-label*="requirements-cpu.txt"]').first().waitFor({ timeout: T });
+    lap('a link in the report opened requirements-cpu.txt');
+
+    // 4. "Fix all safe problems": the editor writes what `pinwise check --fix` writes on a copy.
+    const oracle = join(work, 'oracle');
+    cpSync(ws, oracle, { recursive: true });
+    spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'check', '--fix', oracle], { stdio: 'ignore' });
+    const before = snapshot(ws);
+    const expectedFiles = snapshot(oracle);
+    const changedFiles = Object.keys(expectedFiles).filter((f) => expectedFiles[f] !== before[f]);
+    if (changedFiles.length === 0) fail('pinwise check --fix changes nothing in the example project: nothing to compare with');
+    await fixButton.click();
+    let now = before;
+    for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
+      now = snapshot(ws);
+      if (changedFiles.every((f) => now[f] === expectedFiles[f])) break;
+    }
+    const differing = Object.keys({ ...expectedFiles, ...now }).filter((f) => now[f] !== expectedFiles[f]);
+    if (differing.length > 0) fail(`after "Fix all safe problems", these files differ from pinwise check --fix: ${differing.join(', ')}\n${differing.map((f) => `--- ${f}\n${now[f]}`).join('\n')}`);
+    lap(`"Fix all safe problems" wrote ${changedFiles.join(', ')}, byte for byte what pinwise check --fix writes`);
+    const notice = report.locator('.notice');
+    await notice.waitFor({ timeout: T });
+    lap(`report refreshed: ${(await notice.textContent())?.trim()} ${(await report.locator('.summary').textContent())?.trim()}`);
+    if (!/^Fixed \d+ files?\.$/.test((await notice.textContent())?.trim() ?? '')) fail('the report does not say what was fixed');
     lap('PASS');
     return 0;
   } catch (error) {

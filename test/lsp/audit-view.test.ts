@@ -47,7 +47,7 @@ describe('audit report page', () => {
     expect(main).toContain('Files: <code>requirements.txt</code>, <code>base.txt</code>');
     expect(main).toContain('Index options: <code>--extra-index-url https://download.pytorch.org/whl/cu121</code>');
     expect(main).toMatch(/<td class="package">torchvision<\/td><td><code>==0\.16\.2\+cu118<\/code><\/td><td><\/td><td class="where"><a href="#" class="loc" data-loc="\d+"[^>]*>requirements\.txt:4<\/a>/);
-    expect(main).toMatch(/<span class="level error">error<\/span><\/td><td><a href="#" class="rule" data-docs="\d+"[^>]*>local-tag-mismatch<\/a>/);
+    expect(main).toMatch(/<span class="level error">error<\/span><\/td><td class="rule"><a href="#" class="rule" data-docs="\d+"[^>]*>local-tag-mismatch<\/a>/);
     expect(main).toContain('<code>onnxruntime-gpu</code>'); // backticked names in messages as code
     // Every location link resolves to the place it names.
     for (const match of view.html.matchAll(/data-loc="(\d+)"[^>]*>([^<:]+):(\d+)<\/a>/g)) {
