@@ -19,8 +19,12 @@ export function parseBounded(parser: Parser, text: string): ReturnType<Parser['p
   let budget = text.length * 64 + 65_536;
   const deadline = performance.now() + 2_000 + text.length / 100;
   let stopped = false;
+  let parsing = true;
   const tree = parser.parse(
     (index: number) => {
+      // The tree keeps this callback for `node.text` too: once the parse is done, it must read
+      // freely, or the budget left over decides which nodes have text (an empty name, a missed finding).
+      if (!parsing) return text.slice(index, index + 4096);
       const chunk = budget > 0 ? text.slice(index, index + 4096) : '';
       budget -= chunk.length;
       if (budget <= 0) stopped = true;
@@ -34,6 +38,7 @@ export function parseBounded(parser: Parser, text: string): ReturnType<Parser['p
       },
     },
   );
+  parsing = false;
   if (stopped) {
     tree?.delete();
     return null;
