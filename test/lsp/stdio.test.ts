@@ -18,6 +18,8 @@ beforeAll(async () => {
   mkdirSync(join(root, 'envs'));
   writeFileSync(join(root, 'envs', 'base.txt'), 'numpy=1.26.4\n');
   writeFileSync(join(root, 'envs', 'requirements-gpu.txt'), '-r base.txt\n');
+  mkdirSync(join(root, 'pyapp'));
+  writeFileSync(join(root, 'pyapp', 'requirements.txt'), 'numpy==1.26.4\n');
   client = new TestClient();
   await client.initialize(root);
 });
@@ -134,6 +136,17 @@ describe('language server over stdio', () => {
       const hover = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
       if (hover !== null) expect(hover.contents).toMatchObject({ kind: 'markdown' });
     }
+  });
+
+  it('hovers a deprecated name in a .py file with its history against the pinned version', async () => {
+    const uri = uriOf(join(root, 'pyapp', 'app.py'));
+    client.open(uri, 'import numpy as np\nx = np.float(3)\n', 'python');
+    await client.waitForDiagnostics(uri, (d) => byRule(d, 'deprecated-api').length > 0);
+    const hover = await client.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } });
+    expect(hover?.range).toEqual({ start: { line: 1, character: 4 }, end: { line: 1, character: 12 } });
+    expect(hover?.contents).toMatchObject({ kind: 'markdown', value: expect.stringContaining('removed in 1.24') });
+    expect((hover?.contents as { value: string }).value).toContain('In this project (numpy==1.26.4): **removed**.');
+    client.close(uri);
   });
 
   it('publishes for the files an open file includes (editing the root refreshes its environment)', async () => {

@@ -19,6 +19,6 @@ describe('torch hover', () => {
 
   it('finds the row from torchvision and says nothing for other packages', () => {
     expect(hover('torchvision>=0.17,<0.18\n', 'torchvision')?.markdown).toContain('**PyTorch 2.2.2** release (newest of 3 matching');
-    expect(hover('numpy==1.26.4\n', 'numpy')).toBeNull();
+    expect(hover('requests==2.31.0\n', 'requests')).toBeNull();
   });
 });

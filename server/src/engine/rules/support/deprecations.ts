@@ -1,0 +1,86 @@
+// What deprecated-api and the .py hover share: which versions of a library apply to a file, which
+// entry a reference hits, and how an entry fares on those versions.
+import type { CompiledEntry, CompiledLibrary } from '../../kb/deprecations';
+import type { PyReference, Requirement } from '../../model';
+import type { Environment, Project } from '../../project';
+import { compareVersions, filterVersions, pinnedVersion } from '../../versions';
+
+/** The versions of one library the project lets pip install for one file. */
+export interface Allowed {
+  versions: string[];
+  /** How the project says it, for messages: `numpy==1.26.4`, or null when unpinned. */
+  described: string | null;
+  exact: boolean;
+}
+
+const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
+/** The environments of the nearest project root at or above the file's folder. */
+export function nearestEnvironments(project: Project, file: string): Environment[] {
+  const dir = dirOf(file);
+  let best = -1;
+  let found: Environment[] = [];
+  for (const env of project.environments) {
+    const root = dirOf(env.rootFile);
+    if (!(root === '' || dir === root || dir.startsWith(`${root}/`))) continue;
+    if (root.length > best) {
+      best = root.length;
+      found = [env];
+    } else if (root.length === best) found.push(env);
+  }
+  return found;
+}
+
+const releaseOf = (version: string): string => version.replace(/\+.*$/, '');
+/** `1.24.0` → `1.24` for messages. */
+export const short = (version: string): string => version.replace(/^(\d+\.\d+)\.0$/, '$1');
+
+export function allowedVersions(library: CompiledLibrary, environments: Environment[]): Allowed {
+  const newest = library.versions[library.versions.length - 1]!;
+  const versions = new Set<string>();
+  const described = new Set<string>();
+  let exact = true;
+  for (const env of environments) {
+    const pins = env.requirements.filter((r) => r.normalizedName === library.distribution && r.url === null);
+    const limits = env.constraints.filter((r) => r.normalizedName === library.distribution);
+    if (pins.length === 0) continue;
+    const all: Requirement[] = [...pins, ...limits];
+    const candidates = new Set(library.versions);
+    for (const r of all) for (const c of r.clauses) if (/^\d+(\.\d+)*$/.test(releaseOf(c.version))) candidates.add(releaseOf(c.version));
+    let allowed = [...candidates];
+    for (const r of all) if (r.specifier) allowed = filterVersions(allowed, r.specifier.replace(/\+[^,]*/g, ''));
+    for (const r of all) {
+      described.add(`${r.name ?? library.distribution}${r.specifier}`);
+      if (!pinnedVersion(r.specifier)) exact = false;
+    }
+    for (const v of allowed) versions.add(v);
+  }
+  if (described.size === 0) return { versions: [newest], described: null, exact: false };
+  return { versions: [...versions].sort(compareVersions), described: [...described].join(', '), exact };
+}
+
+export function matches(entry: CompiledEntry, ref: PyReference): boolean {
+  if (entry.kind === 'keyword') return ref.kind === 'keyword' && ref.keyword === entry.keyword && entry.matches(ref.path);
+  if (entry.kind === 'call') return ref.kind === 'call' && entry.matches(ref.path);
+  // attribute and import entries: the name fails wherever it is reached, by attribute or by import
+  return (ref.kind === 'attribute' || ref.kind === 'import') && entry.matches(ref.path);
+}
+
+export type Verdict = { level: 'error' | 'warning' | 'note'; removedIn: string[]; deprecatedIn: string[] };
+
+export function judge(entry: CompiledEntry, versions: string[]): Verdict | null {
+  if (entry.changed) {
+    // A behaviour change, not a deprecation: a note wherever an allowed version has the new behaviour.
+    const changedIn = versions.filter((v) => compareVersions(v, entry.changed!) >= 0);
+    return changedIn.length > 0 ? { level: 'note', removedIn: [], deprecatedIn: changedIn } : null;
+  }
+  const isRemoved = (v: string): boolean =>
+    !!entry.removed && compareVersions(v, entry.removed) >= 0 && !(entry.restored && compareVersions(v, entry.restored) >= 0);
+  const isDeprecated = (v: string): boolean =>
+    !!entry.deprecated && compareVersions(v, entry.deprecated) >= 0 && !isRemoved(v) && !(entry.restored && compareVersions(v, entry.restored) >= 0);
+  const removedIn = versions.filter(isRemoved);
+  const deprecatedIn = versions.filter(isDeprecated);
+  if (removedIn.length > 0 && removedIn.length === versions.length) return { level: 'error', removedIn, deprecatedIn };
+  if (removedIn.length > 0 || deprecatedIn.length > 0) return { level: 'warning', removedIn, deprecatedIn };
+  return null;
+}

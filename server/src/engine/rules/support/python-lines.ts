@@ -1,0 +1,48 @@
+// Release lines with the Python versions they publish wheels for: python-support.yaml plus the
+// torch family rows of torch.yaml. Shared by python-version-unsupported and the pin hover.
+import { pythonSupport, type PythonSupportRelease } from '../../kb/python-support';
+import { torchFamily, torchKnowledge } from '../../kb/torch';
+import type { KnowledgeBase } from '../../kb/types';
+import { compareVersions, isValidVersion, versionRange, type VersionRange } from '../../versions';
+
+export interface ReleaseLine {
+  range: VersionRange;
+  label: string;
+  min?: string;
+  max: string;
+  source: string;
+}
+
+/** Release lines with their Python range, per package: python-support.yaml plus the torch family rows of torch.yaml. */
+export function releaseLines(kb: KnowledgeBase): Map<string, ReleaseLine[]> {
+  const out = new Map<string, ReleaseLine[]>();
+  const add = (name: string, line: ReleaseLine) => out.set(name, [...(out.get(name) ?? []), line]);
+  for (const pkg of pythonSupport(kb)) {
+    for (const release of pkg.releases) add(pkg.name, fromSupport(release));
+  }
+  const torch = torchKnowledge(kb);
+  if (torch) {
+    for (const release of torch.releases) {
+      for (const name of torchFamily) {
+        const version = release[name];
+        if (!version) continue;
+        add(name, { range: versionRange(`==${version}`), label: `${name} ${version}`, min: release.python.min, max: release.python.max, source: release.pythonSource });
+      }
+    }
+  }
+  return out;
+}
+
+function fromSupport(release: PythonSupportRelease): ReleaseLine {
+  const lower = /^>=\s*(\d+\.\d+)/.exec(release.versions)?.[1];
+  return { range: versionRange(release.versions), label: lower ? `${lower}.x` : release.versions, min: release.python.min, max: release.python.max, source: release.source };
+}
+
+export function supports(line: ReleaseLine, python: string): boolean {
+  if (!isValidVersion(python) || !isValidVersion(line.max) || (line.min !== undefined && !isValidVersion(line.min))) return true;
+  return (line.min === undefined || compareVersions(python, line.min) >= 0) && compareVersions(python, line.max) <= 0;
+}
+
+export function supportText(line: ReleaseLine): string {
+  return line.min === undefined ? `${line.label} has no wheels newer than Python ${line.max}` : `${line.label} supports Python ${line.min}–${line.max}`;
+}
