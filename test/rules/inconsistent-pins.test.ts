@@ -50,6 +50,17 @@ describe('inconsistent-pins', () => {
     expect(fix(files)).toEqual(files);
   });
 
+  it('says the files drift apart when they are never installed together', () => {
+    const files = {
+      'pyproject.toml': '[project]\nname = "app"\nversion = "1"\ndependencies = ["torch==2.3.1"]\n',
+      'requirements.txt': 'torch==2.3.1\n',
+      'requirements-cpu.txt': 'torch==2.2.0\n',
+    };
+    expect(run(files).map((f) => [f.file, f.message])).toEqual([
+      ['requirements-cpu.txt', 'torch is pinned to 2.2.0 here but to 2.3.1 in pyproject.toml, requirements.txt; installs from these files get different versions of torch.'],
+    ]);
+  });
+
   it('prefers pyproject on a tie, keeps a local tag, and is unsafe without a strict majority', () => {
     const files = {
       'pyproject.toml': '[tool.poetry.dependencies]\ntorch = "2.3.1"\n',

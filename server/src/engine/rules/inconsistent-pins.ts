@@ -61,8 +61,10 @@ Pins under different environment markers, pins within one file, and pins in shel
 script never calls are not compared.
 
 ## Why it matters
-Which version you get depends on which file was installed last; CI, Docker images and developer
-machines drift apart, and a bug fixed in one place comes back from another.
+Where the files are installed together (a script that installs a requirements file, then pins
+again), which version you get depends on which was installed last. Where they are installed apart
+(a Dockerfile, a CI job, a developer's \`pip install -r\`), the deployments drift apart, and a bug
+fixed in one place comes back from another. The message says which of the two it is.
 
 ## Example
 \`\`\`text
@@ -134,12 +136,17 @@ aligning one pin can break a release row (torch with torchvision) that other rul
               safe: false,
             },
           ];
+          // Files installed together race (the last install wins); files installed apart drift.
+          const together = context.project.environments.some(
+            (env) => env.files.includes(stray.file.path) && chosenFiles.some((f) => f !== stray.file.path && env.files.includes(f)),
+          );
+          const consequence = together
+            ? 'which version gets installed depends on which file is installed last'
+            : `installs from these files get different versions of ${name}`;
           context.report({
             file: stray.file.path,
             span: clause.span,
-            message:
-              `${name} is pinned to ${stray.version} here but to ${chosenShown} in ${chosenFiles.join(', ')}; ` +
-              `which version gets installed depends on which file is installed last.`,
+            message: `${name} is pinned to ${stray.version} here but to ${chosenShown} in ${chosenFiles.join(', ')}; ${consequence}.`,
             related,
             fixes,
           });
