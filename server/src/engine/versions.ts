@@ -7,7 +7,7 @@
 // with packaging on wildcards, locals and `>`/`<` exclusions). Specifiers are scanned
 // and matched here, by hand, in linear time. Nothing in this module throws.
 
-import { compare as pepCompare, explain } from '@renovatebot/pep440';
+import { explain } from '@renovatebot/pep440';
 
 export type SpecifierOperator = '==' | '!=' | '<=' | '>=' | '<' | '>' | '~=' | '===';
 
@@ -138,13 +138,72 @@ export function compareVersions(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * PEP 440 ordering on parsed versions, the sort key of packaging's `Version`: epoch, release
+ * without trailing zeros, pre (a dev-only release sorts before every pre-release), post, dev,
+ * then the local label (none first; numeric segments after alphanumeric ones). Comparing the
+ * parsed records, not the strings, matters: rules compare every known version with every clause.
+ */
 function compareParsed(a: Version, b: Version): number {
-  if (a.normalized === b.normalized) return 0;
-  try {
-    return Math.sign(pepCompare(a.normalized, b.normalized));
-  } catch {
-    return a.normalized < b.normalized ? -1 : 1;
+  if (a === b || a.normalized === b.normalized) return 0;
+  return (
+    a.epoch - b.epoch ||
+    compareRelease(a.release, b.release) ||
+    comparePre(a, b) ||
+    (a.post ?? -1) - (b.post ?? -1) ||
+    (a.dev ?? Infinity) - (b.dev ?? Infinity) ||
+    compareLocal(a.local, b.local)
+  );
+}
+
+function compareRelease(a: readonly number[], b: readonly number[]): number {
+  let endA = a.length;
+  let endB = b.length;
+  while (endA > 0 && a[endA - 1] === 0) endA--;
+  while (endB > 0 && b[endB - 1] === 0) endB--;
+  for (let i = 0; i < Math.min(endA, endB); i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return endA - endB;
+}
+
+/** -1 / 0 / 1 for the pre-release part; a release with neither pre nor post but a dev part sorts first. */
+function comparePre(a: Version, b: Version): number {
+  const rank = (v: Version): number => (v.pre === null && v.post === null && v.dev !== null ? 0 : v.pre === null ? 2 : 1);
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra !== 1) return 0;
+  const [la, na] = a.pre!;
+  const [lb, nb] = b.pre!;
+  if (la !== lb) return la < lb ? -1 : 1; // 'a' < 'b' < 'rc'
+  return Math.sign(na - nb);
+}
+
+function compareLocal(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  const pa = a.split('.');
+  const pb = b.split('.');
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    const nx = /^\d+$/.test(x);
+    const ny = /^\d+$/.test(y);
+    if (nx && ny) {
+      const d = compareDigits(x, y);
+      if (d !== 0) return d;
+    } else if (nx !== ny) return nx ? 1 : -1;
+    else if (x !== y) return x < y ? -1 : 1;
   }
+  return pa.length - pb.length;
+}
+
+/** Compares two digit strings as integers of any length. */
+function compareDigits(x: string, y: string): number {
+  const a = x.replace(/^0+(?=\d)/, '');
+  const b = y.replace(/^0+(?=\d)/, '');
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The local version label, normalised: `2.1.2+cu118` → `cu118`; null when none or invalid. */

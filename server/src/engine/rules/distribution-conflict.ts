@@ -98,18 +98,36 @@ Keep one distribution. When the environment says what it targets (the \`accelera
         const members = env.requirements.filter((r) => r.normalizedName !== null && byName.has(r.normalizedName));
         if (members.length < 2) continue;
         // Which members clash with which: different distributions whose markers can hold together.
+        // Pins of one distribution under one marker behave alike (a repeated line, a file included
+        // twice): each such class is compared once and named by its first pin.
+        const classes = new Map<string, Requirement[]>();
+        for (const m of members) {
+          const key = `${m.normalizedName}\0${m.marker ?? ''}`;
+          const list = classes.get(key);
+          if (list) list.push(m);
+          else classes.set(key, [m]);
+        }
+        const classList = [...classes.values()];
         const clashes = new Map<Requirement, Requirement[]>();
-        for (let i = 0; i < members.length; i++) {
-          for (let j = i + 1; j < members.length; j++) {
-            const a = members[i]!;
-            const b = members[j]!;
-            if (a.normalizedName === b.normalizedName) continue;
-            if (!canInstallTogether(context.project, [a, b])) continue;
-            clashes.set(a, [...(clashes.get(a) ?? []), b]);
-            clashes.set(b, [...(clashes.get(b) ?? []), a]);
+        const addClash = (pins: readonly Requirement[], other: Requirement) => {
+          for (const pin of pins) {
+            const list = clashes.get(pin);
+            if (list) list.push(other);
+            else clashes.set(pin, [other]);
+          }
+        };
+        for (let i = 0; i < classList.length; i++) {
+          for (let j = i + 1; j < classList.length; j++) {
+            const a = classList[i]!;
+            const b = classList[j]!;
+            if (a[0]!.normalizedName === b[0]!.normalizedName) continue;
+            if (!canInstallTogether(context.project, [a[0]!, b[0]!])) continue;
+            addClash(a, b[0]!);
+            addClash(b, a[0]!);
           }
         }
         if (clashes.size === 0) continue;
+        const order = new Map(members.map((m, i) => [m, i]));
         const involved = members.filter((m) => clashes.has(m));
         const fitting = target ? involved.filter((m) => fits(byName.get(m.normalizedName!)!.accelerator, target.accelerator)) : [];
         const keepNames = new Set(fitting.map((m) => m.normalizedName));
@@ -117,7 +135,7 @@ Keep one distribution. When the environment says what it targets (the \`accelera
         const flagged =
           target && keepNames.size === 1
             ? involved.filter((m) => !keepNames.has(m.normalizedName))
-            : involved.filter((m) => clashes.get(m)!.some((other) => members.indexOf(other) < members.indexOf(m)));
+            : involved.filter((m) => clashes.get(m)!.some((other) => order.get(other)! < order.get(m)!));
         for (const requirement of flagged) {
           const others = clashes.get(requirement)!;
           const clashKey = [pinKey(requirement), ...others.map(pinKey).sort()].join('|');

@@ -59,7 +59,7 @@ function check(context: RuleContext): void {
   }
 }
 
-function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Requirement, indexes: IndexInEffect[]): void {
+function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Requirement, indexes: readonly IndexInEffect[]): void {
   const tag = localTag(req);
   const version = exactVersion(req);
   const pytorch = pytorchIndexes(indexes);

@@ -68,7 +68,8 @@ function check(context: RuleContext): void {
       const differing = peers.filter((p) => p.tag !== pin.tag);
       if (differing.length === 0) continue;
       // Which tag is right: the one the index serves, else torch's, else the most common.
-      const group = tagged.filter((p) => p === pin || peers.includes(p));
+      const peerSet = new Set(peers);
+      const group = tagged.filter((p) => p === pin || peerSet.has(p));
       const target = pickTarget(group, indexVariants);
       if (target === null || target === pin.tag) continue;
       const anchor = group.find((p) => p.tag === target)!;

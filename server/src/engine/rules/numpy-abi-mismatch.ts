@@ -61,7 +61,15 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
         if (numpy.url !== null) continue;
         const together = oldBuilds.filter((o) => canInstallTogether(context.project, [numpy, o.requirement]));
         // torchvision / torchaudio follow torch: name them only when torch itself is not among the pins.
-        const culprits = together.filter((o) => !o.entry.follows || !together.some((t) => t.entry.name === o.entry.follows));
+        const togetherNames = new Set(together.map((t) => t.entry.name));
+        // The same pin written again (a file included twice, a repeated line) is named once.
+        const byText = new Map<string, (typeof together)[number]>();
+        for (const o of together) {
+          if (o.entry.follows && togetherNames.has(o.entry.follows)) continue;
+          const text = pinText(context.project, o.requirement);
+          if (!byText.has(text)) byText.set(text, o);
+        }
+        const culprits = [...byText.values()];
         if (culprits.length === 0) continue;
         // What NumPy pip may pick: this pin narrowed by every other NumPy pin or constraint that can apply with it.
         let range = pinRange(numpy);
@@ -71,10 +79,8 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
         if (range.empty || !rangeReachesAtOrAbove(range, line)) continue;
         const written = pinText(context.project, numpy);
         const numpyText = numpy.clauses.length === 0 ? `\`${written}\` (no version bound)` : `\`${written}\``;
-        const pins = culprits.map((c) => `\`${pinText(context.project, c.requirement)}\``);
-        const firsts = culprits
-          .map((c) => `${c.entry.name} ${c.entry.first_numpy2_build}`)
-          .filter((v, i, a) => a.indexOf(v) === i);
+        const pins = [...byText.keys()].map((text) => `\`${text}\``);
+        const firsts = [...new Set(culprits.map((c) => `${c.entry.name} ${c.entry.first_numpy2_build}`))];
         const only2 = !rangeReachesBelow(range, line);
         const message = only2
           ? `${numpyText} installs NumPy 2, but ${listText(pins)} ${pins.length === 1 ? 'was' : 'were'} built against NumPy 1.x and fail${pins.length === 1 ? 's' : ''} to import under NumPy 2 (first build for NumPy 2: ${listText(firsts)}).`

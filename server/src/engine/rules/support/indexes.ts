@@ -16,13 +16,26 @@ export interface IndexInEffect {
   span: Span;
 }
 
+const indexesCache = new WeakMap<readonly PipOption[], readonly IndexInEffect[]>();
+
 /**
  * The index options of an environment (`--index-url`, `--extra-index-url`, `--find-links`), in
  * order; given a requirement of a script run, those of the pip command that installed it.
+ * Cached per option list and shared between callers: never mutate the result.
  */
-export function indexesInEffect(env: Environment, req?: Requirement): IndexInEffect[] {
+export function indexesInEffect(env: Environment, req?: Requirement): readonly IndexInEffect[] {
+  const options = optionsOf(env, req);
+  let out = indexesCache.get(options);
+  if (!out) {
+    out = readIndexes(options);
+    indexesCache.set(options, out);
+  }
+  return out;
+}
+
+function readIndexes(options: readonly PipOption[]): IndexInEffect[] {
   const out: IndexInEffect[] = [];
-  for (const option of optionsOf(env, req)) {
+  for (const option of options) {
     const kind = option.option === '--index-url' ? 'index-url' : option.option === '--extra-index-url' ? 'extra-index-url' : option.option === '--find-links' ? 'find-links' : null;
     if (!kind || option.value === null) continue;
     out.push({ kind, url: option.value, option, file: option.file, span: option.valueSpan ?? option.span });
@@ -99,11 +112,19 @@ export function parsePytorchIndexUrl(url: string): PytorchIndex | null {
 }
 
 /** The PyTorch indexes (and find-links pages) among `indexes`, with their parsed variant. */
-export function pytorchIndexes(indexes: readonly IndexInEffect[]): (IndexInEffect & { pytorch: PytorchIndex })[] {
-  const out: (IndexInEffect & { pytorch: PytorchIndex })[] = [];
-  for (const index of indexes) {
-    const pytorch = parsePytorchIndexUrl(index.url);
-    if (pytorch) out.push({ ...index, pytorch });
+const pytorchCache = new WeakMap<readonly IndexInEffect[], readonly (IndexInEffect & { pytorch: PytorchIndex })[]>();
+
+/** The PyTorch indexes among `indexes`. Shared: do not mutate. */
+export function pytorchIndexes(indexes: readonly IndexInEffect[]): readonly (IndexInEffect & { pytorch: PytorchIndex })[] {
+  let out = pytorchCache.get(indexes);
+  if (!out) {
+    const found: (IndexInEffect & { pytorch: PytorchIndex })[] = [];
+    for (const index of indexes) {
+      const pytorch = parsePytorchIndexUrl(index.url);
+      if (pytorch) found.push({ ...index, pytorch });
+    }
+    out = found;
+    pytorchCache.set(indexes, out);
   }
   return out;
 }
