@@ -1,7 +1,8 @@
 import { torchFamily, torchKnowledge } from '../kb/torch';
 import type { Requirement } from '../model';
+import type { Environment } from '../project';
 import { defineRule } from './define';
-import { indexesInEffect, pytorchIndexes } from './support/indexes';
+import { indexesInEffect, pytorchIndexes, requirementIndexes } from './support/indexes';
 import { canInstallTogether, describePin, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
 import { variantKind } from './support/variants';
 import type { RuleContext } from './types';
@@ -14,20 +15,21 @@ export const localTagMismatch = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Reports torch, torchvision and torchaudio pins in one environment whose local tags (the \`+cu121\`, \`+rocm5.7\`, \`+cpu\` after the version) name different wheel variants. Pins under mutually exclusive markers are judged separately; pins without a tag are not compared.
+Reports torch, torchvision and torchaudio pins in one environment whose local tags (the \`+cu121\`, \`+rocm5.7\`, \`+cpu\` after the version) name different wheel variants. Pins under mutually exclusive markers are judged separately; pins without a tag are not compared. When a PyTorch index is in effect and does not serve the odd tag, \`index-variant-mismatch\` reports that pin instead, with the same fix: one problem, one finding.
 
 ## Why it matters
 The variants are separate builds against separate runtimes. A \`+cu118\` torchvision beside a \`+cu121\` torch loads two CUDA runtimes or fails to load its kernels; \`+cpu\` beside \`+rocm6.0\` silently loses the GPU. pip cannot satisfy them from one index anyway.
 
 ## Example
 \`\`\`text
---index-url https://download.pytorch.org/whl/cu121
+--extra-index-url https://download.pytorch.org/whl/cu121
+--extra-index-url https://download.pytorch.org/whl/cu118
 torch==2.3.1+cu121
 torchvision==0.18.1+cu118
 \`\`\`
 
 ## Fix
-Aligns the odd tag with the variant of the PyTorch index in effect, or with torch's tag when no index decides.
+Aligns the odd tag with the variant of the PyTorch index in effect when exactly one of the tags is served, otherwise with torch's tag (or the most common one).
 
 ## Fix safety
 Safe: only the tag changes. A pin with \`--hash\` values keeps hashes for the old wheel, so that fix says so in its title and is not applied automatically.
@@ -63,28 +65,50 @@ function check(context: RuleContext): void {
         .map((i) => i.pytorch.variant)
         .filter((v): v is string => v !== null),
     );
+    // Pins under one marker have the same peers: judge each marker class once (linear in the pins).
+    const classes = new Map<string, Tagged[]>();
     for (const pin of tagged) {
-      const peers = tagged.filter((p) => p !== pin && canInstallTogether(context.project, [p.req, pin.req]));
-      const differing = peers.filter((p) => p.tag !== pin.tag);
-      if (differing.length === 0) continue;
+      const key = pin.req.marker ?? '';
+      const list = classes.get(key);
+      if (list) list.push(pin);
+      else classes.set(key, [pin]);
+    }
+    const classList = [...classes.values()];
+    const order = new Map(tagged.map((p, i) => [p, i]));
+    for (const own of classList) {
+      const group = classList
+        .filter((other) => canInstallTogether(context.project, [own[0]!.req, other[0]!.req]))
+        .flat()
+        .sort((a, b) => order.get(a)! - order.get(b)!);
+      if (!group.includes(own[0]!) || new Set(group.map((p) => p.tag)).size < 2) continue;
       // Which tag is right: the one the index serves, else torch's, else the most common.
-      const peerSet = new Set(peers);
-      const group = tagged.filter((p) => p === pin || peerSet.has(p));
       const target = pickTarget(group, indexVariants);
-      if (target === null || target === pin.tag) continue;
+      if (target === null) continue;
       const anchor = group.find((p) => p.tag === target)!;
-      const span = localTagSpan(pin.req);
-      const caveat = hashCaveat(pin.req);
-      const reason = indexVariants.has(target) ? `the PyTorch index in effect serves \`${target}\`` : `${describePin(anchor.req)} is \`${target}\``;
-      context.report({
-        message: `${describePin(pin.req)} is built for \`${pin.tag}\` but ${reason}: every torch-family wheel of one environment must come from the same variant.`,
-        file: pin.req.file,
-        span: span ?? pin.req.specifierSpan ?? pin.req.span,
-        related: [{ file: anchor.req.file, span: localTagSpan(anchor.req) ?? anchor.req.span, message: `${describePin(anchor.req)} is pinned here` }],
-        fixes: span ? [{ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: pin.req.file, span, text: target }], safe: !caveat.stale }] : [],
-      });
+      // (A pin whose tag no index in effect serves is left to index-variant-mismatch below, so the other pin is the reason.)
+      const reason = `${describePin(anchor.req)} is \`${target}\``;
+      for (const pin of own) {
+        // A tag the PyTorch index in effect does not serve is index-variant-mismatch's finding (same fix): one report, not two.
+        if (pin.tag === target || notServed(env, pin.req, pin.tag)) continue;
+        const span = localTagSpan(pin.req);
+        const caveat = hashCaveat(pin.req);
+        context.report({
+          message: `${describePin(pin.req)} is built for \`${pin.tag}\` but ${reason}: every torch-family wheel of one environment must come from the same variant.`,
+          file: pin.req.file,
+          span: span ?? pin.req.specifierSpan ?? pin.req.span,
+          related: [{ file: anchor.req.file, span: localTagSpan(anchor.req) ?? anchor.req.span, message: `${describePin(anchor.req)} is pinned here` }],
+          fixes: span ? [{ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: pin.req.file, span, text: target }], safe: !caveat.stale }] : [],
+        });
+      }
     }
   }
+}
+
+/** Whether index-variant-mismatch reports this pin: PyTorch indexes are in effect for it and none serves its tag. */
+function notServed(env: Environment, req: Requirement, tag: string): boolean {
+  const own = requirementIndexes(req);
+  const pytorch = pytorchIndexes(own.length > 0 ? own : indexesInEffect(env, req));
+  return pytorch.length > 0 && pytorch.every((i) => i.pytorch.variant !== null && i.pytorch.variant !== tag);
 }
 
 function pickTarget(group: Tagged[], indexVariants: Set<string>): string | null {
