@@ -1,4 +1,4 @@
-import type { Fix } from '../findings';
+import type { Fix, RelatedLocation } from '../findings';
 import { torchFamily, torchKnowledge, type TorchView } from '../kb/torch';
 import type { Requirement } from '../model';
 import type { Environment } from '../project';
@@ -64,13 +64,13 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
   const version = exactVersion(req);
   const pytorch = pytorchIndexes(indexes);
   if (pytorch.some((i) => i.pytorch.variant === null)) return; // torch_stable.html serves every variant
-  const others = indexes.filter((i) => !pytorch.includes(i as (typeof pytorch)[number]) && !isPypi(i.url));
   const caveat = hashCaveat(req);
 
   if (tag) {
     if (!variantKind(tag) || !kb.isKnownIndexVariant(tag)) return; // unknown-wheel-variant reports it
     if (pytorch.length === 0) {
-      if (others.length > 0 || usesNoIndex(env, req)) return; // a mirror or local wheel folder may serve it
+      // A mirror or a local wheel folder may serve it.
+      if (indexes.some((i) => !isPypi(i.url)) || usesNoIndex(env, req)) return;
       // Development builds (`2.6.0.dev20241001+cu124`) live on the nightly index only.
       const nightly = version !== null && (parseVersion(version)?.isDevrelease ?? false);
       const url = kb.indexUrl(tag, nightly);
@@ -86,7 +86,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
       });
       return;
     }
-    const variants = [...new Set(pytorch.map((i) => i.pytorch.variant!))];
+    const { variants, related } = summarize(pytorch);
     if (variants.includes(tag)) return;
     const span = localTagSpan(req) ?? req.specifierSpan ?? req.span;
     const fixes: Fix[] = [];
@@ -106,7 +106,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
       message: `${describePin(req)} is a \`${tag}\` wheel, but the PyTorch ${pytorch.length === 1 ? 'index' : 'indexes'} in effect serve${pytorch.length === 1 ? 's' : ''} ${variants.map((v) => `\`${v}\``).join(', ')}: pip will not find it there.`,
       file: req.file,
       span,
-      related: pytorch.map((i) => ({ file: i.file, span: i.span, message: `PyTorch index (${i.pytorch.variant})` })),
+      related,
       fixes,
     });
     return;
@@ -127,6 +127,26 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
     span: req.specifierSpan ?? req.span,
     related: stable.map((i) => ({ file: i.file, span: i.span, message: `PyTorch index (${i.pytorch.variant})` })),
   });
+}
+
+type PytorchIndexes = ReturnType<typeof pytorchIndexes>;
+const summaries = new WeakMap<PytorchIndexes, { variants: string[]; related: RelatedLocation[] }>();
+
+/** The variants the PyTorch indexes serve and one related location per distinct URL, computed once per index list. */
+function summarize(pytorch: PytorchIndexes): { variants: string[]; related: RelatedLocation[] } {
+  let summary = summaries.get(pytorch);
+  if (!summary) {
+    const seen = new Set<string>();
+    const related: RelatedLocation[] = [];
+    for (const i of pytorch) {
+      if (seen.has(i.url)) continue;
+      seen.add(i.url);
+      related.push({ file: i.file, span: i.span, message: `PyTorch index (${i.pytorch.variant})` });
+    }
+    summary = { variants: [...new Set(pytorch.map((i) => i.pytorch.variant!))], related };
+    summaries.set(pytorch, summary);
+  }
+  return summary;
 }
 
 function isPypi(url: string): boolean {

@@ -2,7 +2,7 @@ import type { Fix } from '../findings';
 import { numpyAbi, type NumpyAbiPackage } from '../kb/numpy-abi';
 import type { Requirement } from '../model';
 import { defineRule } from './define';
-import { intersectRanges, rangeReachesAtOrAbove, rangeReachesBelow } from '../versions';
+import { intersectRanges, rangeReachesAtOrAbove, rangeReachesBelow, type VersionRange } from '../versions';
 import { canInstallTogether, displayName, listText, pinRange, pinSpan, pinText, pinsOf, publicVersionSpan, specifierInsertion } from './support/pins';
 
 export const numpyAbiMismatch = defineRule(
@@ -57,8 +57,12 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
         }
       }
       if (oldBuilds.length === 0) continue;
-      for (const numpy of numpyPins) {
-        if (numpy.url !== null) continue;
+      // NumPy pins under one marker see the same pins and the same NumPy range: work that out once per marker.
+      const byMarker = new Map<string, { byText: Map<string, (typeof oldBuilds)[number]>; range: VersionRange }>();
+      const judgeMarker = (numpy: Requirement) => {
+        const key = numpy.marker ?? '';
+        let judged = byMarker.get(key);
+        if (judged) return judged;
         const together = oldBuilds.filter((o) => canInstallTogether(context.project, [numpy, o.requirement]));
         // torchvision / torchaudio follow torch: name them only when torch itself is not among the pins.
         const togetherNames = new Set(together.map((t) => t.entry.name));
@@ -69,13 +73,20 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
           const text = pinText(context.project, o.requirement);
           if (!byText.has(text)) byText.set(text, o);
         }
-        const culprits = [...byText.values()];
-        if (culprits.length === 0) continue;
-        // What NumPy pip may pick: this pin narrowed by every other NumPy pin or constraint that can apply with it.
+        // What NumPy pip may pick: the NumPy pins and constraints that can apply with this one, intersected.
         let range = pinRange(numpy);
         for (const other of numpyAll) {
           if (other !== numpy && canInstallTogether(context.project, [numpy, other])) range = intersectRanges(range, pinRange(other));
         }
+        judged = { byText, range };
+        byMarker.set(key, judged);
+        return judged;
+      };
+      for (const numpy of numpyPins) {
+        if (numpy.url !== null) continue;
+        const { byText, range } = judgeMarker(numpy);
+        const culprits = [...byText.values()];
+        if (culprits.length === 0) continue;
         if (range.empty || !rangeReachesAtOrAbove(range, line)) continue;
         const written = pinText(context.project, numpy);
         const numpyText = numpy.clauses.length === 0 ? `\`${written}\` (no version bound)` : `\`${written}\``;

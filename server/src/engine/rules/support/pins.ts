@@ -182,11 +182,34 @@ export function removeLineEdit(file: SourceFile, requirement: Requirement, sibli
     // Last line without a line break: take the break before it instead, keeping the file's style.
     from = text[start - 2] === '\r' ? start - 2 : start - 1;
   }
-  for (const other of siblings) {
-    if (other === requirement || other.file !== requirement.file) continue;
-    if (other.span.start < end && other.span.end > start) return null;
+  // Another requirement on the removed lines? Requirements of one file do not overlap, so in start
+  // order only the ones just before `end` can reach into the range (a binary search, not a scan:
+  // rules call this once per finding).
+  const sorted = sortedByStart(siblings);
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid]!.span.start < end) low = mid + 1;
+    else high = mid;
+  }
+  for (let i = low - 1; i >= 0; i--) {
+    const other = sorted[i]!;
+    if (other.span.end <= start) break;
+    if (other !== requirement && other.file === requirement.file) return null;
   }
   return { file: requirement.file, span: { start: from, end }, text: '' };
+}
+
+const sortedCache = new WeakMap<readonly Requirement[], readonly Requirement[]>();
+
+function sortedByStart(requirements: readonly Requirement[]): readonly Requirement[] {
+  let sorted = sortedCache.get(requirements);
+  if (!sorted) {
+    sorted = [...requirements].sort((a, b) => a.span.start - b.span.start);
+    sortedCache.set(requirements, sorted);
+  }
+  return sorted;
 }
 
 /** Where to append a clause (`,<2`) or a first specifier (`<2`) to a requirement; null for URLs. */
