@@ -1,7 +1,7 @@
 // Which files make up the project and which pins install together.
 import type { FileKind, Include, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
 import type { Grammars } from './grammars';
-import { fileKindOf, parseFile } from './parsers';
+import { fileKindOf, hasShellShebang, parseFile } from './parsers';
 import { lowestPython } from './parsers/pyproject';
 
 /** Pins that pip installs together: a root requirements file with everything it includes. */
@@ -184,10 +184,6 @@ export function buildProject(input: ProjectInput): Project {
 }
 
 /** Extensionless scripts: `#!/bin/sh`, `#!/usr/bin/env bash`, ... */
-function hasShellShebang(text: string): boolean {
-  return /^#![^\n]*\b(?:ba|da|z)?sh\b/.test(text.slice(0, 200));
-}
-
 /** What one requirements file contributes, with everything it includes (cycle-safe). */
 interface FileTree {
   files: string[];

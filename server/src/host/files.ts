@@ -1,11 +1,11 @@
 // Finding and reading a project's dependency files from disk. Everything
 // that touches the file system for the engine lives here (the engine is pure).
-import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Grammars } from '../engine/grammars';
 import type { SourceFile, UnreadableFile } from '../engine/model';
-import { fileKindOf, parseFile } from '../engine/parsers';
+import { fileKindOf, fileKindOfText, hasShellShebang, isExtensionless, parseFile } from '../engine/parsers';
 import { joinPath } from '../engine/project';
 
 /** Files larger than this are reported, not read: no dependency file is this big. */
@@ -113,11 +113,26 @@ export function discoverFiles(root: string): string[] {
       if (isDir && skippedDirectories.has(entry)) continue;
       if (isIgnored(localScopes, full, isDir)) continue;
       if (isDir) walk(full, localScopes);
-      else if (fileKindOf(entry) !== null) found.push(full);
+      else if (fileKindOf(entry) !== null || (isExtensionless(entry) && stats.isFile() && isShellScript(full))) found.push(full);
     }
   };
   walk(root, []);
   return found;
+}
+
+/** Whether a file without an extension is a shell script: its first bytes are a sh/bash `#!` line (only those are read). */
+function isShellScript(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(256);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return hasShellShebang(head.subarray(0, read).toString('latin1'));
+  } catch {
+    return false; // unreadable: not worth a finding for a file that may not be ours
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function isIgnored(scopes: IgnoreScope[], full: string, isDir: boolean): boolean {
@@ -167,7 +182,7 @@ export function loadProject(root: string, paths: string[], grammars?: Grammars, 
       files.set(path, { path, text: result.text });
       readStats.set(path, { mtimeMs: result.stats.mtimeMs, size: result.stats.size });
     }
-    const kind = fileKindOf(path) ?? (i >= paths.length ? 'requirements' : null);
+    const kind = fileKindOfText(path, files.get(path)!.text) ?? (i >= paths.length ? 'requirements' : null);
     if (!kind) continue;
     for (const include of parseFile(files.get(path)!, kind, grammars).includes) {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(include.target) || include.target.includes('${')) continue;

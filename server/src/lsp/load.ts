@@ -6,7 +6,7 @@ import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Grammars } from '../engine/grammars';
 import type { SourceFile, UnreadableFile } from '../engine/model';
-import { fileKindOf } from '../engine/parsers';
+import { fileKindOfText } from '../engine/parsers';
 import { joinPath, parseCached, type ParseCache } from '../engine/project';
 import { readTextFile, toProjectPath } from '../host/files';
 
@@ -39,7 +39,7 @@ export function loadFolderFiles(root: string, paths: readonly string[], open: Re
     }
     const source = { path, text };
     files.set(path, source);
-    const kind = fileKindOf(path) ?? (i >= paths.length ? 'requirements' : null);
+    const kind = fileKindOfText(path, text) ?? (i >= paths.length ? 'requirements' : null);
     if (!kind) continue;
     for (const include of parseCached(source, kind, grammars, cache).includes) {
       if (/^[a-z][a-z0-9+.-]*:\/\//i.test(include.target) || include.target.includes('${')) continue;

@@ -41,6 +41,7 @@ import {
   type KnowledgeBase,
 } from '../engine';
 import type { Grammars } from '../engine/grammars';
+import { hasShellShebang, isExtensionless } from '../engine/parsers';
 import { discoverFiles } from '../host/files';
 import type { ParseCache } from '../engine/project';
 import { loadFolderFiles, pruneParseCache } from './load';
@@ -209,7 +210,16 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return path !== null && folderFor(path) === folder;
     });
 
-  const kindOf = (path: string): Kind => fileKindOf(path.split(sep).join('/'));
+  /** A file's kind from its name, or for a file without an extension, from the `#!` line of its open or last-read text. */
+  const kindOf = (path: string): Kind => {
+    const slashed = path.split(sep).join('/');
+    const kind = fileKindOf(slashed);
+    if (kind !== null || !isExtensionless(slashed)) return kind;
+    const open = documents.all().find((doc) => pathOf(doc.uri) === path);
+    const folder = folderFor(path);
+    const text = open?.getText() ?? folder.disk.get(projectPath(folder.root, path));
+    return text !== undefined && hasShellShebang(text) ? 'shell' : null;
+  };
 
   /** Which files the analysis reads: dependency files (every .py file too in an audit) plus open documents. */
   const inputsFor = (folder: Folder, settings: ServerSettings, everything: boolean): { input: AnalysisInput; versions: Map<string, number>; uris: Map<string, string> } => {

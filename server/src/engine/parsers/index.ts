@@ -23,6 +23,25 @@ export function fileKindOf(path: string): FileKind | null {
   return null;
 }
 
+// The interpreter is an absolute path to the shell itself, or to `env` (with its options) naming it.
+const shellShebang = /^#![ \t]*\/(?:[\w.+-]+\/)*(?:(?:ba|da|z|k)?sh|env(?:[ \t]+-\S+)*[ \t]+(?:ba|da|z|k)?sh)(?=[ \t\r\n]|$)/;
+
+/** A `#!` line naming a POSIX-style shell: `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`, dash, zsh, ksh. */
+export function hasShellShebang(text: string): boolean {
+  return shellShebang.test(text.slice(0, 256));
+}
+
+/** Whether a file name has no extension (`install`, `scripts/setup`), so its kind can only come from its content. */
+export function isExtensionless(path: string): boolean {
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.length > 0 && !base.includes('.');
+}
+
+/** The kind of a file from its path, or, for a file without an extension, from a shell `#!` line. */
+export function fileKindOfText(path: string, text: string): FileKind | null {
+  return fileKindOf(path) ?? (isExtensionless(path) && hasShellShebang(text) ? 'shell' : null);
+}
+
 /** Parses a file as `kind`. Parsers never throw; kinds without a parser yet give an empty model. */
 export function parseFile(file: SourceFile, kind: FileKind, grammars?: Grammars): ParsedFile {
   if (kind === 'requirements') return parseRequirementsFile(file.path, file.text);
