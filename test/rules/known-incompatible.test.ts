@@ -25,6 +25,7 @@ describe('known-incompatible', () => {
     ['diffusers==0.21.4\nhuggingface_hub==0.26.0\n', 'diffusers==0.21.4', `\`diffusers==0.21.4\` breaks with \`huggingface_hub==0.26.0\`: ${diffusers}`],
     ['diffusers<0.29\nhuggingface-hub\n', 'diffusers<0.29', `\`diffusers<0.29\` breaks with \`huggingface-hub\` (unpinned: pip installs the newest): ${diffusers}`],
     ['gradio==4.44.1\nhuggingface-hub>=0.19.3\n', 'gradio==4.44.1', `\`gradio==4.44.1\` breaks with \`huggingface-hub>=0.19.3\`: ${gradio}`],
+    ['gradio>=4.43.0,<5\nhuggingface-hub\n', 'gradio>=4.43.0,<5', `\`gradio>=4.43.0,<5\` breaks with \`huggingface-hub\` (unpinned: pip installs the newest): ${gradio}`],
   ])('flags %j', (text, flagged, message) => {
     expect(checkRule(id, { 'requirements.txt': text }).map((f) => [f.text, f.message])).toEqual([[flagged, message]]);
   });
@@ -36,6 +37,9 @@ describe('known-incompatible', () => {
     ['gradio==4.44.1\nhuggingface-hub<1.0\n'],
     ['gradio==5.9.1\nhuggingface-hub==1.0.0\n'],
     ['gradio==3.50.2\nhuggingface-hub==1.0.0\n'],
+    // pip picks the newest gradio, past the affected 4.x line (HivisionIDPhotos' gradio>=4.43.0 resolves to 6.x)
+    ['gradio>=4.43.0\nhuggingface-hub\n'],
+    ['diffusers>=0.21\nhuggingface_hub\n'],
   ])('accepts %j', (text) => {
     expect(checkRule(id, { 'requirements.txt': text })).toEqual([]);
   });

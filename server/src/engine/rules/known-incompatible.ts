@@ -11,7 +11,7 @@ export const knownIncompatible = defineRule(
     fixable: false,
     status: 'active',
     docs: `## What it does
-Reports pairs of pins that the resolver accepts but that break when the code runs, from a curated list with the upstream issue for each. A pair is reported when the version pip will pick for each side falls in the broken range: pip installs the newest version a range allows, so an unbounded \`torchvision\` means the newest torchvision.
+Reports pairs of pins that the resolver accepts but that break when the code runs, from a curated list with the upstream issue for each. A pair is reported when the version pip will pick for each side falls in the broken range: pip installs the newest version a range allows, so an unbounded \`torchvision\` means the newest torchvision, and \`gradio>=4.43\` means a gradio past the affected 4.x line (not reported), while \`basicsr>=1.4.2\` still means basicsr 1.4.2, the last release.
 
 ## Why it matters
 Nothing fails at install time; the error appears at import, often deep in a dependency (\`ModuleNotFoundError: No module named 'torchvision.transforms.functional_tensor'\` from basicsr, which GFPGAN, Real-ESRGAN and face-swap tools pull in; \`ImportError: cannot import name 'cached_download' from 'huggingface_hub'\` from older diffusers).
@@ -43,6 +43,10 @@ Follow the advice in the message: here pin \`torchvision<0.17\` (with the matchi
           const rangeA = pinRange(a);
           if (!rangesOverlap(rangeA, affected)) continue;
           if (pair.fixed_in && rangeReachesAtOrAbove(rangeA, pair.fixed_in)) continue;
+          // pip picks the newest version the range allows: an open upper end passes an affected range
+          // that stops before a known release (\`<5.0\`). One that ends inclusively (\`<=1.4.2\`) with no
+          // fix names the newest release, so an open range still lands in it.
+          if (!rangeA.upper && affected.upper && !affected.upper.inclusive) continue;
           for (const b of pinsOf(env, pair.with, { constraints: false })) {
             if (b.url !== null || !canInstallTogether(context.project, [a, b])) continue;
             const rangeB = pinRange(b);
