@@ -23,6 +23,23 @@ describe('python-version-unsupported', () => {
   });
 
   it.each([
+    ['pandas==2.0.3\n', '3.12', '`pandas==2.0.3` has no release for Python 3.12 (target Python from the settings): 2.0.x supports Python 3.8–3.11. pip finds no wheel and the install fails.'],
+    ['pandas==2.2.2\n', '3.13', '`pandas==2.2.2` has no release for Python 3.13 (target Python from the settings): 2.2.x before 2.2.3 supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
+    ['pandas>=2.3,<2.3.3\n', '3.14', '`pandas>=2.3,<2.3.3` has no release for Python 3.14 (target Python from the settings): 2.3.x before 2.3.3 supports Python 3.9–3.13. pip finds no wheel and the install fails.'],
+  ])('flags %j on %s (pandas)', (text, python, message) => {
+    expect(checkRule(id, { 'requirements.txt': text }, { python }).map((f) => f.message)).toEqual([message]);
+  });
+
+  it.each([
+    ['pandas==2.2.3\n', '3.13'],
+    ['pandas==2.3.3\n', '3.14'],
+    ['pandas==2.1.4\n', '3.12'], // 2.1.x is not in the data: never reported
+    ['pandas>=2.0\n', '3.13'],
+  ])('accepts %j on %s (pandas)', (text, python) => {
+    expect(checkRule(id, { 'requirements.txt': text }, { python })).toEqual([]);
+  });
+
+  it.each([
     ['numpy==1.26.4\n', '3.12'],
     ['numpy>=1.24\n', '3.12'],
     ['numpy==1.24.3; python_version < "3.12"\n', '3.12'],

@@ -24,7 +24,7 @@ export const pythonVersionUnsupported = defineRule(
     fixable: false,
     status: 'active',
     docs: `## What it does
-Checks each pin against the Python versions its releases publish wheels for, using the project's target Python (\`requires-python\`, \`.python-version\`, \`--python\`, or the editor setting). A pin is reported when every release it allows misses that Python. Ranges are judged: \`numpy>=1.24,<1.26\` on Python 3.12 is reported, \`numpy>=1.24\` is not (pip can pick 1.26 or later). Pins whose marker excludes the target Python are skipped. Covered: NumPy 1.24 to 2.3; SciPy 1.9 to 1.13; Numba 0.56 to 0.62; TensorFlow 2.10 to 2.18; ONNX Runtime 1.15 to 1.20 (onnxruntime-gpu 1.20); scikit-learn 1.3.1 to 1.4; and the torch, torchvision and torchaudio releases of the PyTorch knowledge base. opencv-python is not covered: its wheels are abi3 (\`cp37-abi3\`) and install on every later CPython.
+Checks each pin against the Python versions its releases publish wheels for, using the project's target Python (\`requires-python\`, \`.python-version\`, \`--python\`, or the editor setting). A pin is reported when every release it allows misses that Python. Ranges are judged: \`numpy>=1.24,<1.26\` on Python 3.12 is reported, \`numpy>=1.24\` is not (pip can pick 1.26 or later). Pins whose marker excludes the target Python are skipped. Covered: NumPy 1.24 to 2.3; SciPy 1.9 to 1.13; Numba 0.56 to 0.62; TensorFlow 2.10 to 2.18; ONNX Runtime 1.15 to 1.20 (onnxruntime-gpu 1.20); scikit-learn 1.3.1 to 1.4; pandas 2.0 and 2.2 to 2.3 (2.1 is not covered yet); and the torch, torchvision and torchaudio releases of the PyTorch knowledge base. opencv-python is not covered: its wheels are abi3 (\`cp37-abi3\`) and install on every later CPython.
 
 ## Why it matters
 Without a wheel pip falls back to building from source, which for NumPy 1.24 on Python 3.12 fails outright (it still needs distutils) and for torch is not possible at all: the install stops with "No matching distribution found".
@@ -45,6 +45,7 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
 - TensorFlow tested build configurations: https://www.tensorflow.org/install/source#tested_build_configurations
 - ONNX Runtime 1.20.0 release notes and microsoft/onnxruntime#17842: https://github.com/microsoft/onnxruntime/releases/tag/v1.20.0
 - scikit-learn releases: https://github.com/scikit-learn/scikit-learn/releases
+- pandas install pages and release notes (2.2.3 added Python 3.13, 2.3.3 added 3.14): https://pandas.pydata.org/docs/whatsnew/index.html
 - PyTorch releases and their Python range: see rules/torch.yaml
 `,
   },

@@ -35,7 +35,10 @@ export function releaseLines(kb: KnowledgeBase): Map<string, ReleaseLine[]> {
 
 function fromSupport(release: PythonSupportRelease): ReleaseLine {
   const lower = /^>=\s*(\d+\.\d+)/.exec(release.versions)?.[1];
-  return { range: versionRange(release.versions), label: lower ? `${lower}.x` : release.versions, min: release.python.min, max: release.python.max, source: release.source };
+  // A line that ends at a patch release (`<2.2.3`: 2.2.3 added wheels for a newer Python) says so.
+  const upper = /,\s*<\s*(\d+\.\d+\.[1-9]\d*)\s*$/.exec(release.versions)?.[1];
+  const label = lower ? `${lower}.x${upper ? ` before ${upper}` : ''}` : release.versions;
+  return { range: versionRange(release.versions), label, min: release.python.min, max: release.python.max, source: release.source };
 }
 
 export function supports(line: ReleaseLine, python: string): boolean {
