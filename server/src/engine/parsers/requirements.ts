@@ -639,26 +639,26 @@ function emptyRequirement(file: ParsedFile, logical: LogicalLine, span: Span): R
   return blankRequirement({ file: file.path, line: logical.line, span, origin: { section: 'requirements' } });
 }
 
-function mapClause(logical: LogicalLine, c: SpecifierClause): SpecifierClause {
+function mapClause(logical: LogicalLine, c: SpecifierClause, shift: number): SpecifierClause {
   return {
     operator: c.operator,
     version: c.version,
-    span: logical.span(c.span.start, c.span.end),
-    versionSpan: logical.span(c.versionSpan.start, c.versionSpan.end),
+    span: logical.span(c.span.start + shift, c.span.end + shift),
+    versionSpan: logical.span(c.versionSpan.start + shift, c.versionSpan.end + shift),
   };
 }
 
-/** Copies a PEP 508 result (logical offsets) onto a requirement (file offsets). */
-function applyPep508(req: Requirement, logical: LogicalLine, r: Pep508Requirement, withName: boolean): void {
-  const map = (sp: Span | null) => (sp ? logical.span(sp.start, sp.end) : null);
+/** Copies a PEP 508 result (logical offsets, plus `shift`) onto a requirement (file offsets); shares nothing mutable with it. */
+function applyPep508(req: Requirement, logical: LogicalLine, r: Pep508Requirement, withName: boolean, shift = 0): void {
+  const map = (sp: Span | null) => (sp ? logical.span(sp.start + shift, sp.end + shift) : null);
   if (withName) {
     req.name = r.name;
     req.nameSpan = map(r.nameSpan);
     req.normalizedName = normalizeName(r.name);
-    req.extras = r.extras;
+    req.extras = r.extras.slice();
     req.specifier = r.specifier;
     req.specifierSpan = map(r.specifierSpan);
-    req.clauses = r.clauses.map((c) => mapClause(logical, c));
+    req.clauses = r.clauses.map((c) => mapClause(logical, c, shift));
     req.url = r.url;
     req.urlSpan = map(r.urlSpan);
   }
@@ -737,9 +737,10 @@ function lineRequirement(file: ParsedFile, logical: LogicalLine, from: number, t
   }
 
   const reqText = s.slice(from, markerStart >= 0 ? to : nameEnd);
-  const result = parsePep508(reqText, from);
+  const result = parsePep508Memo(reqText);
   if (!result.ok) {
-    let { start, end } = result.span;
+    let start = from + result.span.start;
+    let end = from + result.span.end;
     if (end <= start) end = start < to ? to : start;
     if (end <= start) {
       start = from;
@@ -748,8 +749,23 @@ function lineRequirement(file: ParsedFile, logical: LogicalLine, from: number, t
     problem(start, end, invalidRequirementMessage(reqText, result.message));
     return null;
   }
-  applyPep508(req, logical, result.requirement, true);
+  applyPep508(req, logical, result.requirement, true, from);
   return req;
+}
+
+// The same requirement text recurs across a file's re-parses (every keystroke re-reads the whole
+// file, and lock files repeat lines): its PEP 508 parse, at offset 0, is kept by text.
+const pep508Memo = new Map<string, ReturnType<typeof parsePep508>>();
+const PEP508_MEMO_LIMIT = 20_000;
+
+function parsePep508Memo(text: string): ReturnType<typeof parsePep508> {
+  let result = pep508Memo.get(text);
+  if (!result) {
+    result = parsePep508(text, 0);
+    if (pep508Memo.size >= PEP508_MEMO_LIMIT) pep508Memo.clear();
+    pep508Memo.set(text, result);
+  }
+  return result;
 }
 
 /**
@@ -815,7 +831,7 @@ function linkName(req: Requirement, logical: LogicalLine, from: number, to: numb
     if (r.specifier !== '') {
       req.specifier = r.specifier;
       req.specifierSpan = r.specifierSpan ? logical.span(r.specifierSpan.start, r.specifierSpan.end) : null;
-      req.clauses = r.clauses.map((c) => mapClause(logical, c));
+      req.clauses = r.clauses.map((c) => mapClause(logical, c, 0));
     }
   }
   return true;
