@@ -115,6 +115,35 @@ describe('pip commands', () => {
     expect(file.requirements.map((r) => [r.name, r.specifier, at(text, r.span), r.line])).toEqual([['torchvision', '==0.18.1', 'torchvision==${TV}', 5]]);
   });
 
+  it("reads the script string of sh -c / bash -lc / su -c at its written place", () => {
+    const text = [
+      "bash -c 'pip install torch==2.3.1 torchvision==0.17.0'",
+      'V=1.24.3',
+      'sudo -u app bash -lc "pip install numpy==$V && pip uninstall -y onnxruntime"',
+      "su app -c 'pip3 install onnxruntime-gpu==1.18.0'",
+      "docker run --rm img sh -c 'echo pip install not-me==1.0'",
+      'sh -c "pip install \\"skipped==1.0\\""',
+      "bash -c 'bash -c \"pip install nested==2.0\"'",
+      'bash script.sh',
+      '',
+    ].join('\n');
+    const file = parse(text);
+    expect(file.requirements.map((r) => [r.name, r.specifier, at(text, r.span), r.line])).toEqual([
+      ['torch', '==2.3.1', 'torch==2.3.1', 1],
+      ['torchvision', '==0.17.0', 'torchvision==0.17.0', 1],
+      ['numpy', '==1.24.3', 'numpy==$V', 3],
+      ['onnxruntime-gpu', '==1.18.0', 'onnxruntime-gpu==1.18.0', 4],
+      ['nested', '==2.0', 'nested==2.0', 7],
+    ]);
+    expect(file.commands?.map((c) => [c.action, c.line])).toEqual([
+      ['install', 1],
+      ['install', 3],
+      ['uninstall', 3],
+      ['install', 4],
+      ['install', 7],
+    ]);
+  });
+
   it('gives an empty model without grammars and never throws', () => {
     expect(parseShellScript('s.sh', 'pip install numpy\n')).toMatchObject({ requirements: [], commands: [] });
     fc.assert(

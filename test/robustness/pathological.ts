@@ -133,6 +133,8 @@ export function hostileInputs(big: boolean): HostileInput[] {
   add('pinwise ignore spam', 'torch==2.3.1+cu118  # pinwise: ignore[' + 'a,'.repeat(10_000) + '\n');
   add('the same stack pinned 2,000 times (10,000 lines)', manyLines(10_000));
   add('pip install with 20k args', 'pip install ' + 'torch==2.3.1 '.repeat(20_000) + '\n');
+  add('20k bash -c scripts', "bash -c 'pip install torch==2.3.1'\n".repeat(20_000));
+  add('bash -c nested 40 deep', "bash -c '".repeat(40) + 'pip install torch==2.3.1' + "'".repeat(40) + '\n');
   add('python attribute chain', 'import numpy as np\nnp' + '.np'.repeat(20_000) + '\n');
   add('python 5k nested parentheses', 'import numpy as np\nx = ' + '('.repeat(5_000) + 'np.float' + ')'.repeat(5_000) + '\n');
 

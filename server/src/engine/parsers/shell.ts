@@ -27,7 +27,7 @@ export function parseShellScript(path: string, text: string, grammars?: Grammars
     parser = new grammars.Parser();
     parser.setLanguage(grammars.bash);
     tree = parseBounded(parser, source);
-    if (tree) new ScriptWalker(file, text, new LineIndex(text)).run(tree.rootNode);
+    if (tree) new ScriptWalker(file, text, new LineIndex(text), grammars).run(tree.rootNode);
   } catch {
     // A grammar failure leaves the file without commands rather than failing the analysis.
   } finally {
@@ -141,12 +141,16 @@ class ScriptWalker {
   private readonly vars = new Map<string, string>();
   private readonly functions = new Map<string, Node>();
   private readonly inlined = new Set<string>();
+  private inlineBudget: number;
 
   constructor(
     private readonly file: ParsedFile,
     private readonly text: string,
     private readonly lines: LineIndex,
-  ) {}
+    private readonly grammars: Grammars,
+  ) {
+    this.inlineBudget = text.length * 8 + 1_000_000;
+  }
 
   run(root: Node): void {
     this.collectFunctions(root);
@@ -306,9 +310,35 @@ class ScriptWalker {
       this.visit(fn, reachable, depth + 1);
       return;
     }
+    const script = shellScriptArgument(words);
+    if (script) {
+      if (depth < maxFunctionDepth) this.inlineScript(script, reachable, depth + 1);
+      return;
+    }
     const pip = findPip(words);
     if (!pip) return;
     this.pipCommand(node, pip.tool, words.slice(pip.next), reachable);
+  }
+
+  /**
+   * `bash -c 'pip install …'`: the string is a script of its own. It is parsed from a copy of the
+   * file with everything but the string's content blanked, so every offset is the written one.
+   */
+  private inlineScript(content: Span, reachable: boolean, depth: number): void {
+    // Each inner parse reads a file-length copy: a budget keeps thousands of `-c` strings linear.
+    if (this.inlineBudget < this.text.length) return;
+    this.inlineBudget -= this.text.length;
+    const masked = ' '.repeat(content.start) + this.text.slice(content.start, content.end) + ' '.repeat(this.text.length - content.end);
+    const parser = new this.grammars.Parser();
+    let tree: ReturnType<typeof parser.parse> = null;
+    try {
+      parser.setLanguage(this.grammars.bash);
+      tree = parseBounded(parser, masked);
+      if (tree) this.visit(tree.rootNode, reachable, depth);
+    } finally {
+      tree?.delete();
+      parser.delete();
+    }
   }
 
   private pipCommand(node: Node, tool: string, args: Word[], reachable: boolean): void {
@@ -476,6 +506,39 @@ function sliceMapped(mapped: MappedText, from: number, to: number): MappedText {
 const wrapperCommands = new Set(['sudo', 'env', 'time', 'nohup', 'exec', 'command', 'nice', 'doas']);
 
 /** Recognises pip behind wrappers: `sudo -H pip3`, `python3 -m pip`, `uv pip`, `conda run -n x pip`. */
+const shells = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
+
+/**
+ * The content of the script string of `sh -c '…'` / `bash -lc "…"` (also after sudo, env, su, …), or null.
+ * A double-quoted string with a backslash is skipped: its content, as the inner shell reads it, is
+ * not the text as written, and spans must point at what is written.
+ */
+function shellScriptArgument(words: Word[]): Span | null {
+  const name = (k: number): string => {
+    const text = words[k]?.value?.text ?? '';
+    return text.slice(text.lastIndexOf('/') + 1);
+  };
+  for (let k = 0; k < Math.min(words.length, 8); k++) {
+    const command = name(k);
+    if (!shells.has(command) && command !== 'su') continue;
+    for (let j = k + 1; j < words.length; j++) {
+      const option = words[j]!.value?.text ?? '';
+      if (!option.startsWith('-')) {
+        if (command === 'su') continue; // `su user -c …`
+        return null;
+      }
+      if (!/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) continue;
+      const script = words[j + 1]?.node;
+      if (!script) return null;
+      if (script.type === 'raw_string') return { start: script.startIndex + 1, end: script.endIndex - 1 };
+      if (script.type === 'string' && !script.text.includes('\\')) return { start: script.startIndex + 1, end: script.endIndex - 1 };
+      return null;
+    }
+    return null;
+  }
+  return null;
+}
+
 function findPip(words: Word[]): { tool: string; next: number } | null {
   let i = 0;
   const text = (k: number): string => {
