@@ -144,6 +144,30 @@ describe('pip commands', () => {
     ]);
   });
 
+  it('reads a heredoc fed to a shell as its script, and no other heredoc', () => {
+    const text = [
+      "bash <<'EOF'",
+      'pip install torch==2.3.1',
+      'EOF',
+      'V=0.18.1',
+      'sudo -E sh -s <<EOF',
+      'pip install torchvision==$V',
+      'EOF',
+      "cat > notes.txt <<'EOF'",
+      'pip install not-me==1.0',
+      'EOF',
+      "bash run.sh <<'EOF'",
+      'pip install input-only==1.0',
+      'EOF',
+      '',
+    ].join('\n');
+    const file = parse(text);
+    expect(file.requirements.map((r) => [r.name, at(text, r.span), r.line])).toEqual([
+      ['torch', 'torch==2.3.1', 2],
+      ['torchvision', 'torchvision==$V', 6],
+    ]);
+  });
+
   it('gives an empty model without grammars and never throws', () => {
     expect(parseShellScript('s.sh', 'pip install numpy\n')).toMatchObject({ requirements: [], commands: [] });
     fc.assert(

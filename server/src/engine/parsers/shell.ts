@@ -190,6 +190,18 @@ class ScriptWalker {
       case 'command':
         this.command(node, reachable, depth);
         return;
+      case 'redirected_statement': {
+        // `bash <<'EOF' … EOF`, `sudo sh -s <<EOF`: the heredoc is the shell's script. (Other heredocs are text.)
+        const body = node.childForFieldName('body');
+        const heredoc = node.namedChildren.find((c) => c?.type === 'heredoc_redirect');
+        const content = heredoc?.namedChildren.find((c) => c?.type === 'heredoc_body');
+        if (body?.type === 'command' && content && depth < maxFunctionDepth && readsScriptFromStdin(this.commandWords(body))) {
+          this.inlineScript({ start: content.startIndex, end: content.endIndex }, reachable, depth + 1);
+          return;
+        }
+        for (const c of node.namedChildren) if (c) this.visit(c, reachable, depth);
+        return;
+      }
       default:
         for (const c of node.namedChildren) if (c) this.visit(c, reachable, depth);
     }
@@ -289,7 +301,7 @@ class ScriptWalker {
 
   // --- commands
 
-  private command(node: Node, reachable: boolean, depth: number): void {
+  private commandWords(node: Node): Word[] {
     const words: Word[] = [];
     for (const c of node.namedChildren) {
       if (!c) continue;
@@ -302,6 +314,11 @@ class ScriptWalker {
         words.push(this.word(c));
       }
     }
+    return words;
+  }
+
+  private command(node: Node, reachable: boolean, depth: number): void {
+    const words = this.commandWords(node);
     if (words.length === 0) return;
     const name = words[0]!.value?.text ?? words[0]!.node.text;
     const fn = this.functions.get(name);
@@ -537,6 +554,29 @@ function shellScriptArgument(words: Word[]): Span | null {
     return null;
   }
   return null;
+}
+
+/** A shell run with no script argument (`bash`, `sudo -E sh -s`, `env X=1 bash -e`): it reads its script from stdin. */
+function readsScriptFromStdin(words: Word[]): boolean {
+  const text = (k: number): string => words[k]?.value?.text ?? '';
+  let k = 0;
+  for (let guard = 0; guard < 8 && k < words.length; guard++) {
+    const base = text(k).slice(text(k).lastIndexOf('/') + 1);
+    if (shells.has(base)) {
+      for (let j = k + 1; j < words.length; j++) {
+        const option = text(j);
+        if (!option.startsWith('-') || /^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) return false; // a script file, or -c
+      }
+      return true;
+    }
+    if (base !== 'sudo' && base !== 'env' && base !== 'exec' && base !== 'nohup') return false;
+    k++;
+    while (k < words.length && (text(k).startsWith('-') || /^[A-Za-z_]\w*=/.test(text(k)))) {
+      if (base === 'sudo' && /^-[ugpCDhrt]$/.test(text(k))) k++;
+      k++;
+    }
+  }
+  return false;
 }
 
 function findPip(words: Word[]): { tool: string; next: number } | null {
