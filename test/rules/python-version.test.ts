@@ -25,12 +25,14 @@ describe('python-version-unsupported', () => {
   it.each([
     ['pandas==2.0.3\n', '3.12', '`pandas==2.0.3` has no release for Python 3.12 (target Python from the settings): 2.0.x supports Python 3.8–3.11. pip finds no wheel and the install fails.'],
     ['pandas==2.2.2\n', '3.13', '`pandas==2.2.2` has no release for Python 3.13 (target Python from the settings): 2.2.x before 2.2.3 supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
+    ['tensorflow==2.19.0\n', '3.13', '`tensorflow==2.19.0` has no release for Python 3.13 (target Python from the settings): 2.19.x supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
     ['pandas>=2.3,<2.3.3\n', '3.14', '`pandas>=2.3,<2.3.3` has no release for Python 3.14 (target Python from the settings): 2.3.x before 2.3.3 supports Python 3.9–3.13. pip finds no wheel and the install fails.'],
-  ])('flags %j on %s (pandas)', (text, python, message) => {
+  ])('flags %j on %s (pandas, tensorflow)', (text, python, message) => {
     expect(checkRule(id, { 'requirements.txt': text }, { python }).map((f) => f.message)).toEqual([message]);
   });
 
   it.each([
+    ['tensorflow==2.20.0\n', '3.13'],
     ['pandas==2.2.3\n', '3.13'],
     ['pandas==2.3.3\n', '3.14'],
     ['pandas==2.1.4\n', '3.12'], // 2.1.x is not in the data: never reported
@@ -79,7 +81,7 @@ describe('python-version-unsupported', () => {
       ['onnxruntime==1.19.2', '3.8'],
       ['scikit-learn==1.3.2', '3.12'],
       // Past the releases the knowledge base knows: never guessed.
-      ['tensorflow==2.19.0', '3.13'],
+      ['tensorflow==2.21.0', '3.13'],
       ['numba==0.63.0', '3.14'],
       ['onnxruntime>=1.16', '3.12'],
       // opencv-python wheels are abi3 and install on any later CPython.
