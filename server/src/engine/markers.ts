@@ -91,7 +91,7 @@ const SET_VARIABLES = new Set<MarkerVariable>(['extras', 'dependency_groups']);
 const wordChar = /[\p{L}\p{N}_]/u;
 
 /** Python's `\w` for one UTF-16 unit (surrogates count as word characters, like most letters beyond the BMP). */
-function isWord(text: string, i: number): boolean {
+export function isWord(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false;
   const c = text.charCodeAt(i);
   if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;

@@ -3,7 +3,7 @@
 // mistakes packaging reports vaguely (`torch=2.1.2`, `=>`, `~=1`). One forward pass,
 // linear time, never throws.
 
-import { formatMarker, parseMarkerPrefix, type MarkerNode } from '../markers';
+import { formatMarker, isWord, parseMarkerPrefix, type MarkerNode } from '../markers';
 import type { Span, SpecifierClause } from '../model';
 import { isPyWhitespace, operatorTypo, parseSpecifierSet, scanLocalLabel, scanOperator, scanSpecifierClause } from '../versions';
 
@@ -44,15 +44,6 @@ class Pep508Error {
 }
 
 const NAME_CHAR = /[A-Za-z0-9._-]/;
-const wordChar = /[\p{L}\p{N}_]/u;
-
-function isWord(text: string, i: number): boolean {
-  if (i < 0 || i >= text.length) return false;
-  const c = text.charCodeAt(i);
-  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
-  if (c >= 0xd800 && c <= 0xdfff) return true;
-  return wordChar.test(text[i]!);
-}
 
 function isAlnum(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
