@@ -85,7 +85,7 @@ function check(context: RuleContext): void {
       const target = pickTarget(group, indexVariants);
       if (target === null) continue;
       const anchor = group.find((p) => p.tag === target)!;
-      // (A pin whose tag no index in effect serves is left to index-variant-mismatch below, so the other pin is the reason.)
+      // Pins the index in effect does not serve are skipped below, so the reason is always the other pin.
       const reason = `${describePin(anchor.req)} is \`${target}\``;
       for (const pin of own) {
         // A tag the PyTorch index in effect does not serve is index-variant-mismatch's finding (same fix): one report, not two.
