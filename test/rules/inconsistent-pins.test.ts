@@ -61,6 +61,21 @@ describe('inconsistent-pins', () => {
     ]);
   });
 
+  it('keeps findings short in a monorepo of many copies: ten related pins at most, the file list abridged', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 20; i++) files[`svc${String(i).padStart(2, '0')}/requirements.txt`] = 'torch==2.3.1\n';
+    for (let i = 20; i < 25; i++) files[`svc${i}/requirements.txt`] = 'torch==2.2.2\n';
+    files['svc25/requirements.txt'] = 'torch==2.1.0\n';
+    const findings = run(files);
+    expect(findings).toHaveLength(6);
+    for (const f of findings) expect(f.related.length).toBeLessThanOrEqual(10);
+    expect(findings[0]!.message).toBe(
+      'torch is pinned to 2.2.2 here but to 2.3.1 in svc00/requirements.txt, svc01/requirements.txt, svc02/requirements.txt and 17 more files; installs from these files get different versions of torch.',
+    );
+    // the other stray version is among the related pins
+    expect(findings[0]!.related).toContain('svc25/requirements.txt: ==2.1.0');
+  });
+
   it('prefers pyproject on a tie, keeps a local tag, and is unsafe without a strict majority', () => {
     const files = {
       'pyproject.toml': '[tool.poetry.dependencies]\ntorch = "2.3.1"\n',

@@ -12,6 +12,13 @@ interface Pin {
   public: string;
 }
 
+const maxRelated = 10;
+
+/** `a, b, c`, or `a, b, c and 7 more files`. */
+function fileList(files: readonly string[]): string {
+  return files.length <= 4 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more files`;
+}
+
 /** Which kind of file wins a tie: the project's declaration, then requirements, then scripts. */
 const kindRank: Record<string, number> = { pyproject: 0, requirements: 1, shell: 2 };
 
@@ -118,18 +125,24 @@ aligning one pin can break a release row (torch with torchvision) that other rul
       for (const [, strays] of ordered.slice(1)) {
         for (const stray of strays) {
           const clause = stray.requirement.clauses[0]!;
-          const related: RelatedLocation[] = pins
-            .filter((p) => p !== stray)
-            .map((p) => ({
-              file: p.file.path,
-              span: p.requirement.clauses[0]!.span,
-              message: `${name} pinned to ${p.version} in ${describe(p)}`,
-            }));
+          // The pins to align with first, then one pin per other version: in a monorepo with hundreds
+          // of copies, a list of every pin on every stray would grow with the square of the copies.
+          const otherVersions = ordered
+            .slice(1)
+            .filter(([, list]) => !list.includes(stray))
+            .map(([, list]) => list[0]!)
+            .slice(0, maxRelated / 2);
+          const shown = [...chosen.slice(0, maxRelated - otherVersions.length), ...otherVersions];
+          const related: RelatedLocation[] = shown.map((p) => ({
+            file: p.file.path,
+            span: p.requirement.clauses[0]!.span,
+            message: `${name} pinned to ${p.version} in ${describe(p)}`,
+          }));
           const local = localTag(stray.version);
           const newText = local ? `${chosenPublic}+${local}` : chosenPublic;
           const fixes: Fix[] = [
             {
-              title: `Pin ${name} to ${newText}, as in ${chosenFiles.join(', ')}`,
+              title: `Pin ${name} to ${newText}, as in ${fileList(chosenFiles)}`,
               edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }],
               // Aligning is a choice between deployments (and may break a release row the
               // other rules protect), so it is offered, never applied by fix-all.
@@ -146,7 +159,7 @@ aligning one pin can break a release row (torch with torchvision) that other rul
           context.report({
             file: stray.file.path,
             span: clause.span,
-            message: `${name} is pinned to ${stray.version} here but to ${chosenShown} in ${chosenFiles.join(', ')}; ${consequence}.`,
+            message: `${name} is pinned to ${stray.version} here but to ${chosenShown} in ${fileList(chosenFiles)}; ${consequence}.`,
             related,
             fixes,
           });
