@@ -14,6 +14,25 @@ const edit = (files: Record<string, string>, file: string, index = 0) => {
 };
 
 describe('deprecated-api: torch', () => {
+  it('removed linalg functions: torch.solve and torch.eig from 1.13, torch.symeig from 2.0; no automatic fix', () => {
+    const code = 'import torch\nX, LU = torch.solve(B, A)\nL, V = torch.eig(A, eigenvectors=True)\nw, v = torch.symeig(A, eigenvectors=True)\nY = torch.linalg.solve(A, B)\n';
+    const on113 = checkRule('deprecated-api', { 'requirements.txt': 'torch==1.13.1\n', 'la.py': code });
+    expect(on113.map((f) => [f.text, f.level, f.fixes.length])).toEqual([
+      ['torch.solve', 'error', 0],
+      ['torch.eig', 'error', 0],
+      ['torch.symeig', 'warning', 0],
+    ]);
+    expect(on113[0]!.message).toBe(
+      '`torch.solve` was removed in PyTorch 1.13 (this project pins torch==1.13.1). Use `torch.linalg.solve(A, B)`: the arguments are in the opposite order and only the solution is returned (`X, LU = torch.solve(B, A)` becomes `X = torch.linalg.solve(A, B)`).',
+    );
+    const on20 = checkRule('deprecated-api', { 'requirements.txt': 'torch==2.0.1\n', 'la.py': code });
+    expect(on20.map((f) => [f.text, f.level])).toEqual([
+      ['torch.solve', 'error'],
+      ['torch.eig', 'error'],
+      ['torch.symeig', 'error'],
+    ]);
+  });
+
   it('torch.cuda.amp.autocast(...) → torch.amp.autocast("cuda", ...), safe on torch>=2.4', () => {
     const files = {
       'requirements.txt': 'torch==2.4.1\n',
