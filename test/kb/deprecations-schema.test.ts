@@ -7,6 +7,7 @@ describe('rules/deprecations/*.yaml', () => {
   const libraries = deprecationLibraries(kb);
   it('loads every library', () => {
     expect(libraries.map((l) => l.key).sort()).toEqual([
+      'deprecations/diffusers',
       'deprecations/gradio',
       'deprecations/numpy',
       'deprecations/pillow',

@@ -13,6 +13,22 @@ const edit = (files: Record<string, string>, file: string, index = 0) => {
   return text;
 };
 
+describe('deprecated-api: diffusers', () => {
+  it('randn_tensor left diffusers.utils in 0.21 (ImportError), with no deprecation period', () => {
+    const code = 'from diffusers.utils import BaseOutput, randn_tensor\nimport diffusers\nx = diffusers.utils.randn_tensor((1,))\nfrom diffusers.utils.torch_utils import randn_tensor as ok\n';
+    const pinned = checkRule('deprecated-api', { 'requirements.txt': 'diffusers==0.21.4\n', 'gen.py': code });
+    expect(pinned.map((f) => [f.text, f.level, f.fixes.map((x) => [x.title, x.safe])])).toEqual([
+      ['randn_tensor', 'error', []],
+      ['diffusers.utils.randn_tensor', 'error', [['Replace with `diffusers.utils.torch_utils.randn_tensor`', false]]],
+    ]);
+    expect(pinned[0]!.message).toBe(
+      '`randn_tensor` was removed in Diffusers 0.21 (this project pins diffusers==0.21.4). Use `diffusers.utils.torch_utils.randn_tensor` (Diffusers 0.18+).',
+    );
+    expect(checkRule('deprecated-api', { 'requirements.txt': 'diffusers==0.20.2\n', 'gen.py': code })).toEqual([]);
+    expect(checkRule('deprecated-api', { 'requirements.txt': 'diffusers>=0.19\n', 'gen.py': code }).map((f) => f.level)).toEqual(['warning', 'warning']);
+  });
+});
+
 describe('deprecated-api: torch', () => {
   it('removed linalg functions: torch.solve and torch.eig from 1.13, torch.symeig from 2.0; no automatic fix', () => {
     const code = 'import torch\nX, LU = torch.solve(B, A)\nL, V = torch.eig(A, eigenvectors=True)\nw, v = torch.symeig(A, eigenvectors=True)\nY = torch.linalg.solve(A, B)\n';
