@@ -3,13 +3,14 @@
 // installed, driven headless through Debian's chromium by playwright-core, on a copy of
 // examples/broken-ml-project. Checks, as a user sees them:
 //   1. Pinwise's findings for requirements.txt in the editor (squiggles) and the Problems panel;
+//   1b. a hover on the torch pin shows its PyTorch release row;
 //   2. the quick fix "Set torchvision to …" applies, and after saving the file on disk differs
 //      from the original in exactly that pin;
 //   3. "Pinwise: Audit Workspace" from the command palette opens the report, a webview with a table
 //      per environment, whose location links open the file;
 //   4. the report's "Fix all safe problems" writes, in every affected file, exactly what
 //      `pinwise check --fix` writes on a copy of the project, and the report refreshes.
-// `--screenshots docs/screenshots` refreshes README's images (diagnostics, quick fix, audit report).
+// `--screenshots docs/screenshots` refreshes README's images (diagnostics, hover, quick fix, audit report).
 // Installs what it needs when missing: chromium (apt-get, as root) and code-server (npm, into
 // $PINWISE_E2E_DIR, default /tmp/pinwise-e2e, outside the repository). Run with `npm run test:e2e`
 // (which builds and packages first) or `node test/e2e/code-server.mjs` after `npm run package`.
@@ -214,6 +215,25 @@ async function main() {
     lap(`Problems panel (${problems.length} rows):\n    ${problems.slice(0, 12).join('\n    ')}`);
     for (const re of expected) if (!problems.some((p) => re.test(p))) fail(`no problem matches ${re}`);
     if (shots) await page.screenshot({ path: join(shots, 'diagnostics.png') });
+
+    // 1b. Hover on the torch pin (line 7): the release row, through VS Code's own "Show Hover" (Ctrl+K Ctrl+I).
+    await page.locator(`${editor} .view-line`).first().click();
+    await page.keyboard.press('Control+g');
+    await page.keyboard.type('7:8');
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+k');
+    await page.keyboard.press('Control+i');
+    const hover = page.locator('.monaco-hover-content', { hasText: 'PyTorch 2.3.1' });
+    await hover.first().waitFor({ timeout: T });
+    const hoverText = (await hover.first().textContent()) ?? '';
+    if (!/0\.18\.1/.test(hoverText) || !/rocm5\.7/.test(hoverText)) fail(`the hover on torch==2.3.1+rocm5.7 lacks the release row: ${hoverText.slice(0, 300)}`);
+    lap('hover on the torch pin shows the PyTorch 2.3.1 release row (torchvision 0.18.1, +rocm5.7)');
+    if (shots) {
+      await page.waitForTimeout(800); // the hover fades in
+      await page.screenshot({ path: join(shots, 'hover.png') });
+    }
+    await page.keyboard.press('Escape');
 
     // 2. Quick fix on the torchvision pin (line 8): Ctrl+G to go there, Ctrl+. for the menu.
     await page.locator(`${editor} .view-line`).first().click();
