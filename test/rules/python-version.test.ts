@@ -25,6 +25,8 @@ describe('python-version-unsupported', () => {
   it.each([
     ['pandas==2.0.3\n', '3.12', '`pandas==2.0.3` has no release for Python 3.12 (target Python from the settings): 2.0.x supports Python 3.8–3.11. pip finds no wheel and the install fails.'],
     ['pandas==2.2.2\n', '3.13', '`pandas==2.2.2` has no release for Python 3.13 (target Python from the settings): 2.2.x before 2.2.3 supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
+    ['onnxruntime==1.24.3\n', '3.10', '`onnxruntime==1.24.3` has no release for Python 3.10 (target Python from the settings): 1.24.x supports Python 3.11–3.14. pip finds no wheel and the install fails.'],
+    ['onnxruntime-gpu==1.23.2\n', '3.14', '`onnxruntime-gpu==1.23.2` has no release for Python 3.14 (target Python from the settings): 1.21–1.23 supports Python 3.10–3.13. pip finds no wheel and the install fails.'],
     ['tensorflow==2.19.0\n', '3.13', '`tensorflow==2.19.0` has no release for Python 3.13 (target Python from the settings): 2.19.x supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
     ['pandas>=2.3,<2.3.3\n', '3.14', '`pandas>=2.3,<2.3.3` has no release for Python 3.14 (target Python from the settings): 2.3.x before 2.3.3 supports Python 3.9–3.13. pip finds no wheel and the install fails.'],
   ])('flags %j on %s (pandas, tensorflow)', (text, python, message) => {
@@ -33,6 +35,8 @@ describe('python-version-unsupported', () => {
 
   it.each([
     ['tensorflow==2.20.0\n', '3.13'],
+    ['onnxruntime==1.23.2\n', '3.10'],
+    ['onnxruntime>=1.21\n', '3.10'],
     ['pandas==2.2.3\n', '3.13'],
     ['pandas==2.3.3\n', '3.14'],
     ['pandas==2.1.4\n', '3.12'], // 2.1.x is not in the data: never reported

@@ -37,7 +37,15 @@ function fromSupport(release: PythonSupportRelease): ReleaseLine {
   const lower = /^>=\s*(\d+\.\d+)/.exec(release.versions)?.[1];
   // A line that ends at a patch release (`<2.2.3`: 2.2.3 added wheels for a newer Python) says so.
   const upper = /,\s*<\s*(\d+\.\d+\.[1-9]\d*)\s*$/.exec(release.versions)?.[1];
-  const label = lower ? `${lower}.x${upper ? ` before ${upper}` : ''}` : release.versions;
+  // A line spanning several minors (`>=1.21.0,<1.24`) is named by them: `1.21–1.23`.
+  const span = lower ? /,\s*<\s*(\d+)\.(\d+)(?:\.0)?\s*$/.exec(release.versions) : null;
+  const [major, minor] = (lower ?? '').split('.').map(Number);
+  const lastMinor = span && Number(span[1]) === major ? Number(span[2]) - 1 : null;
+  const label = !lower
+    ? release.versions
+    : lastMinor !== null && lastMinor > minor!
+      ? `${lower}–${major}.${lastMinor}`
+      : `${lower}.x${upper ? ` before ${upper}` : ''}`;
   return { range: versionRange(release.versions), label, min: release.python.min, max: release.python.max, source: release.source };
 }
 
