@@ -145,6 +145,39 @@ describe('distribution-conflict', () => {
 });
 
 describe('distribution-conflict across environments', () => {
+  it('reads a uv source scoped to an extra only in that extra (InvokeAI: torch-cpu for [cpu] must not decide [onnx-cuda])', () => {
+    const pyproject = [
+      '[project]',
+      'name = "app"',
+      'version = "1"',
+      'dependencies = ["torch>=2.7", "onnxruntime==1.19.2"]',
+      '[project.optional-dependencies]',
+      'cpu = ["torch==2.7.1+cpu"]',
+      'cuda = ["torch==2.7.1+cu128", "onnxruntime-gpu==1.19.2"]',
+      '"onnx-cuda" = ["onnxruntime-gpu==1.19.2"]',
+      '[tool.uv]',
+      'conflicts = [[{ extra = "cpu" }, { extra = "cuda" }]]',
+      '[tool.uv.sources]',
+      'torch = [{ index = "torch-cpu", extra = "cpu" }, { index = "torch-cuda", extra = "cuda" }]',
+      '[[tool.uv.index]]',
+      'name = "torch-cpu"',
+      'url = "https://download.pytorch.org/whl/cpu"',
+      'explicit = true',
+      '[[tool.uv.index]]',
+      'name = "torch-cuda"',
+      'url = "https://download.pytorch.org/whl/cu128"',
+      'explicit = true',
+      '',
+    ].join('\n');
+    const findings = checkRule(id, { 'pyproject.toml': pyproject });
+    expect(findings.map((f) => [f.text, f.message.match(/into (pyproject\.toml \[[^\]]+\])/)?.[1], f.fixes.map((x) => x.safe)])).toEqual([
+      // [cuda]: its source points at cu128, so the CPU build is the stray one (it shares a line, so no removal is offered)
+      ['onnxruntime==1.19.2', 'pyproject.toml [cuda]', []],
+      // [onnx-cuda]: no PyTorch index applies, so nothing says which build to keep: only unsafe removals
+      ['onnxruntime-gpu==1.19.2', 'pyproject.toml [onnx-cuda]', [false]],
+    ]);
+  });
+
   it('reports a clash reached through a script and its requirements file once', () => {
     const findings = checkRule('distribution-conflict', {
       'requirements.txt': 'onnxruntime==1.17.1\nonnxruntime-gpu==1.17.1\n',

@@ -44,6 +44,17 @@ describe('known-incompatible', () => {
     expect(checkRule(id, { 'requirements.txt': text })).toEqual([]);
   });
 
+  it('holds an unpinned torchvision to the torch pin beside it, as pip does', () => {
+    // torch==2.1.2 admits only torchvision 0.16.2 (facefusion dd2193c, which leaves torchvision to basicsr's requirement)
+    expect(checkRule(id, { 'requirements.txt': 'basicsr==1.4.2\ntorchvision\ntorch==2.1.2\n' })).toEqual([]);
+    expect(checkRule(id, { 'requirements.txt': 'basicsr==1.4.2\ntorchvision>=0.15\ntorch<2.2\n' })).toEqual([]);
+    expect(checkRule(id, { 'requirements.txt': 'basicsr==1.4.2\ntorchvision\ntorch==2.2.0\n' }).map((f) => f.message)).toEqual([
+      `\`basicsr==1.4.2\` breaks with \`torchvision\` (with \`torch==2.2.0\`, pip installs torchvision 0.17.0): ${reason}`,
+    ]);
+    // an open torch range does not hold torchvision back
+    expect(checkRule(id, { 'requirements.txt': 'basicsr==1.4.2\ntorchvision\ntorch>=2.1\n' })).toHaveLength(1);
+  });
+
   it.each([['basicsr==1.4.2\ntorchvision==0.16.2\n'], ['basicsr==1.4.2\ntorchvision<0.17\n'], ['basicsr==1.4.2\n'], ['torchvision==0.17.0\n']])('accepts %j', (text) => {
     expect(checkRule(id, { 'requirements.txt': text })).toEqual([]);
   });

@@ -47,6 +47,9 @@ export interface RequirementIndex {
   urlSpan?: Span;
   /** Marker limiting this source (uv `marker = "…"`), null when none. */
   marker: string | null;
+  /** uv `extra = "…"` / `group = "…"`: the source applies only when that extra or group is installed. */
+  extra?: string;
+  group?: string;
   /** Where the index is named, in the file that names it. */
   span: Span;
 }

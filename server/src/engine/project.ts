@@ -246,13 +246,18 @@ const baseSections = new Set(['project.dependencies', 'tool.poetry.dependencies'
 const extraSections = new Set(['project.optional-dependencies', 'tool.poetry.extras']);
 const groupSections = new Set(['dependency-groups', 'tool.poetry.group', 'tool.uv.dev-dependencies', 'tool.pdm.dev-dependencies']);
 
-/** Options for the indexes packages are pinned to (uv sources, Poetry `source`), declared in this file. */
-function indexOptionsOf(requirements: readonly Requirement[]): PipOption[] {
+/**
+ * Options for the indexes packages are pinned to (uv sources, Poetry `source`), declared in this file.
+ * A uv source scoped to an extra or a group (`extra = "cuda"`) counts only where it is installed.
+ */
+function indexOptionsOf(requirements: readonly Requirement[], active: { kind: 'extra' | 'group'; names: ReadonlySet<string> } | null): PipOption[] {
   const out: PipOption[] = [];
   const seen = new Set<string>();
   for (const requirement of requirements) {
     for (const index of requirement.indexes ?? []) {
       if (!index.url || !index.urlSpan) continue;
+      if (index.extra !== undefined && !(active?.kind === 'extra' && active.names.has(index.extra))) continue;
+      if (index.group !== undefined && !(active?.kind === 'group' && active.names.has(index.group))) continue;
       const key = `${index.url}\0${index.urlSpan.start}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -273,8 +278,8 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: FileTrees): Environ
     constraints: file.requirements.filter((r) => r.isConstraint),
     options: [...file.options],
   });
-  const finish = (env: Environment): Environment => {
-    env.options.push(...indexOptionsOf(env.requirements));
+  const finish = (env: Environment, active: { kind: 'extra' | 'group'; names: ReadonlySet<string> } | null = null): Environment => {
+    env.options.push(...indexOptionsOf(env.requirements, active));
     return env;
   };
   const isBase = (r: Requirement) => !r.isConstraint && r.origin.group === undefined && baseSections.has(r.origin.section);
@@ -310,7 +315,7 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: FileTrees): Environ
     env.requirements.push(...file.requirements.filter(isBase), ...own);
     for (const include of file.includes) if (include.origin?.group === undefined) mergeTree(env, trees.ofInclude(include));
     for (const include of ownIncludes) mergeTree(env, trees.ofInclude(include));
-    if (own.length > 0 || ownIncludes.length > 0) environments.push(finish(env));
+    if (own.length > 0 || ownIncludes.length > 0) environments.push(finish(env, { kind: group.kind, names }));
   }
 
   const build = file.requirements.filter((r) => r.origin.section === 'build-system.requires');

@@ -632,7 +632,17 @@ function parseInto(file: ParsedFile, text: string): void {
       if (!index) continue;
       const mapped = tomlString(text, index);
       const declared = uvIndexes.get(index.value);
-      indexes.push({ name: index.value, url: declared?.url ?? null, ...(declared ? { urlSpan: declared.urlSpan } : {}), marker: stringNode(child(entry, 'marker'))?.value ?? null, span: { ...mapped.whole } });
+      const extra = stringNode(child(entry, 'extra'))?.value;
+      const group = stringNode(child(entry, 'group'))?.value;
+      indexes.push({
+        name: index.value,
+        url: declared?.url ?? null,
+        ...(declared ? { urlSpan: declared.urlSpan } : {}),
+        marker: stringNode(child(entry, 'marker'))?.value ?? null,
+        ...(extra !== undefined ? { extra } : {}),
+        ...(group !== undefined ? { group } : {}),
+        span: { ...mapped.whole },
+      });
     }
     if (indexes.length === 0) continue;
     const key = normalizeName(name);

@@ -1,7 +1,33 @@
 import { incompatiblePairs } from '../kb/known-incompatible';
 import { defineRule } from './define';
-import { rangeReachesAtOrAbove, rangesOverlap, versionRange } from '../versions';
-import { canInstallTogether, pinRange, pinSpan, pinText, pinsOf } from './support/pins';
+import { compareVersions, intersectRanges, rangeReachesAtOrAbove, rangesOverlap, versionRange, type VersionRange } from '../versions';
+import { canInstallTogether, pinRange, pinSpan, pinText, pinsOf, publicSpecifier } from './support/pins';
+import { torchKnowledge } from '../kb/torch';
+import type { Requirement } from '../model';
+import type { Environment } from '../project';
+import type { RuleContext } from './types';
+
+/**
+ * The versions of torchvision / torchaudio that a torch pin with an upper bound allows beside `pin`
+ * (each torch release takes exactly one of each), or null when no such torch pin is there.
+ */
+function familyBound(context: RuleContext, env: Environment, pin: Requirement): { range: VersionRange; reason: string } | null {
+  const pkg = pin.normalizedName;
+  const view = torchKnowledge(context.kb);
+  if (!view || (pkg !== 'torchvision' && pkg !== 'torchaudio')) return null;
+  for (const torch of pinsOf(env, 'torch')) {
+    if (torch.url !== null || !pinRange(torch).upper || !canInstallTogether(context.project, [torch, pin])) continue;
+    const versions = view.releasesMatching('torch', publicSpecifier(torch)).map((row) => row[pkg]);
+    if (versions.length === 0) continue;
+    const sorted = [...new Set(versions)].sort(compareVersions);
+    const shown = sorted.length <= 3 ? sorted.join(', ') : `${sorted[0]} to ${sorted[sorted.length - 1]}`;
+    return {
+      range: versionRange(`>=${sorted[0]},<=${sorted[sorted.length - 1]}`),
+      reason: `with \`${pinText(context.project, torch)}\`, pip installs ${pkg} ${shown}`,
+    };
+  }
+  return null;
+}
 
 export const knownIncompatible = defineRule(
   {
@@ -49,13 +75,16 @@ Follow the advice in the message: here pin \`torchvision<0.17\` (with the matchi
           if (!rangeA.upper && affected.upper && !affected.upper.inclusive) continue;
           for (const b of pinsOf(env, pair.with, { constraints: false })) {
             if (b.url !== null || !canInstallTogether(context.project, [a, b])) continue;
-            const rangeB = pinRange(b);
-            if (!rangesOverlap(rangeB, broken)) continue;
+            // torchvision / torchaudio are held to the release rows of a bounded torch pin beside them.
+            const held = familyBound(context, env, b);
+            const rangeB = held ? intersectRanges(pinRange(b), held.range) : pinRange(b);
+            if (rangeB.empty || !rangesOverlap(rangeB, broken)) continue;
             // pip picks the newest allowed version: an open upper end means the newest release.
             if (!rangeB.upper && broken.upper) continue;
             const bText = pinText(context.project, b);
+            const how = held ? ` (${held.reason})` : b.clauses.length === 0 ? ' (unpinned: pip installs the newest)' : '';
             context.report({
-              message: `\`${pinText(context.project, a)}\` breaks with \`${bText}\`${b.clauses.length === 0 ? ' (unpinned: pip installs the newest)' : ''}: ${pair.reason}.${pair.advice ? ` Fix: ${pair.advice}.` : ''}`,
+              message: `\`${pinText(context.project, a)}\` breaks with \`${bText}\`${how}: ${pair.reason}.${pair.advice ? ` Fix: ${pair.advice}.` : ''}`,
               file: a.file,
               span: pinSpan(context.project, a),
               related: [{ file: b.file, span: pinSpan(context.project, b), message: `${pair.with} ${pair.with_versions} (source: ${pair.source})` }],
