@@ -37,7 +37,7 @@ export const knownIncompatible = defineRule(
     fixable: false,
     status: 'active',
     docs: `## What it does
-Reports pairs of pins that the resolver accepts but that break when the code runs, from a curated list with the upstream issue for each. A pair is reported when the version pip will pick for each side falls in the broken range: pip installs the newest version a range allows, so an unbounded \`torchvision\` means the newest torchvision, and \`gradio>=4.43\` means a gradio past the affected 4.x line (not reported), while \`basicsr>=1.4.2\` still means basicsr 1.4.2, the last release.
+Reports pairs of pins that the resolver accepts but that break when the code runs, from a curated list with the upstream issue for each. A pair is reported when the version pip will pick for each side falls in the broken range: pip installs the newest version a range allows, so an unbounded \`torchvision\` means the newest torchvision, and \`gradio>=4.43\` means a gradio past the affected 4.x line (not reported), while \`basicsr>=1.4.2\` still means basicsr 1.4.2, the last release. A torchvision or torchaudio left open beside a bounded torch pin is held to that torch's release rows (\`torch==2.1.2\` means torchvision 0.16.2), as pip's resolver holds it.
 
 ## Why it matters
 Nothing fails at install time; the error appears at import, often deep in a dependency (\`ModuleNotFoundError: No module named 'torchvision.transforms.functional_tensor'\` from basicsr, which GFPGAN, Real-ESRGAN and face-swap tools pull in; \`ImportError: cannot import name 'cached_download' from 'huggingface_hub'\` from older diffusers).
