@@ -76,6 +76,20 @@ describe('inconsistent-pins', () => {
     expect(findings[0]!.related).toContain('svc25/requirements.txt: ==2.1.0');
   });
 
+  it('offers no alignment that would split a PyTorch release row beside the stray pin', () => {
+    const files = {
+      'cuda/requirements.txt': 'torch==2.3.1\ntorchvision==0.18.1\n',
+      'cpu/requirements.txt': 'torchvision==0.17.0\n',
+      'ci/requirements.txt': 'torchvision==0.17.0\n',
+    };
+    const [finding, ...rest] = run(files);
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ file: 'cuda/requirements.txt', text: '==0.18.1', fixes: [] });
+    // without torch beside it, the alignment is offered
+    const loose = run({ ...files, 'cuda/requirements.txt': 'torchvision==0.18.1\n' });
+    expect(loose[0]!.fixes.map((f) => f.title)).toEqual(['Pin torchvision to 0.17.0, as in cpu/requirements.txt, ci/requirements.txt']);
+  });
+
   it('prefers pyproject on a tie, keeps a local tag, and is unsafe without a strict majority', () => {
     const files = {
       'pyproject.toml': '[tool.poetry.dependencies]\ntorch = "2.3.1"\n',

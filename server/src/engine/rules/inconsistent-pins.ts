@@ -1,7 +1,10 @@
 import type { Fix, RelatedLocation } from '../findings';
 import type { ParsedFile, Requirement } from '../model';
 import { compareVersions, localTag, pinnedVersion, publicVersion } from '../versions';
+import { torchFamily, torchKnowledge, type TorchFamilyPackage } from '../kb/torch';
 import { defineRule } from './define';
+import { canInstallTogether, exactVersion } from './support/pins';
+import type { RuleContext } from './types';
 
 interface Pin {
   requirement: Requirement;
@@ -13,6 +16,29 @@ interface Pin {
 }
 
 const maxRelated = 10;
+
+/**
+ * Whether pinning a torch-family requirement to `version` would leave it outside the PyTorch release
+ * row of another family member pinned exactly beside it (torchvision 0.17.0 next to torch 2.3.1).
+ */
+function breaksReleaseRow(context: RuleContext, requirement: Requirement, version: string): boolean {
+  const pkg = requirement.normalizedName as TorchFamilyPackage | null;
+  const view = torchKnowledge(context.kb);
+  if (!view || !pkg || !torchFamily.includes(pkg)) return false;
+  for (const env of context.project.environments) {
+    if (!env.requirements.includes(requirement)) continue;
+    for (const other of torchFamily) {
+      if (other === pkg) continue;
+      for (const pin of env.requirements) {
+        if (pin.normalizedName !== other || !canInstallTogether(context.project, [pin, requirement])) continue;
+        const exact = exactVersion(pin);
+        const row = exact ? view.releaseOf(other, exact) : undefined;
+        if (row && compareVersions(row[pkg], version) !== 0) return true;
+      }
+    }
+  }
+  return false;
+}
 
 /** `a, b, c`, or `a, b, c and 7 more files`. */
 function fileList(files: readonly string[]): string {
@@ -89,8 +115,9 @@ requirements line; a local tag such as \`+cu121\` is kept). The chosen version i
 agree on; on a tie, the one in \`pyproject.toml\`, then the one in a requirements file, then the newest.
 
 ## Fix safety
-Never applied by \`--fix\` or fix-all: which deployment's version is right is the user's call, and
-aligning one pin can break a release row (torch with torchvision) that other rules check.
+Never applied by \`--fix\` or fix-all: which deployment's version is right is the user's call. Not
+offered at all for a torch, torchvision or torchaudio pin when the chosen version would split the
+PyTorch release row of the family pins beside it (torchvision 0.17.0 next to torch 2.3.1).
 `,
   },
   (context) => {
@@ -140,15 +167,12 @@ aligning one pin can break a release row (torch with torchvision) that other rul
           }));
           const local = localTag(stray.version);
           const newText = local ? `${chosenPublic}+${local}` : chosenPublic;
-          const fixes: Fix[] = [
-            {
-              title: `Pin ${name} to ${newText}, as in ${fileList(chosenFiles)}`,
-              edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }],
-              // Aligning is a choice between deployments (and may break a release row the
-              // other rules protect), so it is offered, never applied by fix-all.
-              safe: false,
-            },
-          ];
+          // Aligning is a choice between deployments, so it is offered, never applied by fix-all; and
+          // not offered at all where it would split a PyTorch release row the stray's environment holds.
+          const breaksRow = breaksReleaseRow(context, stray.requirement, chosenPublic);
+          const fixes: Fix[] = breaksRow
+            ? []
+            : [{ title: `Pin ${name} to ${newText}, as in ${fileList(chosenFiles)}`, edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }], safe: false }];
           // Files installed together race (the last install wins); files installed apart drift.
           const together = context.project.environments.some(
             (env) => env.files.includes(stray.file.path) && chosenFiles.some((f) => f !== stray.file.path && env.files.includes(f)),
