@@ -85,6 +85,16 @@ describe('inconsistent-pins', () => {
     const [finding, ...rest] = run(files);
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ file: 'cuda/requirements.txt', text: '==0.18.1', fixes: [] });
+    // a script whose later `pip install -r` replaces its torch still pins the pair in one command
+    const script = run({
+      'requirements.txt': 'torch==2.3.1\ntorchvision==0.18.1\n',
+      'ci/requirements.txt': 'torch==2.3.1\n',
+      'setup.sh': 'pip install torch==2.2.2 torchvision==0.17.2\npip install -r requirements.txt\n',
+    });
+    expect(script.filter((f) => f.file === 'setup.sh').map((f) => [f.text, f.fixes])).toEqual([
+      ['==2.2.2', []],
+      ['==0.17.2', []],
+    ]);
     // without torch beside it, the alignment is offered
     const loose = run({ ...files, 'cuda/requirements.txt': 'torchvision==0.18.1\n' });
     expect(loose[0]!.fixes.map((f) => f.title)).toEqual(['Pin torchvision to 0.17.0, as in cpu/requirements.txt, ci/requirements.txt']);

@@ -25,11 +25,14 @@ function breaksReleaseRow(context: RuleContext, requirement: Requirement, versio
   const pkg = requirement.normalizedName as TorchFamilyPackage | null;
   const view = torchKnowledge(context.kb);
   if (!view || !pkg || !torchFamily.includes(pkg)) return false;
-  for (const env of context.project.environments) {
-    if (!env.requirements.includes(requirement)) continue;
+  // The pins installed with it: its environments, and its own file (a script's later `pip install -r`
+  // may replace it in the environment, yet the command that pins it still pins its siblings).
+  const neighbourhoods = context.project.environments.filter((env) => env.requirements.includes(requirement)).map((env) => env.requirements);
+  neighbourhoods.push(context.project.parsed.get(requirement.file)?.requirements ?? []);
+  for (const pins of neighbourhoods) {
     for (const other of torchFamily) {
       if (other === pkg) continue;
-      for (const pin of env.requirements) {
+      for (const pin of pins) {
         if (pin.normalizedName !== other || !canInstallTogether(context.project, [pin, requirement])) continue;
         const exact = exactVersion(pin);
         const row = exact ? view.releaseOf(other, exact) : undefined;
