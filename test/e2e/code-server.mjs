@@ -216,12 +216,17 @@ async function main() {
     for (const re of expected) if (!problems.some((p) => re.test(p))) fail(`no problem matches ${re}`);
     if (shots) await page.screenshot({ path: join(shots, 'diagnostics.png') });
 
+    // Puts the cursor at line:column of the open editor (Ctrl+G).
+    const goTo = async (position) => {
+      await page.locator(`${editor} .view-line`).first().click();
+      await page.keyboard.press('Control+g');
+      await page.keyboard.type(position);
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(300);
+    };
+
     // 1b. Hover on the torch pin (line 7): the release row, through VS Code's own "Show Hover" (Ctrl+K Ctrl+I).
-    await page.locator(`${editor} .view-line`).first().click();
-    await page.keyboard.press('Control+g');
-    await page.keyboard.type('7:8');
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(300);
+    await goTo('7:8');
     await page.keyboard.press('Control+k');
     await page.keyboard.press('Control+i');
     const hover = page.locator('.monaco-hover-content', { hasText: 'PyTorch 2.3.1' });
@@ -235,12 +240,8 @@ async function main() {
     }
     await page.keyboard.press('Escape');
 
-    // 2. Quick fix on the torchvision pin (line 8): Ctrl+G to go there, Ctrl+. for the menu.
-    await page.locator(`${editor} .view-line`).first().click();
-    await page.keyboard.press('Control+g');
-    await page.keyboard.type('8:14');
-    await page.keyboard.press('Enter');
-    await page.waitForTimeout(300);
+    // 2. Quick fix on the torchvision pin (line 8): Ctrl+. for the menu.
+    await goTo('8:14');
     await page.keyboard.press('Control+.');
     const actions = page.locator('.action-widget .monaco-list-row.action');
     await actions.first().waitFor({ timeout: T });
