@@ -22,6 +22,7 @@ const contractIds = [
   'requirement-conflict',
   'known-incompatible',
   'deprecated-api',
+  'unquoted-specifier',
 ];
 
 describe('rule registry', () => {

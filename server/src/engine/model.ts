@@ -148,6 +148,19 @@ export interface InstallCommand {
   forceReinstall: boolean;
   /** False for commands inside a shell function that the script never calls. */
   reachable: boolean;
+  /** Requirements whose `<` / `>` the shell takes for a redirection (`pip install numpy>=1.24`). */
+  unquotedSpecifiers: UnquotedSpecifier[];
+}
+
+/** A requirement written unquoted in a shell command, so its comparison became a redirection. */
+export interface UnquotedSpecifier {
+  /** The requirement as written, redirection included (`numpy>=1.24`). */
+  span: Span;
+  text: string;
+  /** What the shell runs instead: `<` reads stdin from `target`, `>` writes stdout to it. */
+  operator: '<' | '>';
+  operatorSpan: Span;
+  target: string;
 }
 
 /** `requires-python` or Poetry's `python = "…"`, as written and translated. */

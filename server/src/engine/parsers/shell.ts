@@ -4,7 +4,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { parseBounded, type Grammars } from '../grammars';
 import { LineIndex } from '../line-index';
-import { blankRequirement, type InstallCommand, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span } from '../model';
+import { blankRequirement, type InstallCommand, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span, type UnquotedSpecifier } from '../model';
 import { normalizeName } from './pep508';
 import { identityText, mapSpan, parseMappedRequirement, type MappedText } from './pyproject';
 
@@ -199,6 +199,10 @@ class ScriptWalker {
           this.inlineScript({ start: content.startIndex, end: content.endIndex }, reachable, depth + 1);
           return;
         }
+        if (body?.type === 'command') {
+          this.command(body, reachable, depth, node.namedChildren.filter((c): c is Node => c?.type === 'file_redirect'));
+          return;
+        }
         for (const c of node.namedChildren) if (c) this.visit(c, reachable, depth);
         return;
       }
@@ -317,8 +321,14 @@ class ScriptWalker {
     return words;
   }
 
-  private command(node: Node, reachable: boolean, depth: number): void {
+  private command(node: Node, reachable: boolean, depth: number, redirects: readonly Node[] = []): void {
     const words = this.commandWords(node);
+    // `cmd a >f b c` runs `cmd a b c`: words after a redirection's target are the command's arguments
+    // (tree-sitter files them under the redirection).
+    for (const redirect of redirects) {
+      const destinations = redirect.namedChildren.filter((c): c is Node => !!c && c.type !== 'file_descriptor');
+      for (const extra of destinations.slice(1)) words.push(this.word(extra));
+    }
     if (words.length === 0) return;
     const name = words[0]!.value?.text ?? words[0]!.node.text;
     const fn = this.functions.get(name);
@@ -334,7 +344,50 @@ class ScriptWalker {
     }
     const pip = findPip(words);
     if (!pip) return;
-    this.pipCommand(node, pip.tool, words.slice(pip.next), reachable);
+    const command = this.pipCommand(node, pip.tool, words.slice(pip.next), reachable);
+    if (command?.action === 'install') command.unquotedSpecifiers = this.unquotedSpecifiers(redirects);
+  }
+
+  /** `numpy>=1.24`, `numpy<2`, `torch >=2.1` left unquoted: the comparison is a redirection. */
+  private unquotedSpecifiers(redirects: readonly Node[]): UnquotedSpecifier[] {
+    const found: UnquotedSpecifier[] = [];
+    let coveredUntil = -1;
+    for (const redirect of redirects) {
+      const operatorNode = redirect.children[0];
+      const operator = operatorNode?.type;
+      if ((operator !== '<' && operator !== '>') || redirect.startIndex < coveredUntil) continue;
+      const target = redirect.namedChildren.find((c) => !!c && c.type !== 'file_descriptor');
+      if (!target) continue;
+      const at = redirect.startIndex;
+      const glued = at > 0 && !/\s/.test(this.text[at - 1]!);
+      let start = at;
+      if (glued) {
+        while (start > 0 && !/[\s;&|()`]/.test(this.text[start - 1]!)) start--;
+      } else if (this.text[target.startIndex] === '=' && target.startIndex === at + 1) {
+        // `torch >=2.1`: the name is the word before.
+        let before = at;
+        while (before > 0 && /[ \t]/.test(this.text[before - 1]!)) before--;
+        start = before;
+        while (start > 0 && !/[\s;&|()`]/.test(this.text[start - 1]!)) start--;
+        if (start === before) continue;
+      } else {
+        continue;
+      }
+      let end = target.endIndex;
+      while (end < this.text.length && !/[\s;&|()`]/.test(this.text[end]!)) end++;
+      const text = this.text.slice(start, end);
+      // Only a package name before the operator makes it a requirement (`2>err`, `cmd <in` are not).
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*[<>]/.test(text)) continue;
+      coveredUntil = end;
+      found.push({
+        span: { start, end },
+        text,
+        operator,
+        operatorSpan: { start: operatorNode!.startIndex, end: operatorNode!.endIndex },
+        target: target.text,
+      });
+    }
+    return found;
   }
 
   /**
@@ -358,7 +411,7 @@ class ScriptWalker {
     }
   }
 
-  private pipCommand(node: Node, tool: string, args: Word[], reachable: boolean): void {
+  private pipCommand(node: Node, tool: string, args: Word[], reachable: boolean): InstallCommand | null {
     let i = 0;
     // General options before the subcommand.
     while (i < args.length && args[i]!.value?.text.startsWith('-')) {
@@ -366,7 +419,7 @@ class ScriptWalker {
       i += generalValueOptions.has(option) ? 2 : 1;
     }
     const sub = args[i]?.value?.text;
-    if (sub !== 'install' && sub !== 'uninstall' && sub !== 'sync') return;
+    if (sub !== 'install' && sub !== 'uninstall' && sub !== 'sync') return null;
     const command: InstallCommand = {
       file: this.file.path,
       line: this.lines.positionAt(node.startIndex).line + 1,
@@ -381,6 +434,7 @@ class ScriptWalker {
       noDeps: false,
       forceReinstall: false,
       reachable,
+      unquotedSpecifiers: [],
     };
     const origin = { section: `${tool} ${sub}` };
     let positionalOnly = false;
@@ -463,8 +517,9 @@ class ScriptWalker {
       }
     }
     this.file.commands!.push(command);
-    this.file.options.push(...command.options);
-    this.file.includes.push(...command.includes);
+    for (const option of command.options) this.file.options.push(option);
+    for (const include of command.includes) this.file.includes.push(include);
+    return command;
   }
 
   private flag(command: InstallCommand, long: string): void {

@@ -12,6 +12,7 @@ import { syntaxError } from './syntax-error';
 import { torchFamilyMismatch } from './torch-family-mismatch';
 import type { Rule } from './types';
 import { unknownWheelVariant } from './unknown-wheel-variant';
+import { unquotedSpecifier } from './unquoted-specifier';
 import { unresolvedInclude } from './unresolved-include';
 
 export const rules: readonly Rule[] = [
@@ -28,6 +29,7 @@ export const rules: readonly Rule[] = [
   requirementConflict,
   knownIncompatible,
   deprecatedApi,
+  unquotedSpecifier,
 ];
 
 export const ruleIds: readonly string[] = rules.map((rule) => rule.meta.id);
