@@ -26,6 +26,11 @@ const scratch = mkdtempSync(join(tmpdir(), 'pinwise-build-'));
 try {
   await build({ ...common, sourcemap: false, entryPoints: ['scripts/compile-kb.ts'], outfile: join(scratch, 'compile-kb.js') });
   createRequire(import.meta.url)(join(scratch, 'compile-kb.js')).compileKnowledgeBase(process.cwd());
+} catch (error) {
+  // A knowledge-base problem is the data's, not the build's: its message (file:line per problem) is the report.
+  if (error?.name !== 'KnowledgeBaseError' && !String(error?.constructor?.name).includes('KnowledgeBaseError')) throw error;
+  console.error(`build: ${error.message}`);
+  process.exitCode = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }

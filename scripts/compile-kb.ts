@@ -1,9 +1,13 @@
-// Build step: validate rules/**/*.yaml against their schemas and write dist/kb.json.
+// Build step: check rules/**/*.yaml for meaning and against their schemas, and write dist/kb.json.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compiledKnowledgeBaseName, loadKnowledgeBase } from '../server/src/host/knowledge-base';
+import { compiledKnowledgeBaseName, KnowledgeBaseError, loadKnowledgeBase } from '../server/src/host/knowledge-base';
+import { knowledgeBaseMeaningProblems } from './check-kb-meaning';
 
 export function compileKnowledgeBase(root: string): void {
-  const kb = loadKnowledgeBase(join(root, 'rules'));
+  const rulesDir = join(root, 'rules');
+  const problems = knowledgeBaseMeaningProblems(rulesDir);
+  if (problems.length > 0) throw new KnowledgeBaseError(`the knowledge base does not check:\n${problems.join('\n')}`);
+  const kb = loadKnowledgeBase(rulesDir);
   writeFileSync(join(root, 'dist', compiledKnowledgeBaseName), JSON.stringify(kb.documents));
 }
