@@ -34,3 +34,11 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+
+// The knowledge base's TypeScript types are generated from its schemas: committed files that drift fail the build.
+import { kbTypesDrift } from './kb-types.mjs';
+const drift = await kbTypesDrift(process.cwd());
+if (drift.length > 0) {
+  console.error(`build: generated knowledge-base types are out of date with rules/schema (run \`npm run kb:types\`): ${drift.join(', ')}`);
+  process.exitCode = 1;
+}

@@ -10,6 +10,10 @@ import {
   type MarkerEnvironment,
   type MarkerNode,
 } from '../../server/src/engine/markers';
+import { cpythonMinors } from '../../server/src/engine/kb/python';
+import { kb } from '../support/analyze';
+
+const pythons = cpythonMinors(kb);
 
 function parsed(text: string, offset = 0): MarkerNode {
   const r = parseMarker(text, offset);
@@ -146,12 +150,20 @@ describe('markersCanCoexist', () => {
     ['sys_platform == "never"', null, false],
     ['not a marker ((', 'sys_platform == "win32"', true],
   ] as const)('%s / %s → %s', (a, b, expected) => {
-    expect(markersCanCoexist(a, b)).toBe(expected);
-    expect(markersCanCoexist(b, a)).toBe(expected);
+    expect(markersCanCoexist(a, b, pythons)).toBe(expected);
+    expect(markersCanCoexist(b, a, pythons)).toBe(expected);
   });
 
   it('tells whether one marker can hold at all', () => {
-    expect(markerCanHold('sys_platform == "linux" and sys_platform == "win32"')).toBe(false);
-    expect(markerCanHold('python_version >= "3.9"')).toBe(true);
+    expect(markerCanHold('sys_platform == "linux" and sys_platform == "win32"', pythons)).toBe(false);
+    expect(markerCanHold('python_version >= "3.9"', pythons)).toBe(true);
+  });
+
+  it('decides over the CPython minors of rules/python.yaml, and says "may hold" without any', () => {
+    expect(pythons).toContain('3.15');
+    expect(markerCanHold('python_version >= "3.15"', pythons)).toBe(true);
+    expect(markerCanHold('python_version >= "3.15"', ['3.8', '3.14'])).toBe(false);
+    expect(markerCanHold('python_version < "3.8"', pythons)).toBe(false);
+    expect(markerCanHold('sys_platform == "never"', [])).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // Set-level questions the conflict rules ask: can several markers hold in one install,
 // and what a specifier set allows as a range.
 import { describe, expect, it } from 'vitest';
+import { cpythonMinors } from '../../server/src/engine/kb/python';
 import { markersCanAllHold, parseMarker } from '../../server/src/engine/markers';
 import {
   intersectRanges,
@@ -11,6 +12,10 @@ import {
   rangeWithin,
   versionRange,
 } from '../../server/src/engine/versions';
+import { kb } from '../support/analyze';
+
+// The CPython minors of the knowledge base (rules/python.yaml).
+const pythons = cpythonMinors(kb);
 
 describe('markersCanAllHold over platform × machine × python', () => {
   it.each([
@@ -23,7 +28,7 @@ describe('markersCanAllHold over platform × machine × python', () => {
     ['"linux" in sys_platform', 'sys_platform == "win32"'],
     ['python_full_version < "3.11.4"', 'python_version > "3.11"'],
   ])('%s / %s are exclusive', (a, b) => {
-    expect(markersCanAllHold([a, b])).toBe(false);
+    expect(markersCanAllHold([a, b], { pythons })).toBe(false);
   });
   it.each([
     ['sys_platform == "darwin"', 'platform_machine == "arm64"'],
@@ -33,23 +38,23 @@ describe('markersCanAllHold over platform × machine × python', () => {
     [null, 'sys_platform == "linux"'],
     ['this is not a marker', 'sys_platform == "linux"'],
   ])('%s / %s can coexist', (a, b) => {
-    expect(markersCanAllHold([a, b])).toBe(true);
+    expect(markersCanAllHold([a, b], { pythons })).toBe(true);
   });
   it('judges three markers at once', () => {
-    expect(markersCanAllHold(['sys_platform == "linux"', 'platform_machine == "x86_64"', 'python_version >= "3.12"'])).toBe(true);
-    expect(markersCanAllHold(['sys_platform == "linux"', 'platform_machine == "x86_64"', 'sys_platform == "darwin"'])).toBe(false);
-    expect(markersCanAllHold([])).toBe(true);
+    expect(markersCanAllHold(['sys_platform == "linux"', 'platform_machine == "x86_64"', 'python_version >= "3.12"'], { pythons })).toBe(true);
+    expect(markersCanAllHold(['sys_platform == "linux"', 'platform_machine == "x86_64"', 'sys_platform == "darwin"'], { pythons })).toBe(false);
+    expect(markersCanAllHold([], { pythons })).toBe(true);
   });
   it('restricts the grid to one Python, also one outside the grid', () => {
-    expect(markersCanAllHold(['python_version < "3.11"'], { python: '3.12' })).toBe(false);
-    expect(markersCanAllHold(['python_version < "3.11"'], { python: '3.10' })).toBe(true);
-    expect(markersCanAllHold(['python_version >= "3.15"'], { python: '3.15' })).toBe(true);
-    expect(markersCanAllHold(['python_version < "3.8"'], { python: '3.7' })).toBe(true);
-    expect(markersCanAllHold(['sys_platform == "linux"'], { python: 'not a version' })).toBe(true);
+    expect(markersCanAllHold(['python_version < "3.11"'], { python: '3.12', pythons })).toBe(false);
+    expect(markersCanAllHold(['python_version < "3.11"'], { python: '3.10', pythons })).toBe(true);
+    expect(markersCanAllHold(['python_version >= "3.15"'], { python: '3.15', pythons })).toBe(true);
+    expect(markersCanAllHold(['python_version < "3.8"'], { python: '3.7', pythons })).toBe(true);
+    expect(markersCanAllHold(['sys_platform == "linux"'], { python: 'not a version', pythons })).toBe(true);
   });
   it('never throws or hangs on hostile input', () => {
     for (const text of ['(((((', '"', 'a == ', '('.repeat(5000) + 'a=="b"' + ')'.repeat(5000), 'and or', '\u0000\uffff']) {
-      expect(() => markersCanAllHold([text, 'sys_platform == "linux"'])).not.toThrow();
+      expect(() => markersCanAllHold([text, 'sys_platform == "linux"'], { pythons })).not.toThrow();
     }
     expect(parseMarker('('.repeat(500) + 'os_name == "nt"' + ')'.repeat(500)).ok).toBe(false);
   });

@@ -1,6 +1,7 @@
 // The one entry point shared by the language server and the CLI.
 import { applyEdits, type Edit, type Finding } from './findings';
 import type { Grammars } from './grammars';
+import { cpythonMinors } from './kb/python';
 import type { KnowledgeBase } from './kb/types';
 import { LineIndex } from './line-index';
 import type { SourceFile, UnreadableFile } from './model';
@@ -45,6 +46,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     files: input.files,
     unreadable: input.unreadable,
     python: input.settings.python,
+    pythonMinors: cpythonMinors(input.kb),
     grammars: input.grammars,
     parseCache: input.parseCache,
   });

@@ -571,19 +571,23 @@ const GRID_MACHINES: Record<MarkerPlatform, string[]> = {
   darwin: ['arm64', 'x86_64'],
   win32: ['AMD64', 'ARM64'],
 };
-const GRID_PYTHONS = ['3.8', '3.9', '3.10', '3.11', '3.12', '3.13', '3.14'];
 /** A first and a late micro release, so `python_full_version` bounds are seen from both sides. */
 const GRID_MICROS = ['0', '99'];
 
-let grid: Partial<MarkerEnvironment>[] | null = null;
+const grids = new Map<string, Partial<MarkerEnvironment>[]>();
 
-/** Representative environments: 3 platforms × 2 machines × Python 3.8–3.14 × 2 micros × CPython/PyPy. */
-export function representativeEnvironments(): readonly Partial<MarkerEnvironment>[] {
-  if (grid) return grid;
+/**
+ * Representative environments: 3 platforms × 2 machines × the given CPython minors (the knowledge
+ * base's rules/python.yaml) × 2 micros × CPython/PyPy.
+ */
+export function representativeEnvironments(pythons: readonly string[]): readonly Partial<MarkerEnvironment>[] {
+  const id = pythons.join(' ');
+  const cached = grids.get(id);
+  if (cached) return cached;
   const out: Partial<MarkerEnvironment>[] = [];
   for (const platform of ['linux', 'darwin', 'win32'] as const) {
     for (const machine of GRID_MACHINES[platform]) {
-      for (const python of GRID_PYTHONS) {
+      for (const python of pythons) {
         for (const micro of GRID_MICROS) {
           for (const implementation of ['cpython', 'pypy'] as const) {
             out.push(markerEnvironment({ python: `${python}.${micro}`, platform, machine, implementation }));
@@ -592,7 +596,8 @@ export function representativeEnvironments(): readonly Partial<MarkerEnvironment
       }
     }
   }
-  grid = out;
+  if (grids.size > 8) grids.clear();
+  grids.set(id, out);
   return out;
 }
 
@@ -606,17 +611,17 @@ function asNode(marker: MarkerNode | string | null | undefined): MarkerNode | nu
 
 /**
  * Whether some realistic environment satisfies both markers (a missing marker always
- * holds). Decided over {@link representativeEnvironments}; a comparison the grid cannot
+ * holds). Decided over {@link representativeEnvironments} of `pythons`; a comparison the grid cannot
  * decide (an `extra`, `platform_release`) counts as possibly true, and an unparsable
  * marker is assumed to possibly hold. `sys_platform == "darwin"` vs
  * `sys_platform != "darwin"` → false; `platform_system == "Darwin"` vs
  * `sys_platform == "darwin"` → true.
  */
-export function markersCanCoexist(a: MarkerNode | string | null | undefined, b: MarkerNode | string | null | undefined): boolean {
+export function markersCanCoexist(a: MarkerNode | string | null | undefined, b: MarkerNode | string | null | undefined, pythons: readonly string[]): boolean {
   const na = asNode(a);
   const nb = asNode(b);
-  if (na === 'invalid' || nb === 'invalid') return true;
-  for (const env of representativeEnvironments()) {
+  if (na === 'invalid' || nb === 'invalid' || pythons.length === 0) return true;
+  for (const env of representativeEnvironments(pythons)) {
     if (na && evaluateMarker(na, env) === false) continue;
     if (nb && evaluateMarker(nb, env) === false) continue;
     return true;
@@ -625,8 +630,8 @@ export function markersCanCoexist(a: MarkerNode | string | null | undefined, b: 
 }
 
 /** Whether `marker` holds in some representative environment (see {@link markersCanCoexist}). */
-export function markerCanHold(marker: MarkerNode | string | null | undefined): boolean {
-  return markersCanCoexist(marker, null);
+export function markerCanHold(marker: MarkerNode | string | null | undefined, pythons: readonly string[]): boolean {
+  return markersCanCoexist(marker, null, pythons);
 }
 
 /** Version-valued variables compare as PEP 440 versions when both sides parse (exported for rules' hints). */
@@ -646,41 +651,15 @@ function cachedNode(text: string): MarkerNode | null | 'invalid' {
   return node;
 }
 
-const gridsByPython = new Map<string, readonly Partial<MarkerEnvironment>[]>();
-
-/** The representative environments for one Python (`X.Y`): every platform, machine, micro and implementation. */
-function environmentsForPython(python: string): readonly Partial<MarkerEnvironment>[] {
-  const key = python.trim().split('.').slice(0, 2).join('.');
-  const cached = gridsByPython.get(key);
-  if (cached) return cached;
-  const known = representativeEnvironments().filter((env) => env.python_version === key);
-  let out: readonly Partial<MarkerEnvironment>[] = known;
-  if (known.length === 0) {
-    const built: Partial<MarkerEnvironment>[] = [];
-    if (/^\d+\.\d+$/.test(key)) {
-      for (const platform of ['linux', 'darwin', 'win32'] as const) {
-        for (const machine of GRID_MACHINES[platform]) {
-          for (const micro of GRID_MICROS) {
-            for (const implementation of ['cpython', 'pypy'] as const) {
-              built.push(markerEnvironment({ python: `${key}.${micro}`, platform, machine, implementation }));
-            }
-          }
-        }
-      }
-    }
-    out = built.length > 0 ? built : representativeEnvironments();
-  }
-  if (gridsByPython.size > 64) gridsByPython.clear();
-  gridsByPython.set(key, out);
-  return out;
-}
-
-/**
- * Whether some representative environment satisfies every marker at once, like
- * {@link markersCanCoexist} for any number of markers. With `python`, only that Python's
- * environments count (`python_version < "3.11"` cannot hold for a 3.12 project).
+/** Whether some representative environment satisfies every marker at once, like
+ * {@link markersCanCoexist} for any number of markers, over the CPython minors `pythons`. With
+ * `python` (`X.Y`), only that Python's environments count (`python_version < "3.11"` cannot hold
+ * for a 3.12 project); a `python` that is no `X.Y` falls back to `pythons`.
  */
-export function markersCanAllHold(markers: readonly (MarkerNode | string | null | undefined)[], opts: { python?: string } = {}): boolean {
+export function markersCanAllHold(
+  markers: readonly (MarkerNode | string | null | undefined)[],
+  opts: { python?: string; pythons: readonly string[] },
+): boolean {
   const nodes: MarkerNode[] = [];
   for (const marker of markers) {
     const node = typeof marker === 'string' ? cachedNode(marker) : asNode(marker);
@@ -688,6 +667,9 @@ export function markersCanAllHold(markers: readonly (MarkerNode | string | null 
     if (node) nodes.push(node);
   }
   if (nodes.length === 0) return true;
-  const envs = opts.python !== undefined ? environmentsForPython(opts.python) : representativeEnvironments();
+  const minor = opts.python?.trim().split('.').slice(0, 2).join('.');
+  const envs = representativeEnvironments(minor !== undefined && /^\d+\.\d+$/.test(minor) ? [minor] : opts.pythons);
+  // No Python known at all (a knowledge base without rules/python.yaml): the markers may hold.
+  if (envs.length === 0) return true;
   return envs.some((env) => nodes.every((node) => evaluateMarker(node, env) !== false));
 }

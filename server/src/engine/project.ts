@@ -49,6 +49,8 @@ export interface Project {
   environments: Environment[];
   unresolvedIncludes: UnresolvedInclude[];
   targetPython: TargetPython | null;
+  /** CPython minors the project may run on when it fixes none (rules/python.yaml), for marker questions. */
+  pythonMinors: readonly string[];
 }
 
 export interface ProjectInput {
@@ -56,6 +58,8 @@ export interface ProjectInput {
   unreadable?: UnreadableFile[];
   /** Target Python from settings; the project's own declaration wins. */
   python?: string;
+  /** The knowledge base's CPython minors (see Project.pythonMinors). */
+  pythonMinors?: readonly string[];
   grammars?: Grammars;
   /** Parses of earlier runs, reused for files whose text is unchanged (see parseCached). */
   parseCache?: ParseCache;
@@ -180,6 +184,7 @@ export function buildProject(input: ProjectInput): Project {
     environments,
     unresolvedIncludes,
     targetPython: findTargetPython(sources, parsed, input.python),
+    pythonMinors: input.pythonMinors ?? [],
   };
 }
 

@@ -1,19 +1,10 @@
-// Typed view of rules/known-incompatible.yaml (validated by rules/schema/known-incompatible.schema.json).
+// Typed view of rules/known-incompatible.yaml (validated by rules/schema/known-incompatible.schema.json; the types are generated from it).
+import type { KnownIncompatibleDocument } from './generated/known-incompatible';
 import type { KnowledgeBase } from './types';
 
-export interface IncompatiblePair {
-  id: string;
-  package: string;
-  affected: string;
-  fixed_in?: string;
-  with: string;
-  with_versions: string;
-  reason: string;
-  advice?: string;
-  source: string;
-}
+export type IncompatiblePair = KnownIncompatibleDocument['pairs'][number];
 
 export function incompatiblePairs(kb: KnowledgeBase): IncompatiblePair[] {
-  const doc = kb.documents['known-incompatible'] as { pairs?: IncompatiblePair[] } | undefined;
+  const doc = kb.documents['known-incompatible'] as Partial<KnownIncompatibleDocument> | undefined;
   return doc?.pairs ?? [];
 }

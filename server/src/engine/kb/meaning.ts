@@ -55,8 +55,8 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'pairs/*/source': 'url',
   },
   python: {
-    'minors/*': 'python-minor',
-    source: 'url',
+    'minors/*/version': 'python-minor',
+    'minors/*/source': 'url',
   },
   torch: {
     knowledgeDate: 'date',

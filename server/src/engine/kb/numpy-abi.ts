@@ -1,19 +1,9 @@
-// Typed view of rules/numpy-abi.yaml (validated by rules/schema/numpy-abi.schema.json).
+// Typed view of rules/numpy-abi.yaml (validated by rules/schema/numpy-abi.schema.json; the types are generated from it).
+import type { NumpyAbiDocument } from './generated/numpy-abi';
 import type { KnowledgeBase } from './types';
 
-export interface NumpyAbiPackage {
-  name: string;
-  first_numpy2_build: string;
-  source: string;
-  note?: string;
-  /** Requires one exact release of this other listed package, which is named instead when pinned too. */
-  follows?: string;
-}
-
-export interface NumpyAbi {
-  numpy2: string;
-  packages: NumpyAbiPackage[];
-}
+export type NumpyAbi = NumpyAbiDocument;
+export type NumpyAbiPackage = NumpyAbiDocument['packages'][number];
 
 export function numpyAbi(kb: KnowledgeBase): NumpyAbi | null {
   const doc = kb.documents['numpy-abi'] as NumpyAbi | undefined;

@@ -1,19 +1,11 @@
-// Typed view of rules/python-support.yaml (validated by rules/schema/python-support.schema.json).
+// Typed view of rules/python-support.yaml (validated by rules/schema/python-support.schema.json; the types are generated from it).
+import type { PythonSupportDocument } from './generated/python-support';
 import type { KnowledgeBase } from './types';
 
-export interface PythonSupportRelease {
-  versions: string;
-  /** `min` is absent where only the newest Python without wheels is known. */
-  python: { min?: string; max: string };
-  source: string;
-}
-
-export interface PythonSupportPackage {
-  name: string;
-  releases: PythonSupportRelease[];
-}
+export type PythonSupportPackage = PythonSupportDocument['packages'][number];
+export type PythonSupportRelease = PythonSupportPackage['releases'][number];
 
 export function pythonSupport(kb: KnowledgeBase): PythonSupportPackage[] {
-  const doc = kb.documents['python-support'] as { packages?: PythonSupportPackage[] } | undefined;
+  const doc = kb.documents['python-support'] as Partial<PythonSupportDocument> | undefined;
   return doc?.packages ?? [];
 }

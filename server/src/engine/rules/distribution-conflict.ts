@@ -1,4 +1,5 @@
 import type { Fix } from '../findings';
+import type { KnowledgeBase } from '../kb/types';
 import { variantGroups, type VariantAccelerator, type VariantGroup } from '../kb/variants';
 import type { Requirement } from '../model';
 import type { Environment, Project } from '../project';
@@ -11,9 +12,9 @@ import { variantKind, type VariantKind } from './support/variants';
 const acceleratorLabel: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', rocm: 'ROCm' };
 
 /** What the environment targets, and why: the user's setting, the PyTorch index, or a torch local tag. */
-function targetAccelerator(env: Environment, settings: Settings): { accelerator: VariantKind; evidence: string } | null {
+function targetAccelerator(env: Environment, settings: Settings, kb: KnowledgeBase): { accelerator: VariantKind; evidence: string } | null {
   if (settings.accelerator !== 'auto') return { accelerator: settings.accelerator, evidence: 'the accelerator setting' };
-  const index = pytorchIndexVariant(env);
+  const index = pytorchIndexVariant(env, kb);
   if (index) return { accelerator: variantKind(index.variant)!, evidence: `the PyTorch index ${index.index.url}` };
   for (const requirement of env.requirements) {
     if (!['torch', 'torchvision', 'torchaudio'].includes(requirement.normalizedName ?? '')) continue;
@@ -92,7 +93,7 @@ Keep one distribution. When the environment says what it targets (the \`accelera
     const reported = new Set<string>();
     const pinKey = (r: Requirement) => `${r.file}:${r.span.start}`;
     for (const env of context.project.environments) {
-      const target = targetAccelerator(env, context.settings);
+      const target = targetAccelerator(env, context.settings, context.kb);
       for (const group of groups) {
         const byName = new Map(group.distributions.map((d) => [d.name, d]));
         const members = env.requirements.filter((r) => r.normalizedName !== null && byName.has(r.normalizedName));

@@ -62,7 +62,7 @@ function check(context: RuleContext): void {
 function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Requirement, indexes: readonly IndexInEffect[]): void {
   const tag = localTag(req);
   const version = exactVersion(req);
-  const pytorch = pytorchIndexes(indexes);
+  const pytorch = pytorchIndexes(indexes, context.kb);
   if (pytorch.some((i) => i.pytorch.variant === null)) return; // torch_stable.html serves every variant
   const caveat = hashCaveat(req);
 

@@ -1,4 +1,5 @@
 import { torchFamily, torchKnowledge } from '../kb/torch';
+import type { KnowledgeBase } from '../kb/types';
 import type { Requirement } from '../model';
 import type { Environment } from '../project';
 import { defineRule } from './define';
@@ -61,7 +62,7 @@ function check(context: RuleContext): void {
     }
     if (tagged.length < 2) continue;
     const indexVariants = new Set(
-      pytorchIndexes(indexesInEffect(env))
+      pytorchIndexes(indexesInEffect(env), context.kb)
         .map((i) => i.pytorch.variant)
         .filter((v): v is string => v !== null),
     );
@@ -89,7 +90,7 @@ function check(context: RuleContext): void {
       const reason = `${describePin(anchor.req)} is \`${target}\``;
       for (const pin of own) {
         // A tag the PyTorch index in effect does not serve is index-variant-mismatch's finding (same fix): one report, not two.
-        if (pin.tag === target || notServed(env, pin.req, pin.tag)) continue;
+        if (pin.tag === target || notServed(env, pin.req, pin.tag, context.kb)) continue;
         const span = localTagSpan(pin.req);
         const caveat = hashCaveat(pin.req);
         context.report({
@@ -105,9 +106,9 @@ function check(context: RuleContext): void {
 }
 
 /** Whether index-variant-mismatch reports this pin: PyTorch indexes are in effect for it and none serves its tag. */
-function notServed(env: Environment, req: Requirement, tag: string): boolean {
+function notServed(env: Environment, req: Requirement, tag: string, knowledge: KnowledgeBase): boolean {
   const own = requirementIndexes(req);
-  const pytorch = pytorchIndexes(own.length > 0 ? own : indexesInEffect(env, req));
+  const pytorch = pytorchIndexes(own.length > 0 ? own : indexesInEffect(env, req), knowledge);
   return pytorch.length > 0 && pytorch.every((i) => i.pytorch.variant !== null && i.pytorch.variant !== tag);
 }
 

@@ -65,7 +65,7 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
         if (!known) continue;
         const key = `${requirement.file}\0${requirement.span.start}`;
         if (reported.has(key)) continue;
-        if (!markersCanAllHold([requirement.marker], { python })) continue;
+        if (!markersCanAllHold([requirement.marker], { python, pythons: context.project.pythonMinors })) continue;
         const range = pinRange(requirement);
         if (range.empty || !covered(range, known)) continue;
         const candidates = known.filter((line) => rangesOverlap(range, line.range));

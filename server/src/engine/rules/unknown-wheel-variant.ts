@@ -47,7 +47,7 @@ function check(context: RuleContext): void {
     for (const pkg of torchFamily) {
       for (const req of pinsOf(env, pkg)) checkPin(context, req, pkg);
     }
-    for (const index of pytorchIndexes(indexesInEffect(env))) {
+    for (const index of pytorchIndexes(indexesInEffect(env), context.kb)) {
       const variant = index.pytorch.variant;
       if (variant === null || index.pytorch.nightly || kb.isKnownIndexVariant(variant)) continue;
       const span = variantSpanInFile(context.project, index) ?? index.span;

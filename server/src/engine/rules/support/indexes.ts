@@ -1,6 +1,8 @@
 // The PyTorch and other package indexes in effect for an environment: pip's index options (from
 // the file, its includes or a script's command line), per-package indexes (uv sources, Poetry
-// `source`), and what a download.pytorch.org URL serves. Pure and total: never throws.
+// `source`), and what a PyTorch index URL serves (its layout read from rules/torch.yaml). Pure and total: never throws.
+import { torchKnowledge, type TorchIndexConventions } from '../../kb/torch';
+import type { KnowledgeBase } from '../../kb/types';
 import type { PipOption, Requirement, Span } from '../../model';
 import type { Environment, Project } from '../../project';
 import { variantKind } from './variants';
@@ -69,23 +71,72 @@ export interface PytorchIndex {
   variantOffset: { start: number; end: number } | null;
 }
 
-const pytorchUrl = /^https?:\/\/download\.pytorch\.org\/whl(\/[^?#\s]*)?\/?$/i;
+/**
+ * Where PyTorch's indexes live, read from the `indexes:` block of rules/torch.yaml: the host, the
+ * path before the variant of a stable index (`whl`), the channel segment of a nightly one
+ * (`nightly`), and the find-links page names (`torch_stable.html`), both the one serving every
+ * variant and the per-variant one.
+ */
+interface PytorchIndexLayout {
+  host: string;
+  base: string[];
+  nightly: string[];
+  legacyAll: string | null;
+  legacyPerVariant: string | null;
+}
+
+const layoutCache = new WeakMap<TorchIndexConventions, PytorchIndexLayout | null>();
+
+/** Path segments of a URL template (`https://host/whl/{variant}` → ['whl', '{variant}']); null for another host. */
+function templateSegments(template: string, host: string): string[] | null {
+  const m = /^https?:\/\/([^/]+)(\/[^?#]*)?$/i.exec(template.trim());
+  if (!m || m[1]!.toLowerCase() !== host.toLowerCase()) return null;
+  return (m[2] ?? '').split('/').filter((s) => s !== '');
+}
+
+function pytorchIndexLayout(conventions: TorchIndexConventions): PytorchIndexLayout | null {
+  if (layoutCache.has(conventions)) return layoutCache.get(conventions)!;
+  let layout: PytorchIndexLayout | null = null;
+  const stable = templateSegments(conventions.stable, conventions.host);
+  const nightly = templateSegments(conventions.nightly, conventions.host);
+  if (stable && nightly && stable[stable.length - 1] === '{variant}' && nightly[nightly.length - 1] === '{variant}') {
+    const base = stable.slice(0, -1);
+    const channel = nightly.slice(0, -1);
+    if (base.every((s, i) => channel[i] === s) && channel.length > base.length) {
+      layout = { host: conventions.host.toLowerCase(), base, nightly: channel.slice(base.length), legacyAll: null, legacyPerVariant: null };
+      for (const page of conventions.legacyFindLinks) {
+        const segments = templateSegments(page.url, conventions.host);
+        if (!segments || !base.every((s, i) => segments[i] === s)) continue;
+        const rest = segments.slice(base.length);
+        if (page.servesAllVariants && rest.length === 1) layout.legacyAll = rest[0]!.toLowerCase();
+        if (!page.servesAllVariants && rest.length === 2 && rest[0] === '{variant}') layout.legacyPerVariant = rest[1]!.toLowerCase();
+      }
+    }
+  }
+  layoutCache.set(conventions, layout);
+  return layout;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Reads a download.pytorch.org wheel URL: `/whl/<variant>`, `/whl/nightly/<variant>`,
- * `/whl/torch_stable.html` (every variant), `/whl/<variant>/torch_stable.html`. Null for other hosts
- * and for `/whl/test/...` or package pages it does not recognise.
+ * Reads a PyTorch wheel URL as rules/torch.yaml lays them out: `/whl/<variant>`,
+ * `/whl/nightly/<variant>`, `/whl/torch_stable.html` (every variant), `/whl/<variant>/torch_stable.html`.
+ * Null for other hosts, for PyTorch's `test` channel and for package pages it does not recognise.
  */
-export function parsePytorchIndexUrl(url: string): PytorchIndex | null {
+export function parsePytorchIndexUrl(url: string, conventions: TorchIndexConventions): PytorchIndex | null {
+  const layout = pytorchIndexLayout(conventions);
+  if (!layout) return null;
   const trimmed = url.trim();
   if (trimmed.length > 2048) return null;
-  const m = pytorchUrl.exec(trimmed);
+  const m = new RegExp(`^https?://${escapeRegExp(layout.host)}((?:/[^/?#\\s]*)*?)/?$`, 'i').exec(trimmed);
   if (!m) return null;
-  const pathStart = trimmed.toLowerCase().indexOf('/whl') + 4;
+  const hostEnd = trimmed.toLowerCase().indexOf(layout.host) + layout.host.length;
   const segments = (m[1] ?? '').split('/').filter((s) => s !== '');
+  if (segments.length < layout.base.length || !layout.base.every((s, i) => segments[i]!.toLowerCase() === s.toLowerCase())) return null;
+  // Offset of segment i inside the URL.
   const at = (i: number) => {
-    // Offset of segment i inside the URL.
-    let offset = pathStart;
+    let offset = hostEnd;
     for (let k = 0; k <= i; k++) {
       offset = trimmed.indexOf('/', offset) + 1;
       if (k === i) return offset;
@@ -93,38 +144,45 @@ export function parsePytorchIndexUrl(url: string): PytorchIndex | null {
     }
     return offset;
   };
-  let i = 0;
+  let i = layout.base.length;
   let nightly = false;
-  if (segments[0]?.toLowerCase() === 'nightly') {
+  if (layout.nightly.every((s, k) => segments[i + k]?.toLowerCase() === s.toLowerCase())) {
     nightly = true;
-    i = 1;
+    i += layout.nightly.length;
   }
   const rest = segments.slice(i);
   if (rest.length === 0) return null;
-  if (rest.length === 1 && rest[0]!.toLowerCase() === 'torch_stable.html') return { variant: null, nightly, legacy: true, variantOffset: null };
+  if (rest.length === 1 && layout.legacyAll !== null && rest[0]!.toLowerCase() === layout.legacyAll) return { variant: null, nightly, legacy: true, variantOffset: null };
+  // PyTorch's release-candidate channel (`/whl/test/<variant>`): not a variant, and not judged.
   if (rest[0]!.toLowerCase() === 'test') return null;
   const start = at(i);
   const variant = rest[0]!;
-  const legacy = rest.length === 2 && rest[1]!.toLowerCase() === 'torch_stable.html';
+  const legacy = rest.length === 2 && layout.legacyPerVariant !== null && rest[1]!.toLowerCase() === layout.legacyPerVariant;
   if (rest.length > 1 && !legacy) return null;
   if (/\.html?$/i.test(variant)) return null;
   return { variant: variant.toLowerCase(), nightly, legacy, variantOffset: { start, end: start + variant.length } };
 }
 
-/** The PyTorch indexes (and find-links pages) among `indexes`, with their parsed variant. */
-const pytorchCache = new WeakMap<readonly IndexInEffect[], readonly (IndexInEffect & { pytorch: PytorchIndex })[]>();
+type PytorchIndexInEffect = IndexInEffect & { pytorch: PytorchIndex };
 
-/** The PyTorch indexes among `indexes`. Shared: do not mutate. */
-export function pytorchIndexes(indexes: readonly IndexInEffect[]): readonly (IndexInEffect & { pytorch: PytorchIndex })[] {
-  let out = pytorchCache.get(indexes);
+/** The PyTorch indexes (and find-links pages) among `indexes`, with their parsed variant, per layout. */
+const pytorchCache = new WeakMap<TorchIndexConventions, WeakMap<readonly IndexInEffect[], readonly PytorchIndexInEffect[]>>();
+
+/** The PyTorch indexes among `indexes`, as the knowledge base lays them out (none without rules/torch.yaml). Shared: do not mutate. */
+export function pytorchIndexes(indexes: readonly IndexInEffect[], kb: KnowledgeBase): readonly PytorchIndexInEffect[] {
+  const conventions = torchKnowledge(kb)?.indexes;
+  if (!conventions) return [];
+  let byIndexes = pytorchCache.get(conventions);
+  if (!byIndexes) pytorchCache.set(conventions, (byIndexes = new WeakMap()));
+  let out = byIndexes.get(indexes);
   if (!out) {
-    const found: (IndexInEffect & { pytorch: PytorchIndex })[] = [];
+    const found: PytorchIndexInEffect[] = [];
     for (const index of indexes) {
-      const pytorch = parsePytorchIndexUrl(index.url);
+      const pytorch = parsePytorchIndexUrl(index.url, conventions);
       if (pytorch) found.push({ ...index, pytorch });
     }
     out = found;
-    pytorchCache.set(indexes, out);
+    byIndexes.set(indexes, out);
   }
   return out;
 }
@@ -142,9 +200,9 @@ export function variantSpanInFile(project: Project, index: IndexInEffect & { pyt
 }
 
 /** The PyTorch variant an environment targets, from its PyTorch indexes (first wins); null when none names one. */
-export function pytorchIndexVariant(env: Environment, req?: Requirement): { variant: string; index: IndexInEffect } | null {
+export function pytorchIndexVariant(env: Environment, kb: KnowledgeBase, req?: Requirement): { variant: string; index: IndexInEffect } | null {
   const own = req ? requirementIndexes(req) : [];
-  for (const index of pytorchIndexes(own.length > 0 ? own : indexesInEffect(env, req))) {
+  for (const index of pytorchIndexes(own.length > 0 ? own : indexesInEffect(env, req), kb)) {
     if (index.pytorch.variant !== null && variantKind(index.pytorch.variant)) return { variant: index.pytorch.variant, index };
   }
   return null;

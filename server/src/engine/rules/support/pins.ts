@@ -92,7 +92,7 @@ function projectPython(project: Project): string | undefined {
 export function canInstallTogether(project: Project, pins: readonly Requirement[], markers: readonly (string | null | undefined)[] = []): boolean {
   // Most pins have no marker: answer without building the list (rules ask this for every pair of pins).
   if (pins.every((p) => !p.marker) && markers.every((m) => !m)) return true;
-  return markersCanAllHold([...pins.map((p) => p.marker), ...markers], { python: projectPython(project) });
+  return markersCanAllHold([...pins.map((p) => p.marker), ...markers], { python: projectPython(project), pythons: project.pythonMinors });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+// Generated from rules/schema/torch.schema.json by scripts/kb-types.mjs (npm run kb:types). Do not edit.
+
+/**
+ * The upstream page this entry was read from.
+ */
+export type Source = string;
+/**
+ * A wheel variant as PyTorch spells it in index paths and local tags: cpu, cu<major><minor> (cu118, cu130), rocm<major>.<minor>[.<patch>] (rocm5.7, rocm6.2.4), xpu.
+ */
+export type Variant = string;
+/**
+ * A release version as published: digits and dots, no local tag.
+ */
+export type Version = string;
+export type PythonMinor = string;
+
+/**
+ * One row per torch release with the torchvision/torchaudio versions paired with it, the CPython minors with wheels, and the wheel variants (local tags) PyTorch published for it. Every entry carries the upstream URL it was read from.
+ */
+export interface TorchDocument {
+  indexes: {
+    host: string;
+    /**
+     * Index URL template; {variant} is replaced by a variant.
+     */
+    stable: string;
+    nightly: string;
+    legacyFindLinks: {
+      url: string;
+      servesAllVariants: boolean;
+      source: Source;
+    }[];
+    source: Source;
+  };
+  /**
+   * Every variant PyTorch has served as an index directory.
+   *
+   * @minItems 1
+   */
+  variantIndexes: {
+    /**
+     * @minItems 1
+     */
+    names: Variant[];
+    source: Source;
+  }[];
+  /**
+   * @minItems 1
+   */
+  releases: {
+    torch: Version;
+    torchvision: Version;
+    torchaudio: Version;
+    /**
+     * CPython minors with wheels for this release: `min` and `max` inclusive (used by python-version-unsupported); `experimental` lists minors RELEASE.md calls experimental.
+     */
+    python: {
+      min: PythonMinor;
+      max: PythonMinor;
+      experimental?: PythonMinor[];
+    };
+    /**
+     * Local tags published for this release on https://download.pytorch.org/whl/<variant>.
+     *
+     * @minItems 1
+     */
+    variants: Variant[];
+    source: Source;
+    pythonSource: Source;
+    /**
+     * The upstream page this entry was read from.
+     */
+    variantSource?: string;
+  }[];
+}
