@@ -10,6 +10,7 @@ describe('rules/deprecations/*.yaml', () => {
       'deprecations/diffusers',
       'deprecations/gradio',
       'deprecations/numpy',
+      'deprecations/pandas',
       'deprecations/pillow',
       'deprecations/tensorflow',
       'deprecations/torch',
