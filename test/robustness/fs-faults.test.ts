@@ -77,10 +77,16 @@ describe('file-system faults through the CLI', () => {
     expect(findings.every((f) => !f.file.includes('sub/'))).toBe(true);
   });
 
-  it('an include outside the workspace is read the way pip would and reported where it is', () => {
+  it('an include outside the repository is not read; inside the repository (a monorepo) it is, and reported where it is', () => {
     const outer = fixtureDir({ 'shared.txt': 'torch=2.3.1\n' });
     mkdirSync(join(outer, 'project'));
     writeFileSync(join(outer, 'project', 'requirements.txt'), '-r ../shared.txt\n-r ../../no-such-dir/missing.txt\n');
+    const alone = check(join(outer, 'project'));
+    expect(alone.findings.map((f) => [f.ruleId, f.file, /outside the project/.test(f.message)])).toEqual([
+      ['unresolved-include', 'requirements.txt', true],
+      ['unresolved-include', 'requirements.txt', true],
+    ]);
+    mkdirSync(join(outer, '.git'));
     const { findings } = check(join(outer, 'project'));
     expect(findings.map((f) => [f.ruleId, f.file])).toEqual(
       expect.arrayContaining([

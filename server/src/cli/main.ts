@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
 import { ruleIds } from '../engine/rules';
 import type { Settings } from '../engine/settings';
+import { repositoryBoundaryFor } from '../host/boundary';
 import { loadGrammars } from '../host/grammars';
 import { discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
@@ -82,12 +83,15 @@ async function check(args: string[], io: Output): Promise<number> {
   for (const path of paths) {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
     const root = projectRootFor(path);
+    // Nothing outside the repository holding PATH is read or written.
+    const boundary = repositoryBoundaryFor(path);
     const isDir = statSync(path).isDirectory();
-    const project = loadProjectConfig(root);
+    const project = loadProjectConfig(root, boundary);
     for (const problem of project.problems) io.err(`pinwise: ${problem}\n`);
     const resolved = resolveSettings(project.config, flags);
-    const files = isDir ? filterFiles(root, discoverFiles(root), resolved.include, resolved.exclude) : [resolve(path)];
-    runs.push({ loaded: loadProject(root, files, grammars), settings: resolved.engine });
+    const onProblem = (problem: string): void => io.err(`pinwise: ${problem}\n`);
+    const files = isDir ? filterFiles(root, discoverFiles(root, { boundary, onProblem }), resolved.include, resolved.exclude, onProblem) : [resolve(path)];
+    runs.push({ loaded: loadProject(root, files, { boundary, grammars }), settings: resolved.engine });
   }
 
   const located: LocatedFinding[] = [];

@@ -19,6 +19,12 @@ export interface SourceFile {
 export interface UnreadableFile {
   path: string;
   reason: string;
+  /**
+   * Not read by design rather than by a read error: it lies `outside` the project boundary, or
+   * past the project's `budget` of files. Reported where it is included (or, for a file the walk
+   * found, on the file), never as a file of its own.
+   */
+  notRead?: 'outside' | 'budget';
 }
 
 /** One clause of a specifier set, e.g. `>=2.1` in `>=2.1,<2.3`. */

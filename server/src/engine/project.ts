@@ -25,7 +25,7 @@ export interface Environment {
   optionsFor?: Map<Requirement, PipOption[]>;
 }
 
-export type UnresolvedReason = 'missing' | 'unreadable' | 'remote' | 'cycle' | 'variable';
+export type UnresolvedReason = 'missing' | 'unreadable' | 'remote' | 'cycle' | 'variable' | 'outside' | 'budget';
 
 export interface UnresolvedInclude {
   include: Include;
@@ -105,6 +105,22 @@ export function joinPath(fromFile: string, target: string): string {
   return (target.startsWith('/') ? '/' : '') + parts.join('/');
 }
 
+export type IncludeTargets = { reason: 'remote' | 'variable' } | { paths: string[] };
+
+/**
+ * Where an include's target is looked for, in order (project paths): relative to the including
+ * file, as pip does; a script's also from the project root, where scripts usually run. Remote and
+ * variable targets are never looked for. The hosts read these and the engine resolves them, alike.
+ */
+export function includeTargets(include: Include, fromKind: FileKind): IncludeTargets {
+  if (remoteTarget.test(include.target)) return { reason: 'remote' };
+  if (/\$\{[^}]*\}/.test(include.target)) return { reason: 'variable' };
+  if (fromKind === 'shell' && /\$[A-Za-z_(]|`/.test(include.target)) return { reason: 'variable' };
+  const relativeToFile = joinPath(include.file, include.target);
+  const fromRoot = joinPath('', include.target);
+  return { paths: fromKind === 'shell' && fromRoot !== relativeToFile ? [relativeToFile, fromRoot] : [relativeToFile] };
+}
+
 export function buildProject(input: ProjectInput): Project {
   const sources = new Map(input.files.map((f) => [f.path, f]));
   const unreadable = input.unreadable ?? [];
@@ -153,17 +169,15 @@ export function buildProject(input: ProjectInput): Project {
   }
 
   function resolveInclude(include: Include, fromKind: FileKind): { path: string } | UnresolvedInclude {
-    if (remoteTarget.test(include.target)) return { include, reason: 'remote', detail: include.target };
-    if (/\$\{[^}]*\}/.test(include.target)) return { include, reason: 'variable', detail: include.target };
-    if (fromKind === 'shell' && /\$[A-Za-z_(]|`/.test(include.target)) return { include, reason: 'variable', detail: include.target };
-    const path = joinPath(include.file, include.target);
-    if (sources.has(path)) return { path };
-    // A script usually runs from the project root: try the target from there too.
-    const fromRoot = joinPath('', include.target);
-    if (fromKind === 'shell' && sources.has(fromRoot)) return { path: fromRoot };
-    const bad = unreadableByPath.get(path);
-    if (bad) return { include, reason: 'unreadable', detail: bad.reason };
-    return { include, reason: 'missing', detail: path };
+    const targets = includeTargets(include, fromKind);
+    if ('reason' in targets) return { include, reason: targets.reason, detail: include.target };
+    const found = targets.paths.find((path) => sources.has(path));
+    if (found !== undefined) return { path: found };
+    for (const path of targets.paths) {
+      const bad = unreadableByPath.get(path);
+      if (bad) return { include, reason: bad.notRead ?? 'unreadable', detail: bad.reason };
+    }
+    return { include, reason: 'missing', detail: targets.paths[0]! };
   }
 
   const environments = buildRequirementsEnvironments(parsed, includedBy, edges, unresolvedIncludes);

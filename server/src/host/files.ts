@@ -1,25 +1,27 @@
 // Finding and reading a project's dependency files from disk. Everything
 // that touches the file system for the engine lives here (the engine is pure).
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { Ignore } from 'ignore';
 import type { Grammars } from '../engine/grammars';
 import type { SourceFile, UnreadableFile } from '../engine/model';
-import { fileKindOf, fileKindOfText, hasShellShebang, isExtensionless, parseFile } from '../engine/parsers';
-import { joinPath } from '../engine/project';
+import { fileKindOf, fileKindOfText, hasShellShebang, isExtensionless } from '../engine/parsers';
+import { includeTargets, parseCached, type ParseCache } from '../engine/project';
+import { boundaryAt, placeOf, realPathOrSelf, type Boundary } from './boundary';
+import { compilePatterns, safelyIgnores } from './ignore-patterns';
 
 /** Files larger than this are reported, not read: no dependency file is this big. */
 export const maxFileBytes = 16 * 1024 * 1024;
 
 const skippedDirectories = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.hg', '.svn', '.tox', '.nox', '.mypy_cache', '.ruff_cache']);
 
-export type ReadResult = { ok: true; text: string; stats: Stats } | { ok: false; reason: string };
+export type ReadResult = { ok: true; text: string; stats: Stats } | { ok: false; reason: string; outside?: true };
 
 /**
  * Reads a file as text the way pip does: UTF-8 (a BOM is kept in the text so
  * offsets match the bytes on disk), or UTF-16 when it starts with a UTF-16 BOM.
  */
-export function readTextFile(path: string): ReadResult {
+export function readTextFile(path: string, noFollow = false): ReadResult {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -30,10 +32,17 @@ export function readTextFile(path: string): ReadResult {
   if (!stats.isFile()) return { ok: false, reason: 'it is not a regular file' };
   if (stats.size > maxFileBytes) return { ok: false, reason: `it is ${Math.round(stats.size / 1048576)} MB, over the ${maxFileBytes / 1048576} MB limit` };
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    bytes = readFileSync(path);
+    // A real path is opened without following a link put there since it was resolved.
+    fd = openSync(path, noFollow ? constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK : 'r');
+    const opened = fstatSync(fd);
+    if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev) return { ok: false, reason: 'it changed while being read' };
+    bytes = readFileSync(fd);
   } catch (error) {
     return { ok: false, reason: describeError(error) };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const text = decode(bytes);
   return text === null ? { ok: false, reason: 'it is not valid UTF-8 text' } : { ok: true, text, stats };
@@ -71,52 +80,94 @@ interface IgnoreScope {
   rules: Ignore;
 }
 
+/** Installed packages, not the project's own files: never walked (their metadata is read only by `--env`). */
+function isInstalledPackages(name: string, entries: readonly string[]): boolean {
+  return name === 'site-packages' || name === 'dist-packages' || entries.includes('pyvenv.cfg') || entries.includes('conda-meta');
+}
+
+export interface DiscoverOptions {
+  /** Links whose real path leaves it are not followed (default: the root itself). */
+  boundary?: Boundary;
+  /** Receives what was skipped and why (a .gitignore pattern that cannot be compiled). */
+  onProblem?: (message: string) => void;
+}
+
 /**
- * Dependency files under `root` (absolute paths), skipping `.git`, `node_modules`,
- * virtual environments (any folder holding `pyvenv.cfg`) and what `.gitignore` files ignore.
+ * Dependency files under `root` (absolute paths), skipping `.git`, `node_modules`, virtual
+ * environments and installed packages (`site-packages`, any folder holding `pyvenv.cfg` or
+ * `conda-meta`) and what `.gitignore` files ignore. Iterative, each folder walked once (a link
+ * loop or a second link to a folder ends there), and a link whose real path leaves the boundary
+ * is not followed: a link to a folder outside is skipped; a dependency file linking outside is
+ * listed, so reading it reports it as outside.
  */
-export function discoverFiles(root: string): string[] {
+export function discoverFiles(root: string, options: DiscoverOptions = {}): string[] {
+  const boundary = options.boundary ?? boundaryAt(root);
   const found: string[] = [];
   const visited = new Set<string>();
-  const walk = (dir: string, scopes: IgnoreScope[]): void => {
-    let real: string;
+  interface Frame {
+    dir: string;
+    entries: string[];
+    next: number;
+    scopes: IgnoreScope[];
+  }
+  const open = (dir: string, scopes: IgnoreScope[]): Frame | null => {
     try {
-      real = resolve(dir);
-      const key = `${statSync(real).dev}:${statSync(real).ino}`;
-      if (visited.has(key)) return; // a symlink loop or a second path to a folder already walked
+      const stats = statSync(dir);
+      const key = `${stats.dev}:${stats.ino}`;
+      if (visited.has(key)) return null; // a symlink loop or a second path to a folder already walked
       visited.add(key);
     } catch {
-      return;
+      return null;
     }
     let entries: string[];
     try {
       entries = readdirSync(dir).sort();
     } catch {
-      return;
+      return null;
     }
-    if (entries.includes('pyvenv.cfg')) return;
+    if (dir !== root && isInstalledPackages(basename(dir), entries)) return null;
+    if (dir === root && (entries.includes('pyvenv.cfg') || entries.includes('conda-meta'))) return null;
     let localScopes = scopes;
     if (entries.includes('.gitignore')) {
-      const gitignore = readTextFile(join(dir, '.gitignore'));
-      if (gitignore.ok) localScopes = [...scopes, { base: dir, rules: ignore().add(gitignore.text) }];
-    }
-    for (const entry of entries) {
-      const full = join(dir, entry);
-      let stats: Stats;
-      try {
-        stats = lstatSync(full);
-        if (stats.isSymbolicLink()) stats = statSync(full);
-      } catch {
-        continue; // dangling link or vanished file
+      const gitignore = readInside(boundary, join(dir, '.gitignore'));
+      if (gitignore.ok) {
+        const compiled = compilePatterns(gitignore.text.split(/\r?\n/), toProjectPath(root, join(dir, '.gitignore')) || '.gitignore');
+        for (const problem of compiled.skipped) options.onProblem?.(problem);
+        localScopes = [...scopes, { base: dir, rules: compiled.matcher }];
       }
-      const isDir = stats.isDirectory();
-      if (isDir && skippedDirectories.has(entry)) continue;
-      if (isIgnored(localScopes, full, isDir)) continue;
-      if (isDir) walk(full, localScopes);
-      else if (fileKindOf(entry) !== null || (isExtensionless(entry) && stats.isFile() && isShellScript(full))) found.push(full);
     }
+    return { dir, entries, next: 0, scopes: localScopes };
   };
-  walk(root, []);
+  const first = open(root, []);
+  const stack: Frame[] = first ? [first] : [];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next >= frame.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const entry = frame.entries[frame.next++]!;
+    const full = join(frame.dir, entry);
+    let stats: Stats;
+    let outside = false;
+    try {
+      stats = lstatSync(full);
+      if (stats.isSymbolicLink()) {
+        outside = !placeOf(boundary, full).inside;
+        stats = statSync(full);
+      }
+    } catch {
+      if (outside && fileKindOf(entry) !== null) found.push(full); // a dangling link out of the project: said so when read
+      continue; // dangling link or vanished file
+    }
+    const isDir = stats.isDirectory();
+    if (isDir && (skippedDirectories.has(entry) || outside)) continue;
+    if (isIgnored(frame.scopes, full, isDir)) continue;
+    if (isDir) {
+      const child = open(full, frame.scopes);
+      if (child) stack.push(child);
+    } else if (fileKindOf(entry) !== null || (!outside && isExtensionless(entry) && stats.isFile() && isShellScript(full))) found.push(full);
+  }
   return found;
 }
 
@@ -139,7 +190,7 @@ function isIgnored(scopes: IgnoreScope[], full: string, isDir: boolean): boolean
   for (const scope of scopes) {
     const rel = relative(scope.base, full).split(sep).join('/');
     if (!rel || rel.startsWith('..')) continue;
-    if (scope.rules.ignores(isDir ? `${rel}/` : rel)) return true;
+    if (safelyIgnores(scope.rules, isDir ? `${rel}/` : rel)) return true;
   }
   return false;
 }
@@ -147,6 +198,8 @@ function isIgnored(scopes: IgnoreScope[], full: string, isDir: boolean): boolean
 export interface LoadedProject {
   /** Absolute folder that project-relative paths are relative to. */
   root: string;
+  /** Nothing outside it was read. */
+  boundary: Boundary;
   files: SourceFile[];
   unreadable: UnreadableFile[];
   /** Modification time and size when read, so `--fix` can refuse a file changed since. */
@@ -157,40 +210,109 @@ export function toProjectPath(root: string, absolute: string): string {
   return relative(root, absolute).split(sep).join('/');
 }
 
+/** The file a project path names: relative to the root, or an absolute path as written. */
+export function absolutePathOf(root: string, path: string): string {
+  return path.startsWith('/') ? path : resolve(root, path);
+}
+
+/** What one project may read: past either, the rest is listed as not read (a `note` says so). */
+export const projectLimits = { files: 20_000, bytes: 256 * 1024 * 1024 };
+
+export interface LoadOptions {
+  /** Nothing outside it is read (default: the root itself). */
+  boundary?: Boundary;
+  grammars?: Grammars;
+  /** Text of open documents by project path, used instead of the disk. */
+  open?: ReadonlyMap<string, string>;
+  /** Disk text read before, by project path (a long-lived host's cache); receives what is read now. */
+  disk?: Map<string, string>;
+  /** Parses kept between runs (the language server): an include is found by parsing once. */
+  parseCache?: ParseCache;
+  limits?: { files: number; bytes: number };
+}
+
 /**
- * Reads `paths` (absolute) relative to `root`, then follows includes (`-r`,
- * `-c`, pyproject `file = [...]`) to files whose names the discovery does not
- * know, so the engine sees every file pip would read. Remote targets are never fetched.
+ * Reads `paths` (absolute) relative to `root`, then follows includes (`-r`, `-c`, a script's
+ * `pip install -r`, pyproject `file = [...]`) to files whose names the discovery does not know, so
+ * the engine sees every file pip would read. Each file is read once; remote and variable targets
+ * are never fetched; a target outside the boundary is not read but listed as outside, so its
+ * include says so without quoting it.
  */
-export function loadProject(root: string, paths: string[], grammars?: Grammars, overlay?: Map<string, string>): LoadedProject {
+export function loadProject(root: string, paths: readonly string[], options: LoadOptions = {}): LoadedProject {
+  const boundary = options.boundary ?? boundaryAt(root);
+  const realRoot = realPathOrSelf(resolve(root));
+  const limits = options.limits ?? projectLimits;
   const files = new Map<string, SourceFile>();
   const unreadable = new Map<string, UnreadableFile>();
   const readStats = new Map<string, { mtimeMs: number; size: number }>();
-  const queue = paths.map((p) => toProjectPath(root, p));
+  const queued = new Set<string>();
+  const queue: string[] = [];
+  const enqueue = (path: string): void => {
+    if (queued.has(path)) return;
+    queued.add(path);
+    queue.push(path);
+  };
+  for (const p of paths) enqueue(toProjectPath(root, p));
+  const listed = queue.length;
+  let bytes = 0;
   for (let i = 0; i < queue.length; i++) {
     const path = queue[i]!;
-    if (files.has(path) || unreadable.has(path)) continue;
-    const open = overlay?.get(path);
-    if (open !== undefined) {
-      files.set(path, { path, text: open });
-    } else {
-      const result = readTextFile(join(root, path));
+    if (files.size >= limits.files || bytes >= limits.bytes) {
+      const limit = files.size >= limits.files ? `${limits.files} files` : `${Math.round(limits.bytes / 1048576)} MB`;
+      unreadable.set(path, { path, reason: `the project reached its limit of ${limit}`, notRead: 'budget' });
+      continue;
+    }
+    let text = options.open?.get(path) ?? options.disk?.get(path);
+    if (text === undefined) {
+      const result = readInside(boundary, absolutePathOf(realRoot, path));
       if (!result.ok) {
-        unreadable.set(path, { path, reason: result.reason });
+        unreadable.set(path, { path, reason: result.reason, ...(result.outside ? { notRead: 'outside' as const } : {}) });
         continue;
       }
-      files.set(path, { path, text: result.text });
+      text = result.text;
+      options.disk?.set(path, text);
       readStats.set(path, { mtimeMs: result.stats.mtimeMs, size: result.stats.size });
     }
-    const kind = fileKindOfText(path, files.get(path)!.text) ?? (i >= paths.length ? 'requirements' : null);
+    bytes += text.length;
+    const source = { path, text };
+    files.set(path, source);
+    const kind = fileKindOfText(path, text) ?? (i >= listed ? 'requirements' : null);
     if (!kind) continue;
-    for (const include of parseFile(files.get(path)!, kind, grammars).includes) {
-      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(include.target) || include.target.includes('${')) continue;
-      const target = joinPath(path, include.target);
-      if (!files.has(target) && !unreadable.has(target) && existsAsEntry(join(root, target))) queue.push(target);
+    for (const include of parseCached(source, kind, options.grammars, options.parseCache).includes) {
+      const targets = includeTargets(include, kind);
+      if ('reason' in targets) continue;
+      // The first candidate known or existing inside the project, as the engine resolves it; else
+      // one outside, so the include is reported as outside rather than missing.
+      let outside: string | undefined;
+      for (const candidate of targets.paths) {
+        if (queued.has(candidate) || options.open?.has(candidate) || options.disk?.has(candidate)) {
+          enqueue(candidate);
+          outside = undefined;
+          break;
+        }
+        const absolute = absolutePathOf(realRoot, candidate);
+        if (!placeOf(boundary, absolute).inside) outside ??= candidate;
+        else if (existsAsEntry(absolute)) {
+          enqueue(candidate);
+          outside = undefined;
+          break;
+        }
+      }
+      if (outside !== undefined) enqueue(outside);
     }
   }
-  return { root, files: [...files.values()], unreadable: [...unreadable.values()], readStats };
+  return { root, boundary, files: [...files.values()], unreadable: [...unreadable.values()], readStats };
+}
+
+/** Why a file outside the boundary is not read (its include quotes nothing of it). */
+export const outsideReason = 'it is outside the project';
+
+/** Reads `absolute` when it (and its real path) lies inside `boundary`. */
+export function readInside(boundary: Boundary, absolute: string): ReadResult {
+  const place = placeOf(boundary, absolute);
+  if (!place.inside) return { ok: false, reason: outsideReason, outside: true };
+  if ('failure' in place) return { ok: false, reason: describeError(place.failure) };
+  return readTextFile(place.real, true);
 }
 
 /** True when something is at `path` (a file, a directory, a broken link): reading it then says what is wrong. */

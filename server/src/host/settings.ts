@@ -18,7 +18,9 @@
 // anything the file does not set keeps the built-in default. Per-rule severities merge rule by rule.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import ignore from 'ignore';
+import type { Ignore } from 'ignore';
+import { placeOf, type Boundary } from './boundary';
+import { compilePatterns, safelyIgnores } from './ignore-patterns';
 import { getStaticTOMLValue, parseTOML } from 'toml-eslint-parser';
 import { ruleIds } from '../engine/rules';
 import { defaultSettings, type Accelerator, type Settings, type SeverityOverride } from '../engine/settings';
@@ -132,11 +134,13 @@ export function parseToolPinwise(text: string, fileLabel = 'pyproject.toml'): { 
  * table in `root` or above it, stopping at the repository root (a folder holding `.git`).
  * For the CLI call it with the PATH's folder; the language server calls it per workspace folder.
  */
-export function loadProjectConfig(root: string): ProjectConfig {
+export function loadProjectConfig(root: string, boundary?: Boundary): ProjectConfig {
   let dir = root;
   for (let depth = 0; depth < 64; depth++) {
     const file = join(dir, 'pyproject.toml');
     let text: string | null = null;
+    // Never above the boundary, nor through a link out of it.
+    if (boundary && !placeOf(boundary, file).inside) break;
     try {
       if (statSync(file).isFile() && statSync(file).size <= 4 * 1024 * 1024) text = readFileSync(file, 'utf8');
     } catch {
@@ -183,14 +187,21 @@ export function resolveSettings(project: PinwiseConfig, user: PinwiseConfig): Re
  * Keeps the files (absolute paths) under `root` that `include` (when non-empty) and `exclude`
  * (gitignore-style patterns, relative to `root`) allow. Files outside `root` are kept.
  */
-export function filterFiles(root: string, files: string[], include: string[], exclude: string[]): string[] {
+export function filterFiles(root: string, files: string[], include: string[], exclude: string[], onProblem?: (message: string) => void): string[] {
   if (include.length === 0 && exclude.length === 0) return files;
-  const included = include.length > 0 ? ignore().add(include) : null;
-  const excluded = exclude.length > 0 ? ignore().add(exclude) : null;
+  const included = include.length > 0 ? compileSettingPatterns(include, 'include', onProblem) : null;
+  const excluded = exclude.length > 0 ? compileSettingPatterns(exclude, 'exclude', onProblem) : null;
   return files.filter((file) => {
     const rel = relative(root, file).split(sep).join('/');
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return true;
-    if (excluded?.ignores(rel)) return false;
-    return included ? included.ignores(rel) : true;
+    if (excluded && safelyIgnores(excluded, rel)) return false;
+    return included ? safelyIgnores(included, rel) : true;
   });
+}
+
+/** A [tool.pinwise] include/exclude list, compiled the safe way (a pattern that cannot be is skipped and reported). */
+export function compileSettingPatterns(patterns: readonly string[], key: 'include' | 'exclude', onProblem?: (message: string) => void): Ignore {
+  const compiled = compilePatterns(patterns, `[tool.pinwise] ${key}`);
+  for (const problem of compiled.skipped) onProblem?.(problem);
+  return compiled.matcher;
 }

@@ -2,7 +2,7 @@
 // No network, no child processes, nothing on stdout but the protocol.
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import {
   CodeAction,
   CodeActionKind,
@@ -42,11 +42,12 @@ import {
 } from '../engine';
 import type { Grammars } from '../engine/grammars';
 import { hasShellShebang, isExtensionless } from '../engine/parsers';
+import { boundaryAt, type Boundary } from '../host/boundary';
 import { discoverFiles } from '../host/files';
 import type { ParseCache } from '../engine/project';
 import { loadFolderFiles, pruneParseCache } from './load';
 import { auditFolder, buildReport, type AuditFolder, type AuditReport } from './audit';
-import { loadProjectConfig } from '../host/settings';
+import { compileSettingPatterns, loadProjectConfig } from '../host/settings';
 import { defaultServerSettings, parseServerSettings, withProjectConfig, type ServerSettings } from './config';
 import { ignoreCommentEdit, minimalEdit } from './edits';
 
@@ -98,6 +99,8 @@ interface Folder {
   root: string;
   /** A workspace folder (walked for dependency files) or the folder of a loose file (not walked). */
   walk: boolean;
+  /** Nothing outside it is read, published or edited: the workspace folder (a loose file's folder). */
+  boundary: Boundary;
   discovered: Set<string> | null;
   /** Disk text by project path, dropped when the watcher says the file changed. */
   disk: Map<string, string>;
@@ -131,8 +134,8 @@ function projectPath(root: string, path: string): string {
   return relative(root, path).split(sep).join('/');
 }
 
-function matcher(patterns: string[]): Ignore | null {
-  return patterns.length > 0 ? ignore().add(patterns) : null;
+function matcher(patterns: string[], key: 'include' | 'exclude', onProblem: (message: string) => void): Ignore | null {
+  return patterns.length > 0 ? compileSettingPatterns(patterns, key, onProblem) : null;
 }
 
 const severityOf = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, note: DiagnosticSeverity.Information } as const;
@@ -157,6 +160,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     uri,
     root,
     walk,
+    boundary: boundaryAt(root),
     discovered: null,
     disk: new Map(),
     parses: new Map(),
@@ -223,15 +227,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   /** Which files the analysis reads: dependency files (every .py file too in an audit) plus open documents. */
   const inputsFor = (folder: Folder, settings: ServerSettings, everything: boolean): { input: AnalysisInput; versions: Map<string, number>; uris: Map<string, string> } => {
-    const include = matcher(settings.include);
-    const exclude = matcher(settings.exclude);
+    const include = matcher(settings.include, 'include', logError);
+    const exclude = matcher(settings.exclude, 'exclude', logError);
     const selected = (path: string): boolean => {
       const rel = projectPath(folder.root, path);
       if (rel.startsWith('..')) return true;
       if (exclude?.ignores(rel)) return false;
       return include ? include.ignores(rel) : true;
     };
-    if (folder.walk && (folder.discovered === null || everything)) folder.discovered = new Set(safeDiscover(folder.root));
+    if (folder.walk && (folder.discovered === null || everything)) folder.discovered = new Set(safeDiscover(folder));
     const paths = new Set<string>();
     for (const path of folder.discovered ?? []) {
       if (!selected(path)) continue;
@@ -250,7 +254,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       uris.set(rel, doc.uri);
       paths.add(path);
     }
-    const loaded = loadFolderFiles(folder.root, [...paths], open, folder.disk, grammars, folder.parses);
+    const loaded = loadFolderFiles(folder.root, [...paths], open, folder.disk, grammars, folder.parses, folder.boundary);
     return {
       input: { files: loaded.files, unreadable: loaded.unreadable, settings: settings.engine, kb, grammars, parseCache: folder.parses },
       versions,
@@ -258,11 +262,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     };
   };
 
-  const safeDiscover = (root: string): string[] => {
+  const safeDiscover = (folder: Folder): string[] => {
     try {
-      return discoverFiles(root);
+      return discoverFiles(folder.root, { boundary: folder.boundary, onProblem: logError });
     } catch (error) {
-      logError(`Could not list ${root}: ${String(error)}`);
+      logError(`Could not list ${folder.root}: ${String(error)}`);
       return [];
     }
   };
@@ -293,6 +297,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const rangeOf = (path: string, span: { start: number; end: number }) => ({ start: indexOf(path).positionAt(span.start), end: indexOf(path).positionAt(span.end) });
     const byUri = new Map<string, Diagnostic[]>();
     for (const finding of result.findings) {
+      if (!isInside(folder.root, resolve(folder.root, finding.file))) continue; // never a diagnostic outside the folder
       const uri = uriFor(folder, finding.file, uris);
       const data: DiagnosticData = {
         version: versions.get(finding.file) ?? null,

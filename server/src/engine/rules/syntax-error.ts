@@ -33,6 +33,7 @@ Correct the line by hand; the message says what was expected at that position.
       }
     }
     for (const bad of context.project.unreadable) {
+      if (bad.notRead) continue; // not read on purpose: unresolved-include says why, where it is included
       context.report({ file: bad.path, span: { start: 0, end: 0 }, message: `Cannot read this file: ${bad.reason}` });
     }
   },

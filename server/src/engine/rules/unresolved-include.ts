@@ -1,5 +1,5 @@
 import { defineRule } from './define';
-import type { UnresolvedInclude } from '../project';
+import { joinPath, type UnresolvedInclude } from '../project';
 
 function describe(unresolved: UnresolvedInclude): string {
   const what = unresolved.include.kind === 'constraint' ? 'Constraints file' : 'Requirements file';
@@ -12,6 +12,10 @@ function describe(unresolved: UnresolvedInclude): string {
       return `${what} '${unresolved.include.target}' is remote; Pinwise never fetches URLs, so its pins are not checked.`;
     case 'variable':
       return `${what} '${unresolved.include.target}' depends on an environment variable; its pins are not checked.`;
+    case 'outside':
+      return `${what} '${unresolved.include.target}' is outside the project; Pinwise reads nothing outside it, so its pins are not checked.`;
+    case 'budget':
+      return `${what} '${unresolved.include.target}' was not read: ${unresolved.detail}; its pins are not checked.`;
     case 'cycle':
       return `${what} '${unresolved.include.target}' closes an include cycle (${unresolved.detail}); pip would recurse forever.`;
   }
@@ -21,13 +25,19 @@ export const unresolvedInclude = defineRule(
   {
     id: 'unresolved-include',
     defaultLevel: 'warning',
-    summary: 'A -r/-c target that is missing, unreadable, remote (never fetched), or part of a cycle.',
+    summary: 'A -r/-c target that is missing, unreadable, remote (never fetched), outside the project (never read), or part of a cycle.',
     fixable: false,
     status: 'active',
     docs: `## What it does
 Follows every \`-r\`/\`--requirement\` and \`-c\`/\`--constraint\` relative to the file that names it, as
 pip does, and reports targets that are missing, unreadable, remote, built from an environment
 variable, or that close an include cycle.
+
+Nothing outside the project is read: an include, or a symbolic link the walk finds, whose real path
+leaves the project (the repository holding the checked path on the command line, the workspace
+folder in the editor) is reported as outside the project, and nothing of the target is quoted. When a
+project reaches the limit on the files (or bytes) one analysis reads, the files left out are listed in
+a \`note\`.
 
 ## Why it matters
 A missing include makes \`pip install -r\` fail outright; a remote one is fetched at install time and
@@ -45,8 +55,29 @@ Point the include at an existing file relative to the including file, or vendor 
 `,
   },
   (context) => {
+    const reported = new Set<string>();
     for (const unresolved of context.project.unresolvedIncludes) {
-      context.report({ file: unresolved.include.file, span: unresolved.include.targetSpan, message: describe(unresolved) });
+      if (unresolved.reason === 'outside' || unresolved.reason === 'budget') {
+        reported.add(joinPath(unresolved.include.file, unresolved.include.target));
+        reported.add(joinPath('', unresolved.include.target)); // a script's target, tried from the root too
+      }
+      const level = unresolved.reason === 'budget' ? { level: 'note' as const } : {};
+      context.report({ file: unresolved.include.file, span: unresolved.include.targetSpan, message: describe(unresolved), ...level });
+    }
+    // Files the walk found but did not read: a link out of the project, or past the file budget.
+    const notRead = context.project.unreadable.filter((u) => u.notRead && !reported.has(u.path) && !u.path.startsWith('../') && !u.path.startsWith('/'));
+    for (const file of notRead.filter((u) => u.notRead === 'outside')) {
+      context.report({ file: file.path, span: { start: 0, end: 0 }, message: 'This file is a symbolic link to a file outside the project; Pinwise reads nothing outside it, so it is not checked.' });
+    }
+    const overBudget = notRead.filter((u) => u.notRead === 'budget');
+    if (overBudget.length > 0) {
+      const others = overBudget.length - 1;
+      context.report({
+        file: overBudget[0]!.path,
+        span: { start: 0, end: 0 },
+        level: 'note',
+        message: `Not read: ${overBudget[0]!.reason}; ${others > 0 ? `this file and ${others} other${others === 1 ? '' : 's'} are` : 'this file is'} not checked.`,
+      });
     }
   },
 );
