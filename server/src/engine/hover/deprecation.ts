@@ -31,7 +31,7 @@ export function deprecationHover(project: Project, kb: KnowledgeBase, file: stri
         : replacement.to
           ? `Use \`${replacement.kind === 'keyword-renamed' ? `${replacement.to}=` : replacement.to}\`${replacement.since ? ` (${lib} ${short(replacement.since)}+)` : ''}.`
           : '';
-    const allowed = allowedVersions(library, nearestEnvironments(project, file));
+    const allowed = allowedVersions(library, nearestEnvironments(project, file), project.targetPython);
     const verdict = judge(entry, allowed.versions);
     const state = !verdict
       ? 'it still works'
@@ -43,7 +43,15 @@ export function deprecationHover(project: Project, kb: KnowledgeBase, file: stri
             ? `**missing in ${verdict.removedIn.map(short).join(', ')}**`
             : 'deprecated, still works';
     const versions = allowed.described ?? `${library.distribution} not pinned: the newest known ${lib} ${short(allowed.versions[0]!)} is assumed`;
-    const symbol = entry.kind === 'keyword' ? `${entry.symbol.replace(/\(\)/g, '')}(${entry.keyword}=…)` : entry.symbol;
+    const call = entry.symbol.replace(/\(\)/g, '');
+    const symbol =
+      entry.kind === 'keyword'
+        ? `${call}(${entry.keyword}=…)`
+        : entry.kind === 'required-keyword'
+          ? `${call}(…) without ${entry.keyword}=`
+          : entry.kind === 'positional'
+            ? `${call}(…) by position`
+            : entry.symbol;
     return {
       span: ref.span,
       markdown: [
@@ -61,7 +69,8 @@ function entryFor(kb: KnowledgeBase, ref: PyReference) {
   const root = ref.path.split(/[.(]/, 1)[0]!;
   for (const library of deprecationLibraries(kb)) {
     if (!library.modules.includes(root)) continue;
-    const entry = library.entries.find((e) => matches(e, ref));
+    const path = library.canonical(ref.path);
+    const entry = library.entries.find((e) => matches(e, ref, path));
     if (entry) return { library, entry };
   }
   return null;

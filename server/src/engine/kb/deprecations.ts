@@ -1,8 +1,13 @@
 // Typed view over rules/deprecations/<library>.yaml (validated by rules/schema/deprecations.schema.json).
 import type { KnowledgeBase } from './types';
 
-export type DeprecationKind = 'attribute' | 'import' | 'call' | 'keyword';
-export type ReplacementKind = 'rename' | 'module-moved' | 'keyword-renamed' | 'expression' | 'manual';
+/**
+ * What an entry covers (the format is described at the top of rules/schema/deprecations.schema.json):
+ * a name wherever it is reached, a module, a call, a keyword argument, arguments that became
+ * keyword-only, a keyword that became required. `import` is the older spelling of `module`.
+ */
+export type DeprecationKind = 'attribute' | 'module' | 'import' | 'call' | 'keyword' | 'positional' | 'required-keyword';
+export type ReplacementKind = 'rename' | 'module-moved' | 'keyword-renamed' | 'expression' | 'keywords' | 'manual';
 
 export interface Replacement {
   kind: ReplacementKind;
@@ -24,7 +29,14 @@ export interface Replacement {
 export interface DeprecationEntry {
   symbol: string;
   kind: DeprecationKind;
+  /** keyword: the removed or renamed keyword; required-keyword: the keyword a call must pass. */
   keyword?: string;
+  /** positional: the most arguments a call may pass by position. */
+  positional?: number;
+  /** positional: the parameter names in order (for the fix). */
+  parameters?: string[];
+  /** required-keyword: the 0-based position at which the argument may also be passed. */
+  position?: number;
   deprecated?: string;
   removed?: string;
   restored?: string;
@@ -44,6 +56,8 @@ export interface DeprecationLibrary {
   distribution: string;
   modules: string[];
   versions: string[];
+  /** Callables whose result is certainly an instance of a class: `pandas.read_csv` → `pandas.DataFrame`. */
+  factories?: Record<string, string>;
   entries: DeprecationEntry[];
 }
 
@@ -53,6 +67,8 @@ export interface CompiledEntry extends DeprecationEntry {
 
 export interface CompiledLibrary extends DeprecationLibrary {
   entries: CompiledEntry[];
+  /** The path with each declared factory call replaced by its class (`pandas.read_csv().append` → `pandas.DataFrame().append`). */
+  canonical(path: string): string;
   /**
    * The byte-level prefilter for a subset of the entries (those that apply to the versions in effect),
    * run before a file is parsed: false when none of them can match, because the file imports none of
@@ -107,10 +123,13 @@ function prefilter(modules: string[], entries: readonly DeprecationEntry[]): (te
   const nestedImport = new RegExp(`\\bfrom[ \\t]+${mods}[\\w.]*[ \\t]+import[ \\t][^\\n]*\\b${alternation(nested)}\\b`);
   const keyword = new RegExp(`\\b${alternation(keywords)}[ \\t]*=`);
   const directAlternation = alternation(direct);
+  // `from torch._six import x` names the module with no alias bound.
+  const modulePaths = entries.filter((e) => e.kind === 'module' || e.kind === 'import').map((e) => e.symbol);
   const byAliases = new Map<string, RegExp>();
   return (text) => {
     if (entries.length === 0 || !modules.some((m) => text.includes(m)) || !imports.test(text)) return false;
     if (keywords.length && keyword.test(text)) return true;
+    if (modulePaths.some((m) => text.includes(m))) return true;
     if (direct.length === 0 && nested.length === 0) return false;
     if (nested.length > 0 && (nestedAttribute.test(text) || nestedImport.test(text))) return true;
     if (direct.length > 0 && directImport.test(text)) return true;
@@ -153,6 +172,20 @@ function boundNames(text: string, modules: string[]): string[] {
   return [...bound];
 }
 
+/** Replaces factory calls by instances of their class, repeatedly (`read_csv().copy()` with both declared). */
+function canonicalizer(factories: Record<string, string>): (path: string) => string {
+  const calls = Object.entries(factories).map(([callable, cls]) => [`${callable}()`, `${cls}()`] as const);
+  if (calls.length === 0) return (path) => path;
+  return (path) => {
+    for (let round = 0; round < 8; round++) {
+      const hit = calls.find(([call]) => path.startsWith(call) && (path.length === call.length || path[call.length] === '.'));
+      if (!hit) return path;
+      path = hit[1] + path.slice(hit[0].length);
+    }
+    return path;
+  };
+}
+
 export function deprecationLibraries(kb: KnowledgeBase): CompiledLibrary[] {
   const cached = cache.get(kb);
   if (cached) return cached;
@@ -166,6 +199,7 @@ export function deprecationLibraries(kb: KnowledgeBase): CompiledLibrary[] {
       ...library,
       key,
       entries,
+      canonical: canonicalizer(library.factories ?? {}),
       prefilter(subset) {
         const id = subset.map((e) => entries.indexOf(e as CompiledEntry)).join(',');
         let compiled = prefilters.get(id);

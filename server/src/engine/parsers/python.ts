@@ -4,7 +4,7 @@
 // left unresolved rather than guessed.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { parseBounded, type Grammars } from '../grammars';
-import type { ParsedFile, PyReference, PythonFacts, Span } from '../model';
+import type { ParsedFile, PyGuard, PyReference, PythonFacts, Span } from '../model';
 
 export function parsePythonFile(path: string, text: string, grammars?: Grammars): ParsedFile {
   const file: ParsedFile = { path, kind: 'python', requirements: [], options: [], includes: [], problems: [] };
@@ -50,6 +50,10 @@ function collect(root: Node): PyReference[] {
   const assignments: { target: Node; value: Node }[] = [];
   const attributes: Node[] = [];
   const calls: Node[] = [];
+  // Parameters and loop targets bind names too: an instance binding (`df = pd.DataFrame()`) is
+  // certain only when the name is bound nowhere else in the file.
+  const annotated: { target: Node; type: Node }[] = [];
+  const otherTargets: Node[] = [];
 
   // One iterative walk over the tree (no recursion: deep nesting must not overflow the stack).
   const cursor = root.walk();
@@ -66,7 +70,10 @@ function collect(root: Node): PyReference[] {
           case 'assignment': {
             const target = node.childForFieldName('left');
             const value = node.childForFieldName('right');
-            if (target?.type === 'identifier' && value) assignments.push({ target, value });
+            const type = node.childForFieldName('type');
+            if (target?.type === 'identifier' && type) annotated.push({ target, type });
+            else if (target?.type === 'identifier' && value) assignments.push({ target, value });
+            else if (target) otherTargets.push(target);
             break;
           }
           case 'as_pattern': {
@@ -75,6 +82,39 @@ function collect(root: Node): PyReference[] {
             const alias = node.childForFieldName('alias');
             const target = alias?.namedChild(0) ?? null;
             if (node.parent?.type === 'with_item' && value && target?.type === 'identifier') assignments.push({ target, value });
+            else if (target) otherTargets.push(target);
+            break;
+          }
+          case 'typed_parameter':
+          case 'typed_default_parameter': {
+            const target = node.childForFieldName('name') ?? node.namedChild(0);
+            const type = node.childForFieldName('type');
+            if (target?.type === 'identifier' && type) annotated.push({ target, type });
+            break;
+          }
+          case 'parameters':
+          case 'lambda_parameters':
+            for (const parameter of node.namedChildren) {
+              if (parameter?.type === 'identifier') otherTargets.push(parameter);
+              else if (parameter?.type === 'default_parameter') {
+                const name = parameter.childForFieldName('name');
+                if (name) otherTargets.push(name);
+              } else if (parameter?.type === 'list_splat_pattern' || parameter?.type === 'dictionary_splat_pattern') {
+                const name = parameter.namedChild(0);
+                if (name) otherTargets.push(name);
+              }
+            }
+            break;
+          case 'for_statement':
+          case 'for_in_clause':
+          case 'augmented_assignment': {
+            const target = node.childForFieldName('left');
+            if (target) otherTargets.push(target);
+            break;
+          }
+          case 'named_expression': {
+            const target = node.childForFieldName('name');
+            if (target) otherTargets.push(target);
             break;
           }
           case 'attribute':
@@ -105,7 +145,8 @@ function collect(root: Node): PyReference[] {
   };
   const references: PyReference[] = [];
 
-  for (const statement of imports) collectImport(statement, bind, references);
+  const importRefs: { ref: PyReference; statement: Node }[] = [];
+  for (const statement of imports) collectImport(statement, bind, (ref) => importRefs.push({ ref, statement }));
 
   const resolve = (node: Node | null, depth = 0): { path: string; root: Node } | null => {
     if (!node || depth > 64) return null;
@@ -129,14 +170,29 @@ function collect(root: Node): PyReference[] {
   // Assignments from resolvable expressions bind too (`demo = gr.Blocks()`); two passes let
   // one assignment build on another. `x = None` (the optional-import idiom) binds nothing.
   const imported = new Set(bindings.keys());
+  const rebound = new Set<string>();
+  for (const target of otherTargets) for (const name of identifiersIn(target)) rebound.add(name);
   for (let pass = 0; pass < 2; pass++) {
     for (const { target, value } of assignments) {
       if (value.type === 'none') continue;
       const resolved = resolve(value);
       if (resolved) bind(target.text, resolved.path);
-      else if (pass === 0 && imported.has(target.text)) bind(target.text, null);
+      else {
+        if (pass === 0 && imported.has(target.text)) bind(target.text, null);
+        rebound.add(target.text);
+      }
+    }
+    // `def f(df: pd.DataFrame)`, `df: pd.DataFrame = load()`: an instance of the annotated class.
+    for (const { target, type } of annotated) {
+      const resolved = resolve(type.namedChild(0));
+      if (resolved && !resolved.path.includes('()')) bind(target.text, `${resolved.path}()`);
+      else rebound.add(target.text);
     }
   }
+  // An instance is certain only where the name means nothing else anywhere in the file.
+  for (const [name, binding] of bindings) if (binding.path?.includes('()') && rebound.has(name)) binding.path = null;
+
+  const guards = guardFinder(resolve, assignments);
 
   for (const node of attributes) {
     const resolved = resolve(node);
@@ -148,6 +204,7 @@ function collect(root: Node): PyReference[] {
       span: span(node),
       nameSpan: span(name),
       root: { span: span(resolved.root), path: bindings.get(resolved.root.text)!.path! },
+      ...guards(node),
     });
   }
 
@@ -158,13 +215,26 @@ function collect(root: Node): PyReference[] {
     const name = callee.type === 'attribute' ? callee.childForFieldName('attribute') : callee;
     const args = node.childForFieldName('arguments');
     const root = { span: span(resolved.root), path: bindings.get(resolved.root.text)!.path! };
+    const guard = guards(node);
+    const passed = args?.type === 'argument_list' ? args.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') : [];
     references.push({
       kind: 'call',
       path: resolved.path,
       span: span(callee),
       nameSpan: span(name ?? callee),
       root,
-      ...(args?.type === 'argument_list' ? { argumentsSpan: span(args) } : {}),
+      ...(args?.type === 'argument_list'
+        ? {
+            argumentsSpan: span(args),
+            positional: passed.filter((a) => !['keyword_argument', 'list_splat', 'dictionary_splat'].includes(a.type)).map(span),
+            keywords: passed.filter((a) => a.type === 'keyword_argument').map((a) => a.childForFieldName('name')?.text ?? ''),
+            starred: passed.some((a) => a.type === 'list_splat'),
+            doubleStarred: passed.some((a) => a.type === 'dictionary_splat'),
+          }
+        : args
+          ? { positional: [span(args)], keywords: [], starred: false, doubleStarred: false } // `f(x for x in xs)`
+          : {}),
+      ...guard,
     });
     if (args?.type !== 'argument_list') continue;
     for (const argument of args.namedChildren) {
@@ -180,29 +250,32 @@ function collect(root: Node): PyReference[] {
         nameSpan: span(keyword),
         root,
         argument: { span: span(argument), valueSpan: span(value) },
+        ...guard,
       });
     }
   }
+  // Imports are guarded by the try / if around their statement.
+  for (const { ref, statement } of importRefs) references.push({ ...ref, ...guards(statement) });
   references.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return references;
 }
 
-function collectImport(statement: Node, bind: (name: string, path: string | null) => void, references: PyReference[]): void {
-  const importRef = (node: Node, path: string): void => {
+function collectImport(statement: Node, bind: (name: string, path: string | null) => void, found: (ref: PyReference) => void): void {
+  const importRef = (node: Node, path: string, module: boolean): void => {
     const last = node.type === 'dotted_name' ? node.namedChild(node.namedChildCount - 1) : node;
-    references.push({ kind: 'import', path, span: span(node), nameSpan: span(last ?? node) });
+    found({ kind: 'import', path, span: span(node), nameSpan: span(last ?? node), ...(module ? { module } : {}) });
   };
   if (statement.type === 'import_statement') {
     for (const item of statement.childrenForFieldName('name')) {
       if (!item) continue;
       if (item.type === 'dotted_name') {
-        importRef(item, dotted(item));
+        importRef(item, dotted(item), true);
         bind(item.namedChild(0)?.text ?? item.text, item.namedChild(0)?.text ?? item.text);
       } else if (item.type === 'aliased_import') {
         const name = item.childForFieldName('name');
         const alias = item.childForFieldName('alias');
         if (!name || !alias) continue;
-        importRef(name, dotted(name));
+        importRef(name, dotted(name), true);
         bind(alias.text, dotted(name));
       }
     }
@@ -211,20 +284,154 @@ function collectImport(statement: Node, bind: (name: string, path: string | null
   const module = statement.childForFieldName('module_name');
   if (!module || module.type !== 'dotted_name') return; // relative imports stay inside the package
   const modulePath = dotted(module);
-  importRef(module, modulePath);
+  importRef(module, modulePath, true);
   for (const item of statement.childrenForFieldName('name')) {
     if (!item) continue;
     if (item.type === 'dotted_name') {
-      importRef(item, `${modulePath}.${dotted(item)}`);
+      importRef(item, `${modulePath}.${dotted(item)}`, false);
       bind(item.text, `${modulePath}.${dotted(item)}`);
     } else if (item.type === 'aliased_import') {
       const name = item.childForFieldName('name');
       const alias = item.childForFieldName('alias');
       if (!name || !alias) continue;
-      importRef(name, `${modulePath}.${dotted(name)}`);
+      importRef(name, `${modulePath}.${dotted(name)}`, false);
       bind(alias.text, `${modulePath}.${dotted(name)}`);
     }
   }
+}
+
+/** The names a binding target writes: `a`, `a, (b, c)`, `*rest`. */
+function identifiersIn(target: Node): string[] {
+  if (target.type === 'identifier') return [target.text];
+  if (['pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list', 'list_splat_pattern', 'parenthesized_expression'].includes(target.type)) {
+    return target.namedChildren.flatMap((c) => (c ? identifiersIn(c) : []));
+  }
+  return [];
+}
+
+type Resolve = (node: Node | null) => { path: string; root: Node } | null;
+
+/** The exceptions one `except` clause catches (`*` for a bare one), by their last name. */
+function caughtBy(clause: Node): string[] {
+  const value = clause.childForFieldName('value') ?? clause.namedChildren.find((c) => c && c.type !== 'block' && c.type !== 'comment') ?? null;
+  if (!value) return ['*'];
+  const types = value.type === 'as_pattern' ? value.namedChild(0) : value;
+  const names = (node: Node | null): string[] => {
+    if (!node) return [];
+    if (node.type === 'identifier') return [node.text];
+    if (node.type === 'attribute') return [node.childForFieldName('attribute')?.text ?? ''];
+    if (node.type === 'tuple' || node.type === 'parenthesized_expression') return node.namedChildren.flatMap((c) => names(c));
+    return [];
+  };
+  return names(types);
+}
+
+const functionLike = new Set(['function_definition', 'lambda']);
+const stringValue = (node: Node): string | null => {
+  if (node.type !== 'string') return null;
+  const parts = node.namedChildren.filter((c) => c?.type === 'string_content');
+  return parts.length === 1 ? parts[0]!.text : node.namedChildCount === 2 ? '' : null;
+};
+
+/**
+ * Finds what guards a node: enclosing `try` blocks (their body and handlers, not across a function
+ * boundary: a function defined in a try runs later) and the conditions of enclosing `if` / `elif`,
+ * conditional expressions and `and` / `or` operands that test `hasattr(x, "name")`,
+ * `getattr(x, "name", default)` or a library's version (`np.__version__`, `sys.version_info`, a
+ * name assigned from one, `importlib.metadata.version("numpy")`).
+ */
+function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node }[]): (node: Node) => { guard?: PyGuard } {
+  const flags = new Map<string, Node[]>();
+  for (const { target, value } of assignments) {
+    const list = flags.get(target.text);
+    if (list) list.push(value);
+    else flags.set(target.text, [value]);
+  }
+  const facts = new Map<number, { checked: string[]; versions: string[] }>();
+  const factsOf = (condition: Node, depth = 0): { checked: string[]; versions: string[] } => {
+    const known = facts.get(condition.id);
+    if (known) return known;
+    const result = { checked: [] as string[], versions: [] as string[] };
+    facts.set(condition.id, result);
+    const stack: Node[] = [condition];
+    let budget = 2000; // conditions are short; a pathological one is read in part
+    while (stack.length > 0 && budget-- > 0) {
+      const node = stack.pop()!;
+      if (node.type === 'attribute') {
+        const name = node.childForFieldName('attribute')?.text;
+        const object = resolve(node.childForFieldName('object'));
+        if (object && (name === '__version__' || name === 'VERSION')) result.versions.push(object.path.split(/[.(]/, 1)[0]!);
+        if (object?.path === 'sys' && (name === 'version_info' || name === 'version' || name === 'hexversion')) result.versions.push('python');
+      } else if (node.type === 'call') {
+        const fn = node.childForFieldName('function');
+        const args = node.childForFieldName('arguments');
+        const list = args?.type === 'argument_list' ? args.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : [];
+        if (fn?.type === 'identifier' && (fn.text === 'hasattr' || (fn.text === 'getattr' && list.length === 3)) && list.length >= 2) {
+          const object = resolve(list[0]!);
+          const name = stringValue(list[1]!);
+          if (object && name) result.checked.push(`${object.path}.${name}`);
+        }
+        // importlib.metadata.version("numpy"), pkg_resources.get_distribution("torch").version
+        const callee = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : fn?.text;
+        if ((callee === 'version' || callee === 'get_distribution') && list[0]) {
+          const name = stringValue(list[0]);
+          if (name) result.versions.push(name.toLowerCase().replace(/[-_.]+/g, '-'));
+        }
+      } else if (node.type === 'identifier' && depth < 4) {
+        for (const value of flags.get(node.text) ?? []) {
+          const more = factsOf(value, depth + 1);
+          result.checked.push(...more.checked);
+          result.versions.push(...more.versions);
+        }
+      }
+      for (const child of node.namedChildren) if (child) stack.push(child);
+    }
+    return result;
+  };
+
+  return (node) => {
+    const caught: string[] = [];
+    const checked: string[] = [];
+    const versions: string[] = [];
+    const add = (condition: Node | null): void => {
+      if (!condition) return;
+      const found = factsOf(condition);
+      checked.push(...found.checked);
+      versions.push(...found.versions);
+    };
+    let insideFunction = false;
+    let child = node;
+    for (let parent = node.parent, depth = 0; parent && depth < 256; child = parent, parent = parent.parent, depth++) {
+      switch (parent.type) {
+        case 'try_statement':
+          if (!insideFunction && (child.type === 'block' || child.type === 'except_clause')) {
+            for (const clause of parent.namedChildren) if (clause?.type === 'except_clause') caught.push(...caughtBy(clause));
+          }
+          break;
+        case 'if_statement': {
+          const condition = parent.childForFieldName('condition');
+          if (condition && child.id === condition.id) break;
+          add(condition);
+          for (const clause of parent.namedChildren) if (clause?.type === 'elif_clause') add(clause.childForFieldName('condition'));
+          break;
+        }
+        case 'conditional_expression': {
+          const condition = parent.namedChild(1);
+          if (condition && child.id !== condition.id) add(condition);
+          break;
+        }
+        case 'boolean_operator': {
+          const left = parent.childForFieldName('left');
+          if (left && child.id !== left.id) add(left);
+          break;
+        }
+        default:
+          if (functionLike.has(parent.type)) insideFunction = true;
+      }
+    }
+    if (caught.length === 0 && checked.length === 0 && versions.length === 0) return {};
+    return { guard: { caught: [...new Set(caught)], checked: [...new Set(checked)], versions: [...new Set(versions)] } };
+  };
 }
 
 /** A dotted name without the spaces or comments Python allows inside it. */

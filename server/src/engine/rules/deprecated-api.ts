@@ -4,7 +4,7 @@ import type { PyReference } from '../model';
 import type { Environment } from '../project';
 import { compareVersions } from '../versions';
 import { defineRule } from './define';
-import { allowedVersions, judge, matches, nearestEnvironments, short, type Allowed, type Verdict } from './support/deprecations';
+import { allowedVersions, isGuarded, judge, matches, nearestEnvironments, short, type Allowed, type Verdict } from './support/deprecations';
 
 /** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
 function rooted(to: string, ref: PyReference, text: string): string | null {
@@ -50,12 +50,22 @@ const hasKeywordSplat = (call: PyReference, text: string): boolean =>
 
 function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: string, allowed: Allowed, refs: readonly PyReference[]): Fix | null {
   const replacement = entry.replacement;
-  const to = replacement.to;
-  if (!to || replacement.kind === 'manual') return null;
+  const to = replacement.to ?? '';
+  if ((!to && replacement.kind !== 'keywords') || replacement.kind === 'manual') return null;
   const sinceOk = !replacement.since || (allowed.described !== null && allowed.versions.every((v) => compareVersions(v, replacement.since!) >= 0));
   const safe = replacement.exact === true && sinceOk;
   const edit = (start: number, end: number, newText: string): Edit => ({ file, span: { start, end }, text: newText });
   const written = text.slice(ref.span.start, ref.span.end);
+
+  if (replacement.kind === 'keywords') {
+    // Arguments that became keyword-only: name the extra positional ones (`mel(22050, 2048)` → `mel(sr=22050, n_fft=2048)`).
+    if (entry.kind !== 'positional' || ref.kind !== 'call' || ref.starred || !ref.positional || !entry.parameters) return null;
+    const extra = ref.positional.slice(entry.positional!);
+    const names = entry.parameters.slice(entry.positional!, entry.positional! + extra.length);
+    if (names.length < extra.length || names.some((n) => ref.keywords?.includes(n))) return null;
+    const edits = extra.map((argument, i) => edit(argument.start, argument.start, `${names[i]}=`));
+    return { title: `Pass ${names.map((n) => `\`${n}=\``).join(', ')} by keyword`, edits, safe: replacement.exact !== false && sinceOk };
+  }
 
   if (replacement.kind === 'keyword-renamed' && ref.kind === 'keyword' && ref.argument) {
     if (replacement.values) {
@@ -119,31 +129,72 @@ function describeRef(ref: PyReference, text: string): string {
   return `\`${written}\``;
 }
 
-function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdict, allowed: Allowed, ref: PyReference, text: string): string {
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** How a message says what fails: removed names, or calls written the old way. */
+function phrases(entry: CompiledEntry, ref: PyReference, what: string) {
+  if (entry.kind === 'positional') {
+    const call = `${what.slice(0, -1)}()\``;
+    const n = ref.positional?.length ?? 0;
+    const limit = entry.positional === 0 ? 'keyword arguments only' : `at most ${plural(entry.positional!, 'positional argument')}`;
+    return {
+      removed: (v: string) => `${call} passes ${plural(n, 'argument')} by position, which fails from ${v} on: it takes ${limit}`,
+      missing: (vs: string, since: string) => `${call} passes ${plural(n, 'argument')} by position, which fails on ${vs} (from ${since} it takes ${limit})`,
+      deprecated: (v: string) => `${call} passes ${plural(n, 'argument')} by position, deprecated since ${v} (it will take ${limit})`,
+    };
+  }
+  if (entry.kind === 'required-keyword') {
+    const call = `${what.slice(0, -1)}()\``;
+    return {
+      removed: (v: string) => `${call} without \`${entry.keyword}=\` fails from ${v} on`,
+      missing: (vs: string, since: string) => `${call} without \`${entry.keyword}=\` fails on ${vs} (required from ${since})`,
+      deprecated: (v: string) => `${call} without \`${entry.keyword}=\` is deprecated since ${v}`,
+    };
+  }
+  return {
+    removed: (v: string) => `${what} was removed in ${v}`,
+    missing: (vs: string, since: string) => `${what} does not exist in ${vs} (removed in ${since}`,
+    deprecated: (v: string) => `${what} is deprecated since ${v}`,
+  };
+}
+
+function context(library: CompiledLibrary, allowed: Allowed): string {
+  if (allowed.python) {
+    if (!allowed.described) return `no target Python is declared, so the newest known Python ${short(allowed.versions[0]!)} is assumed`;
+    return allowed.exact ? `this project targets ${allowed.described}` : `this project allows ${allowed.described}`;
+  }
+  if (!allowed.described) return `${library.distribution} is not pinned, so the newest known ${library.library} ${short(allowed.versions[0]!)} is assumed`;
+  return allowed.exact ? `this project pins ${allowed.described}` : `this project allows ${allowed.described}`;
+}
+
+function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdict, allowed: Allowed, ref: PyReference, text: string, uses = 1): string {
   const what = describeRef(ref, text);
   const lib = library.library;
-  const context = allowed.described
-    ? allowed.exact
-      ? `this project pins ${allowed.described}`
-      : `this project allows ${allowed.described}`
-    : `${library.distribution} is not pinned, so the newest known ${lib} ${short(allowed.versions[0]!)} is assumed`;
+  const say = phrases(entry, ref, what);
+  const where = context(library, allowed);
   let head: string;
   if (verdict.level === 'note') {
     const without = entry.unlessKeyword ? ` without \`${entry.unlessKeyword}=\`` : '';
-    head = `${what}${without} behaves differently from ${lib} ${short(entry.changed!)} on (${context})`;
+    const more = uses > 1 ? `; ${plural(uses, 'use')} in this file` : '';
+    head = `${what}${without} behaves differently from ${lib} ${short(entry.changed!)} on (${where}${more})`;
   } else if (verdict.level === 'error') {
-    head = `${what} was removed in ${lib} ${short(entry.removed!)} (${context})`;
+    head = `${say.removed(`${lib} ${short(entry.removed!)}`)} (${where})`;
   } else if (verdict.removedIn.length > 0) {
     const back = entry.restored ? `, back from ${short(entry.restored)}` : '';
-    head = `${what} does not exist in ${lib} ${verdict.removedIn.map(short).join(', ')} (removed in ${short(entry.removed!)}${back}), which ${allowed.described ?? library.distribution} allows`;
+    const argumentKind = entry.kind === 'positional' || entry.kind === 'required-keyword';
+    head = `${say.missing(`${lib} ${verdict.removedIn.map(short).join(', ')}`, short(entry.removed!))}${argumentKind ? '' : `${back})`}, which ${allowed.described ?? library.distribution} allows`;
   } else {
     const later = entry.removed ? ` and removed in ${short(entry.removed)}` : '';
-    head = `${what} is deprecated since ${lib} ${short(entry.deprecated!)}${later} (${context})`;
+    head = `${say.deprecated(`${lib} ${short(entry.deprecated!)}`)}${later} (${where})`;
   }
   const replacement = entry.replacement;
   let advice = '';
   if (replacement.kind === 'manual') advice = replacement.hint ? ` ${replacement.hint}` : ' It has no replacement.';
-  else if (replacement.kind === 'keyword-renamed' && replacement.to) {
+  else if (replacement.kind === 'keywords') {
+    const names = entry.parameters?.slice(entry.positional ?? 0, ref.positional?.length ?? 0) ?? [];
+    advice = names.length ? ` Pass ${names.map((n) => `\`${n}=\``).join(', ')} by keyword.` : ' Pass the arguments by keyword.';
+    if (replacement.hint) advice += ` ${replacement.hint}`;
+  } else if (replacement.kind === 'keyword-renamed' && replacement.to) {
     const values = replacement.values ? Object.entries(replacement.values).map(([, v]) => `${replacement.to}=${v}`).join(' or ') : `${replacement.to}=`;
     advice = ` Use \`${values}\`${replacement.since ? ` (${lib} ${short(replacement.since)}+)` : ''}.`;
   } else if (replacement.to) {
@@ -195,7 +246,7 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
       if (scope) return scope;
       scope = { allowed: new Map(), active: [] };
       for (const library of libraries) {
-        const allowed = allowedVersions(library, environments);
+        const allowed = allowedVersions(library, environments, context.project.targetPython);
         scope.allowed.set(library, allowed);
         const entries = library.entries.filter((e) => judge(e, allowed.versions) !== null);
         if (entries.length > 0) scope.active.push({ library, entries, mayMatch: library.prefilter(entries) });
@@ -214,29 +265,43 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
       const present = scope.active.filter((a) => a.mayMatch(text));
       if (present.length === 0) continue;
       const refs = parsed.python.references();
+      // Behaviour notes: one per file and entry, at the first use, with the count.
+      const notes = new Map<CompiledEntry, { uses: number; emit: (uses: number) => void }>();
       for (const ref of refs) {
         const root = ref.path.split(/[.(]/, 1)[0]!;
         const library = byModule.get(root);
         const active = library && present.find((a) => a.library === library);
         if (!library || !active) continue;
+        const path = library.canonical(ref.path);
+        const resolved = path === ref.path ? ref : { ...ref, path };
         for (const entry of active.entries) {
-          if (!matches(entry, ref)) continue;
+          if (!matches(entry, ref, path)) continue;
           if (entry.unlessKeyword && (hasKeywordSplat(ref, text) || keywordsOf(ref, refs).some((k) => k.keyword === entry.unlessKeyword))) break;
+          if (isGuarded(library, entry, ref, path)) break;
           const allowed = scope.allowed.get(library)!;
           const verdict = judge(entry, allowed.versions);
           if (!verdict) continue;
-          const fix = buildFix(entry, ref, parsed.path, text, allowed, refs);
-          context.report({
-            file: parsed.path,
-            span: ref.span,
-            message: message(library, entry, verdict, allowed, ref, text),
-            level: verdict.level,
-            deprecated: verdict.level !== 'note',
-            fixes: fix ? [fix] : [],
-          });
+          // A behaviour change is worth a note only where the project says which versions it runs.
+          if (verdict.level === 'note' && allowed.described === null) break;
+          const fix = buildFix(entry, resolved, parsed.path, text, allowed, refs);
+          const report = (uses: number) =>
+            context.report({
+              file: parsed.path,
+              span: ref.span,
+              message: message(library, entry, verdict, allowed, ref, text, uses),
+              level: verdict.level,
+              deprecated: verdict.level !== 'note',
+              fixes: fix ? [fix] : [],
+            });
+          if (verdict.level === 'note') {
+            const seen = notes.get(entry);
+            if (seen) seen.uses++;
+            else notes.set(entry, { uses: 1, emit: report });
+          } else report(1);
           break;
         }
       }
+      for (const note of notes.values()) note.emit(note.uses);
     }
   },
 );

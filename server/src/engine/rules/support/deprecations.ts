@@ -2,7 +2,7 @@
 // entry a reference hits, and how an entry fares on those versions.
 import type { CompiledEntry, CompiledLibrary } from '../../kb/deprecations';
 import type { PyReference, Requirement } from '../../model';
-import type { Environment, Project } from '../../project';
+import type { Environment, Project, TargetPython } from '../../project';
 import { compareVersions, filterVersions, pinnedVersion } from '../../versions';
 
 /** The versions of one library the project lets pip install for one file. */
@@ -11,6 +11,8 @@ export interface Allowed {
   /** How the project says it, for messages: `numpy==1.26.4`, or null when unpinned. */
   described: string | null;
   exact: boolean;
+  /** The standard library: the versions are the project's target Python. */
+  python?: boolean;
 }
 
 const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
@@ -35,8 +37,16 @@ const releaseOf = (version: string): string => version.replace(/\+.*$/, '');
 /** `1.24.0` → `1.24` for messages. */
 export const short = (version: string): string => version.replace(/^(\d+\.\d+)\.0$/, '$1');
 
-export function allowedVersions(library: CompiledLibrary, environments: Environment[]): Allowed {
+export function allowedVersions(library: CompiledLibrary, environments: Environment[], python: TargetPython | null = null): Allowed {
   const newest = library.versions[library.versions.length - 1]!;
+  if (library.distribution === 'python') {
+    if (!python) return { versions: [newest], described: null, exact: false, python: true };
+    if (python.specifier) {
+      const versions = filterVersions(library.versions, python.specifier);
+      if (versions.length > 0) return { versions, described: `Python ${python.specifier}`, exact: false, python: true };
+    }
+    return { versions: [python.version], described: `Python ${python.version}`, exact: true, python: true };
+  }
   const versions = new Set<string>();
   const described = new Set<string>();
   let exact = true;
@@ -59,11 +69,58 @@ export function allowedVersions(library: CompiledLibrary, environments: Environm
   return { versions: [...versions].sort(compareVersions), described: [...described].join(', '), exact };
 }
 
-export function matches(entry: CompiledEntry, ref: PyReference): boolean {
-  if (entry.kind === 'keyword') return ref.kind === 'keyword' && ref.keyword === entry.keyword && entry.matches(ref.path);
-  if (entry.kind === 'call') return ref.kind === 'call' && entry.matches(ref.path);
-  // attribute and import entries: the name fails wherever it is reached, by attribute or by import
-  return (ref.kind === 'attribute' || ref.kind === 'import') && entry.matches(ref.path);
+/**
+ * Whether an entry covers a reference. `path` is the reference's path with factory calls replaced
+ * by their class (CompiledLibrary.canonical).
+ */
+export function matches(entry: CompiledEntry, ref: PyReference, path = ref.path): boolean {
+  switch (entry.kind) {
+    case 'keyword':
+      return ref.kind === 'keyword' && ref.keyword === entry.keyword && entry.matches(path);
+    case 'call':
+      return ref.kind === 'call' && entry.matches(path);
+    case 'positional':
+      return ref.kind === 'call' && (ref.positional?.length ?? 0) > entry.positional! && entry.matches(path);
+    case 'required-keyword': {
+      if (ref.kind !== 'call' || !ref.keywords || ref.doubleStarred || ref.keywords.includes(entry.keyword!)) return false;
+      // The argument may come by position: enough positional arguments (or `*args`) supply it.
+      if (entry.position !== undefined && (ref.starred || ref.positional!.length > entry.position)) return false;
+      return entry.matches(path);
+    }
+    case 'module':
+    case 'import':
+      // The module and what is imported from below it (`import torch._six.x`); names taken from it
+      // (`from torch._six import x`) are reached through the module's own reference.
+      if (ref.kind !== 'attribute' && ref.kind !== 'import') return false;
+      return entry.matches(path) || (ref.kind === 'import' && !!ref.module && path.startsWith(`${entry.symbol}.`));
+    default:
+      // attribute: the name fails wherever it is reached, by attribute or by import
+      return (ref.kind === 'attribute' || ref.kind === 'import') && entry.matches(path);
+  }
+}
+
+const catchAll = ['*', 'Exception', 'BaseException'];
+
+/** The exceptions a failing use raises: a missing module or name on import, a missing attribute, a bad call. */
+function raises(entry: CompiledEntry, ref: PyReference): string[] {
+  if (ref.kind === 'import') return ['ImportError', 'ModuleNotFoundError'];
+  if (ref.kind === 'attribute' || entry.kind === 'call') return ['AttributeError'];
+  return ['TypeError'];
+}
+
+/**
+ * A use the code already protects: inside a `try` whose `except` catches what the use raises, under
+ * a `hasattr` / `getattr` check of the name (or of a module above it), or under a comparison of the
+ * library's version (the code then chooses per version).
+ */
+export function isGuarded(library: CompiledLibrary, entry: CompiledEntry, ref: PyReference, path = ref.path): boolean {
+  const guard = ref.guard;
+  if (!guard) return false;
+  const errors = raises(entry, ref);
+  if (guard.caught.some((e) => catchAll.includes(e) || errors.includes(e))) return true;
+  const covers = (checked: string) => [ref.path, path].some((p) => p === checked || p.startsWith(`${checked}.`) || p.startsWith(`${checked}(`));
+  if (guard.checked.some(covers)) return true;
+  return guard.versions.some((v) => v === library.distribution || library.modules.includes(v));
 }
 
 export type Verdict = { level: 'error' | 'warning' | 'note'; removedIn: string[]; deprecatedIn: string[] };
