@@ -1,5 +1,6 @@
 // Generated from rules/schema/deprecations.schema.json by scripts/kb-types.mjs (npm run kb:types). Do not edit.
 
+export type Name = string;
 export type Version = string;
 export type Url = string;
 
@@ -9,7 +10,7 @@ export interface DeprecationsDocument {
    */
   library: string;
   /**
-   * PEP 503 normalized name whose pins decide the version.
+   * PEP 503 normalized name whose pins decide the version; `python` for the standard library (the target Python decides).
    */
   distribution: string;
   /**
@@ -17,20 +18,41 @@ export interface DeprecationsDocument {
    *
    * @minItems 1
    */
-  modules: string[];
+  modules: Name[];
   /**
    * Known release lines, oldest first; the last one is what an unpinned project gets.
    *
    * @minItems 1
    */
   versions: Version[];
+  /**
+   * Callables whose result is certainly an instance of a class: `pandas.read_csv: pandas.DataFrame`. A method entry `pandas.DataFrame().append` then also matches `pd.read_csv(p).append`.
+   */
+  factories?: {
+    [k: string]: string;
+  };
   entries: {
     /**
      * Dotted path; `*` matches within one name; `()` marks an instance made by a call.
      */
     symbol: string;
-    kind: 'attribute' | 'import' | 'call' | 'keyword';
+    kind: 'attribute' | 'module' | 'import' | 'call' | 'keyword' | 'positional' | 'required-keyword';
+    /**
+     * keyword: the removed or renamed keyword; required-keyword: the keyword a call must pass.
+     */
     keyword?: string;
+    /**
+     * positional: the most arguments a call may pass by position from `removed` (or `deprecated`) on.
+     */
+    positional?: number;
+    /**
+     * positional: the parameter names in order, so the fix can pass the extra arguments by name.
+     */
+    parameters?: Name[];
+    /**
+     * required-keyword: the 0-based position at which the argument may also be passed.
+     */
+    position?: number;
     deprecated?: Version;
     removed?: Version;
     /**
@@ -46,7 +68,7 @@ export interface DeprecationsDocument {
      */
     unlessKeyword?: string;
     replacement: {
-      kind: 'rename' | 'module-moved' | 'keyword-renamed' | 'expression' | 'manual';
+      kind: 'rename' | 'module-moved' | 'keyword-renamed' | 'expression' | 'keywords' | 'manual';
       to?: string;
       /**
        * keyword-renamed: old value as written -> new value; other values get no fix.
