@@ -20,6 +20,19 @@ function sarifOf(stdout: string) {
   return { log, results: log.runs[0].results as SarifResult[] };
 }
 
+/** The date rules/knowledge.yaml carries, read here independently of the product's loader. */
+function knowledgeYamlDate(): string {
+  return /knowledgeDate:\s*"(\d{4}-\d{2}-\d{2})"/.exec(readFileSync(join(repoRoot, 'rules/knowledge.yaml'), 'utf8'))![1]!;
+}
+
+describe('pinwise --version', () => {
+  it('prints the package version and the date the knowledge base is current to', () => {
+    const { status, stdout } = runCli(['--version']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^pinwise \\S+ \\(knowledge current to ${knowledgeYamlDate()}\\)\\n$`));
+  });
+});
+
 describe('pinwise check --format sarif', () => {
   it('prints one SARIF 2.1.0 log listing every rule of the catalog', () => {
     const { status, stdout, stderr } = runCli(['check', 'examples/broken-ml-project', '--format', 'sarif']);
@@ -30,6 +43,8 @@ describe('pinwise check --format sarif', () => {
     expect(log.runs).toHaveLength(1);
     const driver = log.runs[0].tool.driver;
     expect(driver.name).toBe('pinwise');
+    // The knowledge base's own date, read from rules/knowledge.yaml (CONTRACTS.md).
+    expect(driver.properties.knowledgeDate).toBe(knowledgeYamlDate());
     expect(driver.rules.map((r: { id: string }) => r.id)).toEqual([...ruleIds]);
     for (const rule of driver.rules) {
       expect(rule.shortDescription.text).toBeTruthy();

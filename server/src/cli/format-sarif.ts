@@ -4,7 +4,8 @@ import type { LocatedFinding, Region } from './report';
 
 const sarifRegion = (region: Region) => ({ ...region });
 
-export function formatSarif(located: readonly LocatedFinding[], version: string, internalErrors: readonly string[] = []): string {
+/** `knowledgeDate`: the date the knowledge base is current to (CONTRACTS.md: `tool.driver.properties.knowledgeDate`). */
+export function formatSarif(located: readonly LocatedFinding[], version: string, internalErrors: readonly string[] = [], knowledgeDate: string | null = null): string {
   const catalog = rules.map((rule) => ({
     id: rule.meta.id,
     name: rule.meta.id,
@@ -50,7 +51,15 @@ export function formatSarif(located: readonly LocatedFinding[], version: string,
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'pinwise', version, informationUri: 'https://github.com/pinwise-dev/pinwise', rules: catalog } },
+        tool: {
+          driver: {
+            name: 'pinwise',
+            version,
+            informationUri: 'https://github.com/pinwise-dev/pinwise',
+            ...(knowledgeDate ? { properties: { knowledgeDate } } : {}),
+            rules: catalog,
+          },
+        },
         invocations: [
           {
             executionSuccessful: internalErrors.length === 0,

@@ -8,6 +8,7 @@ import type { Settings } from '../engine/settings';
 import { repositoryBoundaryFor } from '../host/boundary';
 import { loadGrammars } from '../host/grammars';
 import { discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
+import { knowledgeDate } from '../engine/kb/knowledge';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
 import { formatJson } from './format-json';
@@ -115,7 +116,7 @@ async function check(args: string[], io: Output): Promise<number> {
     located.push(...locate(result.findings, texts, displayPrefix(run, paths.length)));
   }
 
-  if (format === 'sarif') io.out(formatSarif(located, version, internalErrors) + '\n');
+  if (format === 'sarif') io.out(formatSarif(located, version, internalErrors, knowledgeDate(kb)) + '\n');
   else if (format === 'json') io.out(formatJson(located, version) + '\n');
   else io.out(formatText(located, { color: io.isTTY && !process.env['NO_COLOR'] }));
   for (const error of internalErrors) io.err(`pinwise: ${error}\n`);
@@ -204,7 +205,7 @@ export async function main(argv: string[], io: Output): Promise<number> {
         return listRules(io);
       case '--version':
       case '-V':
-        io.out(`pinwise ${version}\n`);
+        io.out(`pinwise ${version} (knowledge current to ${knowledgeDate(loadShippedKnowledgeBase(__dirname)) ?? 'unknown'})\n`);
         return 0;
       case undefined:
       case '--help':

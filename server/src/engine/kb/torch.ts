@@ -8,7 +8,8 @@ export const torchFamily: readonly TorchFamilyPackage[] = ['torch', 'torchvision
 export interface TorchRelease {
   torch: string;
   torchvision: string;
-  torchaudio: string;
+  /** Absent once torchaudio stopped moving in lockstep with torch (see `stableAbi`). */
+  torchaudio?: string;
   /** CPython minors with wheels, inclusive; `experimental` as RELEASE.md marks them. */
   python: { min: string; max: string; experimental?: string[] };
   /** Local tags published for this release. */
@@ -26,9 +27,22 @@ export interface TorchIndexConventions {
   source: string;
 }
 
+/** A package line built against PyTorch's stable ABI: from `from` on, it installs with every torch `torch` allows. */
+export interface StableAbiLine {
+  package: Exclude<TorchFamilyPackage, 'torch'>;
+  from: string;
+  torch: string;
+  releases: string[];
+  source: string;
+  releasesSource?: string;
+  note?: string;
+}
+
 export interface TorchKnowledge {
   indexes: TorchIndexConventions;
-  variantIndexes: { names: string[]; source: string }[];
+  variantIndexes: { names: string[]; channel?: 'nightly'; source: string }[];
+  variantCoverage?: { family: string; fromTorch: string; note: string }[];
+  stableAbi?: StableAbiLine[];
   releases: TorchRelease[];
 }
 
@@ -49,38 +63,84 @@ export function torchKnowledge(kb: KnowledgeBase): TorchView | null {
 export class TorchView {
   readonly releases: readonly TorchRelease[];
   readonly indexes: TorchIndexConventions;
+  readonly stableAbi: readonly StableAbiLine[];
   private readonly knownIndexVariants: Set<string>;
+  private readonly nightlyIndexVariants: Set<string>;
+  private readonly newest = new Map<TorchFamilyPackage, string>();
 
   constructor(readonly data: TorchKnowledge) {
     // Newest first, so "the matching versions" read naturally and the first match is the newest.
     this.releases = [...data.releases].sort((a, b) => safeCompare(b.torch, a.torch));
     this.indexes = data.indexes;
-    this.knownIndexVariants = new Set(data.variantIndexes.flatMap((v) => v.names));
+    this.stableAbi = data.stableAbi ?? [];
+    this.knownIndexVariants = new Set(data.variantIndexes.filter((v) => v.channel !== 'nightly').flatMap((v) => v.names));
+    this.nightlyIndexVariants = new Set(data.variantIndexes.flatMap((v) => v.names));
+    for (const pkg of torchFamily) {
+      const versions = [...this.releases.map((r) => r[pkg]), ...this.stableAbi.filter((l) => l.package === pkg).flatMap((l) => l.releases)];
+      const top = versions.filter((v): v is string => !!v).sort(safeCompare).pop();
+      if (top) this.newest.set(pkg, top);
+    }
   }
 
-  /** The version of `pkg` in a release row. */
-  versionOf(release: TorchRelease, pkg: TorchFamilyPackage): string {
+  /** The version of `pkg` in a release row (undefined: the row has none, e.g. torchaudio after 2.11). */
+  versionOf(release: TorchRelease, pkg: TorchFamilyPackage): string | undefined {
     return release[pkg];
   }
 
-  /** Rows whose `pkg` version satisfies a public (local-tag-free) specifier; '' matches every row. */
+  /** Rows whose `pkg` version satisfies a public (local-tag-free) specifier; '' matches every row with `pkg`. */
   releasesMatching(pkg: TorchFamilyPackage, specifier: string): TorchRelease[] {
-    if (specifier === '') return [...this.releases];
-    return this.releases.filter((r) => safeSatisfies(r[pkg], specifier));
+    return this.releases.filter((r) => {
+      const version = r[pkg];
+      return version !== undefined && (specifier === '' || safeSatisfies(version, specifier));
+    });
   }
 
   /** The row a `pkg` version belongs to (exact public version), or undefined. */
   releaseOf(pkg: TorchFamilyPackage, version: string): TorchRelease | undefined {
-    return this.releases.find((r) => safeCompare(r[pkg], version) === 0);
+    return this.releases.find((r) => r[pkg] !== undefined && safeCompare(r[pkg]!, version) === 0);
   }
 
-  /** Whether PyTorch ever served `https://download.pytorch.org/whl/<variant>`. */
-  isKnownIndexVariant(variant: string): boolean {
-    return this.knownIndexVariants.has(variant);
+  /** The stable-ABI line a `pkg` version belongs to (torchaudio 2.11.1 → torch >=2.11), or undefined. */
+  stableAbiLineOf(pkg: TorchFamilyPackage, version: string): StableAbiLine | undefined {
+    return this.stableAbi.find((l) => l.package === pkg && safeCompare(version, l.from) >= 0);
   }
 
-  get indexVariants(): string[] {
-    return [...this.knownIndexVariants];
+  /** Known versions of a stable-ABI line of `pkg` that satisfy a public specifier ('' matches all). */
+  stableAbiReleasesMatching(pkg: TorchFamilyPackage, specifier: string): { version: string; line: StableAbiLine }[] {
+    return this.stableAbi
+      .filter((l) => l.package === pkg)
+      .flatMap((line) => line.releases.map((version) => ({ version, line })))
+      .filter((r) => specifier === '' || safeSatisfies(r.version, specifier));
+  }
+
+  /** The newest `pkg` version the data knows (row or stable-ABI line). */
+  newestKnown(pkg: TorchFamilyPackage): string | undefined {
+    return this.newest.get(pkg);
+  }
+
+  /** Whether `version` of `pkg` is newer than every version the data knows. */
+  isBeyondKnowledge(pkg: TorchFamilyPackage, version: string): boolean {
+    const newest = this.newest.get(pkg);
+    return newest !== undefined && safeCompare(version, newest) > 0;
+  }
+
+  /**
+   * Whether a row's `variants` list speaks for a variant family: false for a family listed only
+   * from a later release on (`variantCoverage`), whose tags are then checked against the index list.
+   */
+  rowCoversFamily(release: TorchRelease, family: string): boolean {
+    const coverage = (this.data.variantCoverage ?? []).find((c) => c.family === family);
+    return !coverage || safeCompare(release.torch, coverage.fromTorch) >= 0;
+  }
+
+  /** Whether PyTorch ever served `https://download.pytorch.org/whl/<variant>` (with `nightly`, `/whl/nightly/<variant>`). */
+  isKnownIndexVariant(variant: string, nightly = false): boolean {
+    return (nightly ? this.nightlyIndexVariants : this.knownIndexVariants).has(variant);
+  }
+
+  /** Stable index variants (with `nightly`, every variant some index served). */
+  indexVariants(nightly = false): string[] {
+    return [...(nightly ? this.nightlyIndexVariants : this.knownIndexVariants)];
   }
 
   /** The stable index URL of a variant, or the nightly one (`/whl/nightly/<variant>`). */

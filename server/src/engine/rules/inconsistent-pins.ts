@@ -36,7 +36,7 @@ function breaksReleaseRow(context: RuleContext, requirement: Requirement, versio
         if (pin.normalizedName !== other || !canInstallTogether(context.project, [pin, requirement])) continue;
         const exact = exactVersion(pin);
         const row = exact ? view.releaseOf(other, exact) : undefined;
-        if (row && compareVersions(row[pkg], version) !== 0) return true;
+        if (row && row[pkg] !== undefined && compareVersions(row[pkg]!, version) !== 0) return true;
       }
     }
   }

@@ -17,7 +17,7 @@ function familyBound(context: RuleContext, env: Environment, pin: Requirement): 
   if (!view || (pkg !== 'torchvision' && pkg !== 'torchaudio')) return null;
   for (const torch of pinsOf(env, 'torch')) {
     if (torch.url !== null || !pinRange(torch).upper || !canInstallTogether(context.project, [torch, pin])) continue;
-    const versions = view.releasesMatching('torch', publicSpecifier(torch)).map((row) => row[pkg]);
+    const versions = view.releasesMatching('torch', publicSpecifier(torch)).flatMap((row) => (row[pkg] ? [row[pkg]!] : []));
     if (versions.length === 0) continue;
     const sorted = [...new Set(versions)].sort(compareVersions);
     const shown = sorted.length <= 3 ? sorted.join(', ') : `${sorted[0]} to ${sorted[sorted.length - 1]}`;

@@ -1,8 +1,9 @@
 import type { Fix } from '../findings';
-import { torchKnowledge, type TorchFamilyPackage, type TorchRelease, type TorchView } from '../kb/torch';
+import { knowledgeDate } from '../kb/knowledge';
+import { safeCompare, safeSatisfies, torchKnowledge, type StableAbiLine, type TorchFamilyPackage, type TorchRelease, type TorchView } from '../kb/torch';
 import type { Requirement } from '../model';
 import { defineRule } from './define';
-import { canInstallTogether, describePin, exactVersion, hashCaveat, localTag, pinsOf, publicSpecifier } from './support/pins';
+import { canInstallTogether, describePin, exactVersion, hashCaveat, localTag, pinRange, pinsOf, publicSpecifier } from './support/pins';
 import type { RuleContext } from './types';
 
 export const torchFamilyMismatch = defineRule(
@@ -13,7 +14,7 @@ export const torchFamilyMismatch = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Checks the torch, torchvision and torchaudio specifiers of one environment against PyTorch's release rows (\`rules/torch.yaml\`) and reports a pin that no row shared with the others satisfies. Ranges count, not only \`==\`: \`torch>=2.1,<2.2\` with \`torchvision==0.17.0\` is a mismatch, \`torch>=2.1,<2.3\` with it is not. Pins under mutually exclusive markers are judged separately. A version newer than the knowledge base is not judged.
+Checks the torch, torchvision and torchaudio specifiers of one environment against PyTorch's release rows (\`rules/torch.yaml\`) and reports a pin that no row shared with the others satisfies. Ranges count, not only \`==\`: \`torch>=2.1,<2.2\` with \`torchvision==0.17.0\` is a mismatch, \`torch>=2.1,<2.3\` with it is not. Pins under mutually exclusive markers are judged separately. torchaudio from 2.11.0 and torchvision from 0.29.1 are built against PyTorch's stable ABI and are judged by the torch versions they support (torchaudio 2.11 installs with every torch from 2.11 on), not by release row. A pin newer than every release the knowledge base knows gets one note per package and environment, and the known side of the pair is still judged: \`torchvision==0.25.0\` is built for torch 2.10.0 whatever the torch pin says.
 
 ## Why it matters
 Each torchvision and torchaudio release is built against exactly one torch release. pip installs a mismatched trio, or quietly swaps torch for another version, and the result fails at import (\`undefined symbol\`, \`operator torchvision::nms does not exist\`).
@@ -33,29 +34,53 @@ The first fix is safe when torch names one exact version and the pin carries no 
 
 ## Sources
 - https://pytorch.org/get-started/previous-versions/
-- https://github.com/pytorch/vision#installation
-- https://github.com/pytorch/pytorch/blob/main/RELEASE.md#release-compatibility-matrix
+- https://github.com/pytorch/pytorch/blob/v2.14.0/RELEASE.md#release-compatibility-matrix
+- https://docs.pytorch.org/audio/2.11.0/installation.html
+- https://github.com/pytorch/vision/releases/tag/v0.29.1
 `,
   },
   check,
 );
 
+/** A known release of a pin's package the pin allows: a release row, or a version of a stable-ABI line. */
+interface Candidate {
+  version: string;
+  row?: TorchRelease;
+  line?: StableAbiLine;
+}
+
 interface Pin {
   pkg: TorchFamilyPackage;
   req: Requirement;
-  rows: TorchRelease[];
+  /** Known releases the specifier allows, newest first; for a torch pin the data does not list, its own version. */
+  candidates: Candidate[];
 }
 
 function check(context: RuleContext): void {
   const kb = torchKnowledge(context.kb);
   if (!kb) return;
+  const date = knowledgeDate(context.kb);
   for (const env of context.project.environments) {
-    const pins = (pkg: TorchFamilyPackage): Pin[] =>
-      pinsOf(env, pkg)
-        .filter((req) => req.clauses.length > 0)
-        .map((req) => ({ pkg, req, rows: kb.releasesMatching(pkg, publicSpecifier(req)) }))
-        // A specifier no known row satisfies is outside what we know (newer release, typo): not judged here.
-        .filter((pin) => pin.rows.length > 0);
+    const noted = new Set<TorchFamilyPackage>();
+    const pins = (pkg: TorchFamilyPackage): Pin[] => {
+      const out: Pin[] = [];
+      for (const req of pinsOf(env, pkg)) {
+        if (req.clauses.length === 0) continue;
+        const candidates = candidatesOf(kb, pkg, req);
+        if (candidates.length === 0 && !noted.has(pkg) && beyondKnowledge(kb, pkg, req)) {
+          noted.add(pkg);
+          noteBeyond(context, pkg, req, date);
+        }
+        if (candidates.length > 0) out.push({ pkg, req, candidates });
+        // A torch version the data does not list is still held against the known side of the pair:
+        // torchvision 0.25.0 is built for torch 2.10.0 whatever the torch pin says.
+        else if (pkg === 'torch') {
+          const own = ownVersion(req);
+          if (own) out.push({ pkg, req, candidates: [{ version: own }] });
+        }
+      }
+      return out;
+    };
     const torch = pins('torch');
     const others = [...pins('torchvision'), ...pins('torchaudio')];
     if (torch.length > 0) {
@@ -78,30 +103,114 @@ function check(context: RuleContext): void {
   }
 }
 
+/** The known releases a pin allows: lockstep rows, then the versions of a stable-ABI line (which wins over a row). */
+function candidatesOf(kb: TorchView, pkg: TorchFamilyPackage, req: Requirement): Candidate[] {
+  const spec = publicSpecifier(req);
+  const rows: Candidate[] = kb
+    .releasesMatching(pkg, spec)
+    .filter((row) => pkg === 'torch' || !kb.stableAbiLineOf(pkg, row[pkg]!))
+    .map((row) => ({ version: row[pkg]!, row }));
+  const lines: Candidate[] = pkg === 'torch' ? [] : kb.stableAbiReleasesMatching(pkg, spec).map(({ version, line }) => ({ version, line }));
+  return [...rows, ...lines].sort((a, b) => safeCompare(b.version, a.version));
+}
+
+/** The version a pin names (`==X`) or starts from (`>=X`), or null. */
+function ownVersion(req: Requirement): string | null {
+  const exact = exactVersion(req);
+  if (exact) return exact;
+  const range = pinRange(req);
+  return range.empty || !range.lower ? null : range.lower.version;
+}
+
+/** Whether the pin asks only for releases newer than every one the data knows. */
+function beyondKnowledge(kb: TorchView, pkg: TorchFamilyPackage, req: Requirement): boolean {
+  const newest = kb.newestKnown(pkg);
+  const range = pinRange(req);
+  if (!newest || range.empty || !range.lower) return false;
+  const c = safeCompare(range.lower.version, newest);
+  return c > 0 || (c === 0 && !range.lower.inclusive);
+}
+
+function noteBeyond(context: RuleContext, pkg: TorchFamilyPackage, req: Requirement, date: string | null): void {
+  const exact = exactVersion(req);
+  const what = exact ? `${pkg} ${exact} is` : `${describePin(req)} asks for`;
+  context.report({
+    level: 'note',
+    message: `${what} ${exact ? '' : 'a release '}newer than Pinwise's knowledge (current to ${date ?? 'an unknown date'}); not checked.`,
+    file: req.file,
+    span: req.specifierSpan ?? req.span,
+  });
+}
+
+/** The torch versions a candidate installs with: exact ones, or the specifier of its stable-ABI line. */
+function torchOf(candidate: Candidate, pkg: TorchFamilyPackage): { exact: string } | { spec: string } {
+  if (candidate.line) return { spec: candidate.line.torch };
+  return { exact: pkg === 'torch' ? candidate.version : candidate.row!.torch };
+}
+
+/** Whether two candidates (of different packages) can come from one environment. */
+function compatible(a: Candidate, aPkg: TorchFamilyPackage, b: Candidate, bPkg: TorchFamilyPackage): boolean {
+  const ta = torchOf(a, aPkg);
+  const tb = torchOf(b, bPkg);
+  if ('exact' in ta && 'exact' in tb) return safeCompare(ta.exact, tb.exact) === 0;
+  if ('exact' in ta) return safeSatisfies(ta.exact, (tb as { spec: string }).spec);
+  if ('exact' in tb) return safeSatisfies(tb.exact, ta.spec);
+  // Two open-ended stable-ABI lines (`>=2.11`, `>=2.14`) always meet at some torch.
+  return true;
+}
+
 function versionsList(versions: string[]): string {
   const unique = [...new Set(versions)];
   if (unique.length <= 1) return unique.join('');
   return `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
 }
 
+/** What the candidates of a pin are built for, in terms of the anchor's package (torch for a stable-ABI line). */
+function builtForText(candidates: Candidate[], anchorPkg: TorchFamilyPackage): string {
+  const exact: string[] = [];
+  const other: string[] = [];
+  for (const c of candidates) {
+    const version = c.row?.[anchorPkg];
+    if (c.line) other.push(`torch ${c.line.torch}`);
+    else if (version) exact.push(version);
+    else other.push(`torch ${c.row!.torch}`);
+  }
+  return [exact.length > 0 ? `${anchorPkg} ${versionsList(exact)}` : '', ...new Set(other)].filter((t) => t !== '').join(' or ');
+}
+
 function judge(context: RuleContext, kb: TorchView, anchor: Pin, other: Pin): void {
-  const shared = anchor.rows.filter((r) => other.rows.includes(r));
-  if (shared.length > 0) return;
+  if (anchor.candidates.some((a) => other.candidates.some((o) => compatible(a, anchor.pkg, o, other.pkg)))) return;
   // Oldest first reads better in "needs 0.16.0, 0.16.1 or 0.16.2".
-  const wanted = [...anchor.rows].reverse().map((r) => r[other.pkg]);
-  const builtFor = [...other.rows].reverse().map((r) => r[anchor.pkg]);
+  const anchorOldest = [...anchor.candidates].reverse();
+  const otherOldest = [...other.candidates].reverse();
+  const known = anchor.candidates.some((a) => a.row || a.line);
+  // What the anchor's releases take of the other package: their rows, and stable-ABI versions they satisfy.
+  const wantedSet = new Set<string>();
+  if (known) {
+    for (const a of anchorOldest) {
+      const inRow = a.row?.[other.pkg];
+      if (inRow && !kb.stableAbiLineOf(other.pkg, inRow)) wantedSet.add(inRow);
+      for (const { version, line } of kb.stableAbiReleasesMatching(other.pkg, '')) if (compatible(a, anchor.pkg, { version, line }, other.pkg)) wantedSet.add(version);
+    }
+  }
+  const wanted = [...wantedSet].sort(safeCompare);
+  const verb = new Set(other.candidates.map((c) => c.version)).size > 1 ? 'are' : 'is';
   const message =
     `${describePin(other.req)} cannot install with ${describePin(anchor.req)}: ` +
-    `${other.pkg} ${versionsList([...other.rows].reverse().map((r) => r[other.pkg]))} ${other.rows.length > 1 ? 'are' : 'is'} built for ${anchor.pkg} ${versionsList(builtFor)}; ` +
-    `${describePin(anchor.req)} needs ${other.pkg} ${versionsList(wanted)}.`;
+    `${other.pkg} ${versionsList(otherOldest.map((c) => c.version))} ${verb} built for ${builtForText(otherOldest, anchor.pkg)}` +
+    (wanted.length > 0 ? `; ${describePin(anchor.req)} needs ${other.pkg} ${versionsList(wanted)}.` : '.');
+  // The version of the anchor's package the other pin's newest release takes.
+  const newestOther = other.candidates[0]!;
+  const anchorTarget = newestOther.row?.[anchor.pkg] ?? (anchor.pkg === 'torch' && newestOther.line ? kb.releasesMatching('torch', newestOther.line.torch)[0]?.torch : undefined);
   context.report({
     message,
     file: other.req.file,
     span: other.req.specifierSpan ?? other.req.span,
     related: [{ file: anchor.req.file, span: anchor.req.specifierSpan ?? anchor.req.span, message: `${describePin(anchor.req)} is pinned here` }],
-    fixes: [setVersion(other, anchor.rows[0]![other.pkg], anchor.rows.length === 1, kb), setVersion(anchor, other.rows[0]![anchor.pkg], false, kb)].filter(
-      (f): f is Fix => f !== null,
-    ),
+    fixes: [
+      wanted.length > 0 ? setVersion(other, wanted[wanted.length - 1]!, anchor.candidates.length === 1 && wanted.length === 1, kb) : null,
+      anchorTarget ? setVersion(anchor, anchorTarget, false, kb) : null,
+    ].filter((f): f is Fix => f !== null),
   });
 }
 

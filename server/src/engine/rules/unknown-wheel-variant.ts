@@ -1,6 +1,7 @@
 import type { Fix } from '../findings';
 import { torchFamily, torchKnowledge } from '../kb/torch';
 import type { Requirement } from '../model';
+import { parseVersion } from '../versions';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, variantSpanInFile } from './support/indexes';
 import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
@@ -15,7 +16,7 @@ export const unknownWheelVariant = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Checks every torch, torchvision and torchaudio pin with a local tag against the variants PyTorch published for that release (\`rules/torch.yaml\`), and every \`download.pytorch.org/whl/<variant>\` index URL against the variants PyTorch has served. Tags outside the CPU / CUDA / ROCm families (\`xpu\`) and nightly indexes are not judged.
+Checks every torch, torchvision and torchaudio pin with a local tag (CPU, CUDA, ROCm, XPU) against the variants PyTorch published for that release (\`rules/torch.yaml\`), and every \`download.pytorch.org/whl/<variant>\` and \`/whl/nightly/<variant>\` index URL against the directories PyTorch has served. A release newer than the knowledge base is not judged (torch-family-mismatch notes it); XPU tags of releases before 2.11.0 are checked against the index list only.
 
 ## Why it matters
 PyTorch builds each release for a handful of CUDA and ROCm versions only. \`torch==2.5.0+cu126\` (CUDA 12.6 wheels start with 2.6.0) or \`+rocm5.7.1\` (the index is \`rocm5.7\`) cannot be installed: pip reports "No matching distribution" after searching every index.
@@ -34,7 +35,7 @@ Safe when the published variant differs only by a patch part (\`rocm5.7.1\` → 
 
 ## Sources
 - https://pytorch.org/get-started/previous-versions/
-- https://github.com/astral-sh/uv/blob/main/crates/uv-torch/src/backend.rs
+- https://github.com/pytorch/test-infra/pull/8498
 `,
   },
   check,
@@ -49,15 +50,16 @@ function check(context: RuleContext): void {
     }
     for (const index of pytorchIndexes(indexesInEffect(env), context.kb)) {
       const variant = index.pytorch.variant;
-      if (variant === null || index.pytorch.nightly || kb.isKnownIndexVariant(variant)) continue;
+      const nightly = index.pytorch.nightly;
+      if (variant === null || kb.isKnownIndexVariant(variant, nightly)) continue;
       const span = variantSpanInFile(context.project, index) ?? index.span;
-      const nearest = variantKind(variant) ? nearestVariant(variant, kb.indexVariants) : null;
+      const nearest = variantKind(variant) ? nearestVariant(variant, kb.indexVariants(nightly)) : null;
       const fixes: Fix[] = [];
       if (nearest && index.pytorch.variantOffset && span !== index.span) {
         fixes.push({ title: `Use the ${nearest.variant} index`, edits: [{ file: index.file, span, text: nearest.variant }], safe: nearest.samePrefix });
       }
       context.report({
-        message: `PyTorch has no \`${variant}\` wheel index: \`${index.url}\` does not exist${nearest ? `; the nearest published variant is \`${nearest.variant}\`` : ''}.`,
+        message: `PyTorch has no ${nightly ? 'nightly ' : ''}\`${variant}\` wheel index: \`${index.url}\` does not exist${nearest ? `; the nearest published variant is \`${nearest.variant}\`` : ''}.`,
         file: index.file,
         span,
         fixes,
@@ -68,8 +70,11 @@ function check(context: RuleContext): void {
   function checkPin(context: RuleContext, req: Requirement, pkg: (typeof torchFamily)[number]): void {
     const tag = localTag(req);
     const version = exactVersion(req);
-    if (!tag || !version || !variantKind(tag)) return;
-    const row = kb!.releaseOf(pkg, version);
+    const kind = tag ? variantKind(tag) : null;
+    if (!tag || !version || !kind) return;
+    const found = kb!.releaseOf(pkg, version);
+    // A row whose list does not yet cover this family (XPU before 2.11.0) cannot say the tag is missing.
+    const row = found && kb!.rowCoversFamily(found, kind) ? found : undefined;
     const span = localTagSpan(req);
     const caveat = hashCaveat(req);
     const fixFor = (published: readonly string[]): Fix[] => {
@@ -87,12 +92,12 @@ function check(context: RuleContext): void {
       });
       return;
     }
-    if (!kb!.isKnownIndexVariant(tag)) {
+    if (!kb!.isKnownIndexVariant(tag, parseVersion(version)?.isDevrelease ?? false)) {
       context.report({
         message: `${describePin(req)}: PyTorch never published a \`${tag}\` variant, so no index serves this wheel.`,
         file: req.file,
         span: span ?? req.specifierSpan ?? req.span,
-        fixes: fixFor(kb!.indexVariants),
+        fixes: fixFor(kb!.indexVariants()),
       });
     }
   }

@@ -1,11 +1,12 @@
 // PyTorch wheel variants (the local tag after `+`, the last segment of an index URL): their
 // family and the nearest published one. Pure and total.
 
-/** PyTorch's variant families this linter reasons about; other tags (`xpu`, `cpu.cxx11.abi`) are left alone. */
-export type VariantKind = 'cpu' | 'cuda' | 'rocm';
+/** PyTorch's variant families this linter reasons about; other tags (`cpu.cxx11.abi`) are left alone. */
+export type VariantKind = 'cpu' | 'cuda' | 'rocm' | 'xpu';
 
 export function variantKind(variant: string): VariantKind | null {
   if (variant === 'cpu') return 'cpu';
+  if (variant === 'xpu') return 'xpu';
   if (/^cu\d{2,3}$/.test(variant)) return 'cuda';
   if (/^rocm\d+(\.\d+){1,2}$/.test(variant)) return 'rocm';
   return null;
