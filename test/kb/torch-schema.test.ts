@@ -11,6 +11,7 @@ const data = parseYaml(readFileSync(join(repoRoot, 'rules/torch.yaml'), 'utf8'))
   releases: Record<string, unknown>[];
   variantIndexes: { names: string[]; source: string }[];
   indexes: { source: string; legacyFindLinks: { source: string }[] };
+  stableAbi: Record<string, unknown>[];
 };
 const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
 const clone = () => JSON.parse(JSON.stringify(data)) as typeof data;
@@ -27,16 +28,34 @@ describe('rules/torch.yaml', () => {
       ...data.indexes.legacyFindLinks.map((l) => l.source),
       ...data.variantIndexes.map((v) => v.source),
       ...data.releases.flatMap((r) => [r['source'], r['pythonSource']]),
+      ...data.stableAbi.map((l) => l['source']),
     ];
     expect(sources.length).toBeGreaterThan(20);
     for (const source of sources) expect(source).toMatch(/^https:\/\/\S+$/);
   });
 
-  it('covers every release from 1.13.0 to 2.10.0, once each', () => {
+  it('covers every release from 1.13.0 to 2.14.1, once each', () => {
     const versions = data.releases.map((r) => r['torch'] as string);
     expect(new Set(versions).size).toBe(versions.length);
-    for (const v of ['1.13.0', '1.13.1', '2.0.0', '2.0.1', '2.1.2', '2.2.2', '2.3.1', '2.4.1', '2.5.1', '2.6.0', '2.7.1', '2.8.0', '2.9.0', '2.9.1', '2.10.0']) {
+    for (const v of ['1.13.0', '1.13.1', '2.0.0', '2.0.1', '2.1.2', '2.2.2', '2.3.1', '2.4.1', '2.5.1', '2.6.0', '2.7.1', '2.8.0', '2.9.0', '2.9.1', '2.10.0', '2.11.0', '2.12.0', '2.12.1', '2.13.0', '2.14.0', '2.14.1']) {
       expect(versions).toContain(v);
+    }
+  });
+
+  it('lists only variants PyTorch serves as an index, and torchaudio only up to its stable-ABI line', () => {
+    const view = torchKnowledge(kb)!;
+    for (const row of view.releases) for (const v of row.variants) expect(view.isKnownIndexVariant(v), `${row.torch}+${v}`).toBe(true);
+    for (const row of view.releases) if (row.torchaudio) expect(view.stableAbiLineOf('torchaudio', row.torchaudio) === undefined || row.torchaudio === '2.11.0').toBe(true);
+    expect(view.releaseOf('torch', '2.12.0')!.torchaudio).toBeUndefined();
+    expect(view.stableAbiLineOf('torchaudio', '2.11.1')!.torch).toBe('>=2.11');
+    expect(view.newestKnown('torch')).toBe('2.14.1');
+  });
+
+  it('rejects a stable-ABI line whose torch is not a lower bound', () => {
+    for (const torch of ['2.11', '<2.11', '>=2.11,<3', 'any']) {
+      const bad = clone();
+      bad.stableAbi[0]!['torch'] = torch;
+      expect(validate(bad), torch).toBe(false);
     }
   });
 

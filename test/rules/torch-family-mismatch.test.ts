@@ -65,8 +65,71 @@ describe(rule, () => {
     expect(checkRule(rule, files)).toEqual([]);
   });
 
-  it('does not judge versions the knowledge base does not know', () => {
-    expect(checkRule(rule, { 'requirements.txt': 'torch==9.0.0\ntorchvision==0.17.0\n' })).toEqual([]);
+  it('judges the 2.11–2.14 pairs', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.13.0\ntorchvision==0.26.0\n' }).map((f) => f.message)).toEqual([
+      'torchvision==0.26.0 cannot install with torch==2.13.0: torchvision 0.26.0 is built for torch 2.11.0; torch==2.13.0 needs torchvision 0.28.0.',
+    ]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.11.0\ntorchvision==0.25.0\n' }).map((f) => f.text)).toEqual(['==0.25.0']);
+    for (const [torch, vision] of [
+      ['2.11.0', '0.26.0'],
+      ['2.12.0', '0.27.0'],
+      ['2.12.1', '0.27.1'],
+      ['2.13.0', '0.28.0'],
+      ['2.14.0', '0.29.0'],
+      ['2.14.1', '0.29.1'],
+    ]) {
+      expect(checkRule(rule, { 'requirements.txt': `torch==${torch}\ntorchvision==${vision}\n` })).toEqual([]);
+    }
+  });
+
+  it('judges torchaudio from 2.11 on by the torch versions it supports, not by release row', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.13.0\ntorchvision==0.28.0\ntorchaudio==2.11.0\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.14.1\ntorchaudio==2.11.1\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch>=2.12\ntorchaudio>=2.11\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.10.0\ntorchaudio==2.11.0\n' }).map((f) => f.message)).toEqual([
+      'torchaudio==2.11.0 cannot install with torch==2.10.0: torchaudio 2.11.0 is built for torch >=2.11; torch==2.10.0 needs torchaudio 2.10.0.',
+    ]);
+    // An old torchaudio beside a torch that has no torchaudio of its own is pointed at the stable-ABI line.
+    const old = checkRule(rule, { 'requirements.txt': 'torch==2.13.0\ntorchaudio==2.10.0\n' });
+    expect(old.map((f) => f.message)).toEqual([
+      'torchaudio==2.10.0 cannot install with torch==2.13.0: torchaudio 2.10.0 is built for torch 2.10.0; torch==2.13.0 needs torchaudio 2.11.0 or 2.11.1.',
+    ]);
+    expect(old[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
+      ['Set torchaudio to 2.11.1', false],
+      ['Set torch to 2.10.0', false],
+    ]);
+    // Without torch: torchvision's row decides the torch, torchaudio's line must allow it.
+    expect(checkRule(rule, { 'requirements.txt': 'torchvision==0.28.0\ntorchaudio==2.11.0\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torchvision==0.24.0\ntorchaudio==2.11.0\n' }).map((f) => f.text)).toEqual(['==2.11.0']);
+  });
+
+  it('judges torchvision 0.29.1 by its torch>=2.14 requirement', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.14.0\ntorchvision==0.29.1\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.13.0\ntorchvision==0.29.1\n' }).map((f) => f.text)).toEqual(['==0.29.1']);
+    // 0.29.0 still pins torch 2.14.0 exactly.
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.14.1\ntorchvision==0.29.0\n' }).map((f) => f.text)).toEqual(['==0.29.0']);
+  });
+
+  it('notes a release newer than the knowledge base once per package and environment, and still judges the known side', () => {
+    const newer = checkRule(rule, { 'requirements.txt': 'torch==2.15.0\ntorchvision==0.25.0\n' });
+    expect(newer.map((f) => [f.level, f.text, f.message])).toEqual([
+      ['note', '==2.15.0', "torch 2.15.0 is newer than Pinwise's knowledge (current to 2026-11-30); not checked."],
+      ['error', '==0.25.0', 'torchvision==0.25.0 cannot install with torch==2.15.0: torchvision 0.25.0 is built for torch 2.10.0.'],
+    ]);
+    // torchaudio 2.11 supports every later torch, torchvision 0.29.1 every torch from 2.14: nothing to say but the note.
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.15.0\ntorchaudio==2.11.0\ntorchvision==0.29.1\n' }).map((f) => f.level)).toEqual(['note']);
+    const twice = checkRule(rule, { 'requirements.txt': '-r more.txt\ntorch==2.15.0\n', 'more.txt': 'torch>=2.15\ntorchvision==0.30.0\n' });
+    expect(twice.map((f) => [f.file, f.level, f.message])).toEqual([
+      ['more.txt', 'note', "torchvision 0.30.0 is newer than Pinwise's knowledge (current to 2026-11-30); not checked."],
+      ['requirements.txt', 'note', "torch 2.15.0 is newer than Pinwise's knowledge (current to 2026-11-30); not checked."],
+    ]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch>=2.15\n' }).map((f) => f.message)).toEqual([
+      "torch>=2.15 asks for a release newer than Pinwise's knowledge (current to 2026-11-30); not checked.",
+    ]);
+  });
+
+  it('says nothing about unpinned pins or versions between known releases', () => {
     expect(checkRule(rule, { 'requirements.txt': 'torch\ntorchvision\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.13.5\n' })).toEqual([]);
   });
 });

@@ -21,4 +21,23 @@ describe('torch hover', () => {
     expect(hover('torchvision>=0.17,<0.18\n', 'torchvision')?.markdown).toContain('**PyTorch 2.2.2** release (newest of 3 matching');
     expect(hover('requests==2.31.0\n', 'requests')).toBeNull();
   });
+
+  it('shows the date the knowledge is current to', () => {
+    expect(hover('torch==2.3.1\n', '2.3.1')?.markdown).toContain("Pinwise's PyTorch knowledge is current to 2026-11-30 (newest torch 2.14.1).");
+  });
+
+  it('shows the 2.14.1 row with torchaudio from its stable-ABI line', () => {
+    const markdown = hover('torch==2.14.1+rocm7.14\n', '2.14.1')?.markdown;
+    expect(markdown).toContain('| 2.14.1 | 0.29.1 | 2.11.1 (any torch `>=2.11`) | 3.10–3.15 |');
+    expect(markdown).toContain('--index-url https://download.pytorch.org/whl/rocm7.14');
+  });
+
+  it('explains a torchaudio built against the stable ABI, and a release beyond the data', () => {
+    const audio = hover('torchaudio==2.11.0\n', 'torchaudio')?.markdown;
+    expect(audio).toContain("**torchaudio 2.11.0**: built against PyTorch's stable ABI");
+    expect(audio).toContain('Installs with every torch `>=2.11`');
+    const newer = hover('torch==2.15.0\n', 'torch')?.markdown;
+    expect(newer).toContain("**torch 2.15.0** is newer than Pinwise's knowledge: not checked.");
+    expect(newer).toContain('current to 2026-11-30');
+  });
 });

@@ -90,4 +90,25 @@ describe(`${rule} in install scripts`, () => {
     expect(findings.map((f) => [f.file, f.text])).toEqual([['setup.sh', 'rocm5.7']]);
     expect(findings[0]!.message).toContain('torchvision==0.18.1+rocm5.7 has a local tag but no PyTorch index is in effect');
   });
+
+  it('judges +xpu pins: an XPU wheel needs the XPU index', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.9.1+xpu\n' }).map((f) => f.message)).toEqual([
+      'torch==2.9.1+xpu has a local tag but no PyTorch index is in effect: PyPI has no `+xpu` wheels, so pip cannot find it. Add `--extra-index-url https://download.pytorch.org/whl/xpu`.',
+    ]);
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/cu130\ntorch==2.13.0+xpu\n' }).map((f) => f.fixes.map((x) => [x.title, x.safe]))).toEqual([
+      [
+        ['Change the local tag to +cu130', true],
+        ['Change the index URL to https://download.pytorch.org/whl/xpu', false],
+      ],
+    ]);
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/xpu\ntorch==2.13.0+xpu\n' })).toEqual([]);
+  });
+
+  it('knows the ROCm 7 and CUDA 13 indexes of the 2026 releases', () => {
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm7.0\ntorch==2.10.0+rocm7.0\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm7.2\ntorch==2.12.0\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm7.14\ntorch==2.13.0\n' }).map((f) => f.message)).toEqual([
+      'torch==2.13.0 is not on the PyTorch `rocm7.14` index in effect: torch 2.13.0 was published for cpu, cu126, cu130, cu132, rocm7.1, rocm7.2, xpu only.',
+    ]);
+  });
 });

@@ -49,4 +49,9 @@ describe(`${rule} and phantom variants`, () => {
     expect(checkRule(rule, files)).toEqual([]);
     expect(checkRule('unknown-wheel-variant', files).map((f) => f.text)).toEqual(['rocm5.7.1']);
   });
+
+  it('compares +xpu tags like the others', () => {
+    const files = { 'requirements.txt': 'torch==2.13.0+xpu\ntorchvision==0.28.0+cu130\n' };
+    expect(checkRule(rule, files).map((f) => [f.text, f.fixes.map((x) => x.title)])).toEqual([['cu130', ['Change the local tag to +xpu']]]);
+  });
 });

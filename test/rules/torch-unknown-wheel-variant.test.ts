@@ -34,4 +34,45 @@ describe(rule, () => {
       'torchvision 0.20.0 was never published as `+cu126`; its wheels are +cpu, +cu118, +cu121, +cu124, +rocm6.1, +rocm6.2 (torch 2.5.0).',
     ]);
   });
+
+  it('accepts the variants of 2.9.x, 2.10 and newer that PyTorch published, and their indexes', () => {
+    const published = [
+      'torch==2.9.0+cu129',
+      'torch==2.9.1+cu129',
+      'torch==2.9.1+rocm6.3',
+      'torchvision==0.24.1+rocm6.3',
+      'torch==2.10.0+cu129',
+      'torch==2.10.0+rocm7.0',
+      'torch==2.11.0+rocm7.2',
+      'torch==2.12.0+cu132',
+      'torch==2.13.0+rocm7.1',
+      'torch==2.14.1+rocm7.14',
+      'torchvision==0.29.1+cu132',
+    ];
+    for (const pin of published) expect(checkRule(rule, { 'requirements.txt': `${pin}\n` }), pin).toEqual([]);
+    for (const variant of ['rocm7.0', 'rocm7.1', 'rocm7.2', 'rocm7.14', 'cu129', 'cu130', 'cu132', 'xpu']) {
+      expect(checkRule(rule, { 'requirements.txt': `--extra-index-url https://download.pytorch.org/whl/${variant}\n` }), variant).toEqual([]);
+    }
+  });
+
+  it('flags variants a new release dropped', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.12.0+cu128\ntorch==2.14.0+rocm7.1\n' }).map((f) => f.message)).toEqual([
+      'torch 2.12.0 was never published as `+cu128`; its wheels are +cpu, +cu126, +cu130, +cu132, +rocm7.1, +rocm7.2, +xpu (torch 2.12.0).',
+      'torch 2.14.0 was never published as `+rocm7.1`; its wheels are +cpu, +cu126, +cu130, +cu132, +rocm7.2, +rocm7.14, +xpu (torch 2.14.0).',
+    ]);
+  });
+
+  it('judges +xpu: published from 2.11.0 on, checked against the index list before', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.13.0+xpu\ntorchvision==0.28.0+xpu\ntorch==2.8.0+xpu\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torchaudio==2.11.0+xpu\ntorch==2.14.1+xpu\n' })).toEqual([]);
+  });
+
+  it('judges nightly index directories too', () => {
+    expect(checkRule(rule, { 'requirements.txt': '--extra-index-url https://download.pytorch.org/whl/nightly/cu134\n--extra-index-url https://download.pytorch.org/whl/nightly/rocm7.2\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/nightly/cu133\n' }).map((f) => f.message)).toEqual([
+      'PyTorch has no nightly `cu133` wheel index: `https://download.pytorch.org/whl/nightly/cu133` does not exist; the nearest published variant is `cu132`.',
+    ]);
+    // A nightly-only directory is not a stable one.
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/cu134\n' }).map((f) => f.text)).toEqual(['cu134']);
+  });
 });

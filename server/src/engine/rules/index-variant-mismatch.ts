@@ -6,7 +6,7 @@ import { parseVersion } from '../versions';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, requirementIndexes, usesNoIndex, variantSpanInFile, type IndexInEffect } from './support/indexes';
 import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
-import { variantKind } from './support/variants';
+import { variantFamily } from './support/variants';
 import type { RuleContext } from './types';
 
 export const indexVariantMismatch = defineRule(
@@ -40,7 +40,7 @@ Changing the tag is safe when that release was published for the index's variant
 
 ## Sources
 - https://pytorch.org/get-started/previous-versions/
-- https://pip.pypa.io/en/stable/cli/pip_install/#finding-packages
+- https://pip.pypa.io/en/24.2/cli/pip_install/#finding-packages
 `,
   },
   check,
@@ -67,12 +67,12 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
   const caveat = hashCaveat(req);
 
   if (tag) {
-    if (!variantKind(tag) || !kb.isKnownIndexVariant(tag)) return; // unknown-wheel-variant reports it
+    // Development builds (`2.6.0.dev20241001+cu124`) live on the nightly index only.
+    const nightly = version !== null && (parseVersion(version)?.isDevrelease ?? false);
+    if (!variantFamily(tag) || !kb.isKnownIndexVariant(tag, nightly)) return; // unknown-wheel-variant reports it
     if (pytorch.length === 0) {
       // A mirror or a local wheel folder may serve it.
       if (indexes.some((i) => !isPypi(i.url)) || usesNoIndex(env, req)) return;
-      // Development builds (`2.6.0.dev20241001+cu124`) live on the nightly index only.
-      const nightly = version !== null && (parseVersion(version)?.isDevrelease ?? false);
       const url = kb.indexUrl(tag, nightly);
       context.report({
         message: `${describePin(req)} has a local tag but no PyTorch index is in effect: PyPI has no \`+${tag}\` wheels, so pip cannot find it. Add \`--extra-index-url ${url}\`${nightly ? ' (a development build is served by the nightly index only)' : ''}.`,
@@ -95,7 +95,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
       const row = version ? kb.releaseOf(req.normalizedName as 'torch', version) : undefined;
       const published = row?.variants.includes(target) ?? false;
       const tagSpan = localTagSpan(req);
-      if (tagSpan && variantKind(target)) {
+      if (tagSpan && variantFamily(target)) {
         fixes.push({ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: req.file, span: tagSpan, text: target }], safe: published && !caveat.stale });
       }
       const only = pytorch[0]!;

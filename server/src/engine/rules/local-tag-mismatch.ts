@@ -5,7 +5,7 @@ import type { Environment } from '../project';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, requirementIndexes } from './support/indexes';
 import { canInstallTogether, describePin, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
-import { variantKind } from './support/variants';
+import { variantFamily } from './support/variants';
 import type { RuleContext } from './types';
 
 export const localTagMismatch = defineRule(
@@ -57,7 +57,7 @@ function check(context: RuleContext): void {
       for (const req of pinsOf(env, pkg)) {
         const tag = localTag(req);
         // A variant PyTorch never served (`+rocm5.7.1`) is unknown-wheel-variant's finding, not a second one here.
-        if (tag && variantKind(tag) && kb.isKnownIndexVariant(tag)) tagged.push({ req, tag });
+        if (tag && variantFamily(tag) && kb.isKnownIndexVariant(tag)) tagged.push({ req, tag });
       }
     }
     if (tagged.length < 2) continue;

@@ -5,7 +5,7 @@ import { parseVersion } from '../versions';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, variantSpanInFile } from './support/indexes';
 import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
-import { nearestVariant, variantKind } from './support/variants';
+import { nearestVariant, variantFamily } from './support/variants';
 import type { RuleContext } from './types';
 
 export const unknownWheelVariant = defineRule(
@@ -53,7 +53,7 @@ function check(context: RuleContext): void {
       const nightly = index.pytorch.nightly;
       if (variant === null || kb.isKnownIndexVariant(variant, nightly)) continue;
       const span = variantSpanInFile(context.project, index) ?? index.span;
-      const nearest = variantKind(variant) ? nearestVariant(variant, kb.indexVariants(nightly)) : null;
+      const nearest = variantFamily(variant) ? nearestVariant(variant, kb.indexVariants(nightly)) : null;
       const fixes: Fix[] = [];
       if (nearest && index.pytorch.variantOffset && span !== index.span) {
         fixes.push({ title: `Use the ${nearest.variant} index`, edits: [{ file: index.file, span, text: nearest.variant }], safe: nearest.samePrefix });
@@ -70,7 +70,7 @@ function check(context: RuleContext): void {
   function checkPin(context: RuleContext, req: Requirement, pkg: (typeof torchFamily)[number]): void {
     const tag = localTag(req);
     const version = exactVersion(req);
-    const kind = tag ? variantKind(tag) : null;
+    const kind = tag ? variantFamily(tag) : null;
     if (!tag || !version || !kind) return;
     const found = kb!.releaseOf(pkg, version);
     // A row whose list does not yet cover this family (XPU before 2.11.0) cannot say the tag is missing.

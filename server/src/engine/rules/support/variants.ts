@@ -1,12 +1,19 @@
 // PyTorch wheel variants (the local tag after `+`, the last segment of an index URL): their
 // family and the nearest published one. Pure and total.
 
-/** PyTorch's variant families this linter reasons about; other tags (`cpu.cxx11.abi`) are left alone. */
-export type VariantKind = 'cpu' | 'cuda' | 'rocm' | 'xpu';
+/** The accelerator families other packages are matched against (onnxruntime builds); other tags (`xpu`, `cpu.cxx11.abi`) are left alone. */
+export type VariantKind = 'cpu' | 'cuda' | 'rocm';
+
+/** Every family of PyTorch wheel variant the torch rules judge: the accelerator families and Intel's `xpu`. */
+export type VariantFamily = VariantKind | 'xpu';
+
+/** The family of a PyTorch variant as the torch rules judge it (`xpu` included), or null. */
+export function variantFamily(variant: string): VariantFamily | null {
+  return variant === 'xpu' ? 'xpu' : variantKind(variant);
+}
 
 export function variantKind(variant: string): VariantKind | null {
   if (variant === 'cpu') return 'cpu';
-  if (variant === 'xpu') return 'xpu';
   if (/^cu\d{2,3}$/.test(variant)) return 'cuda';
   if (/^rocm\d+(\.\d+){1,2}$/.test(variant)) return 'rocm';
   return null;
