@@ -38,10 +38,17 @@ export interface StableAbiLine {
   note?: string;
 }
 
+/** A variant family whose per-release lists are complete only from `fromTorch` on. */
+export interface VariantCoverage {
+  family: 'cpu' | 'cuda' | 'rocm' | 'xpu';
+  fromTorch: string;
+  note: string;
+}
+
 export interface TorchKnowledge {
   indexes: TorchIndexConventions;
   variantIndexes: { names: string[]; channel?: 'nightly'; source: string }[];
-  variantCoverage?: { family: string; fromTorch: string; note: string }[];
+  variantCoverage?: VariantCoverage[];
   stableAbi?: StableAbiLine[];
   releases: TorchRelease[];
 }

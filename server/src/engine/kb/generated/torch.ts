@@ -43,6 +43,10 @@ export interface TorchDocument {
      */
     names: Variant[];
     source: Source;
+    /**
+     * `nightly`: served under /whl/nightly/<variant> only. Absent: a stable directory (with a nightly twin).
+     */
+    channel?: 'nightly';
   }[];
   /**
    * @minItems 1
@@ -50,7 +54,10 @@ export interface TorchDocument {
   releases: {
     torch: Version;
     torchvision: Version;
-    torchaudio: Version;
+    /**
+     * A release version as published: digits and dots, no local tag.
+     */
+    torchaudio?: string;
     /**
      * CPython minors with wheels for this release: `min` and `max` inclusive (used by python-version-unsupported); `experimental` lists minors RELEASE.md calls experimental.
      */
@@ -71,5 +78,31 @@ export interface TorchDocument {
      * The upstream page this entry was read from.
      */
     variantSource?: string;
+  }[];
+  /**
+   * Variant families whose per-release lists are complete only from a torch release on.
+   */
+  variantCoverage?: {
+    family: 'cpu' | 'cuda' | 'rocm' | 'xpu';
+    fromTorch: Version;
+    note: string;
+  }[];
+  /**
+   * Packages that stopped moving in lockstep with torch: from `from` on, a release installs with every torch `torch` allows.
+   */
+  stableAbi?: {
+    package: 'torchvision' | 'torchaudio';
+    from: Version;
+    /**
+     * PEP 440 specifier of the torch versions these releases install with.
+     */
+    torch: string;
+    /**
+     * @minItems 1
+     */
+    releases: Version[];
+    source: Source;
+    releasesSource?: Source;
+    note?: string;
   }[];
 }

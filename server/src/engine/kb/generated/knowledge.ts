@@ -1,0 +1,11 @@
+// Generated from rules/schema/knowledge.schema.json by scripts/kb-types.mjs (npm run kb:types). Do not edit.
+
+/**
+ * Facts about the knowledge base itself: the date its data is current to.
+ */
+export interface KnowledgeDocument {
+  /**
+   * The date (YYYY-MM-DD) every file under rules/ was last checked against upstream.
+   */
+  knowledgeDate: string;
+}
