@@ -12,6 +12,7 @@ describe('rules/deprecations/*.yaml', () => {
       'deprecations/numpy',
       'deprecations/pandas',
       'deprecations/pillow',
+      'deprecations/python',
       'deprecations/scikit-learn',
       'deprecations/scipy',
       'deprecations/tensorflow',
