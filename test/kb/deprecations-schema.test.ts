@@ -9,6 +9,7 @@ describe('rules/deprecations/*.yaml', () => {
     expect(libraries.map((l) => l.key).sort()).toEqual(expect.arrayContaining([
       'deprecations/diffusers',
       'deprecations/gradio',
+      'deprecations/huggingface_hub',
       'deprecations/numpy',
       'deprecations/pandas',
       'deprecations/pillow',
