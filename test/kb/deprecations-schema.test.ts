@@ -18,6 +18,7 @@ describe('rules/deprecations/*.yaml', () => {
       'deprecations/scipy',
       'deprecations/tensorflow',
       'deprecations/torch',
+      'deprecations/torchaudio',
       'deprecations/torchvision',
       'deprecations/transformers',
     ]));
