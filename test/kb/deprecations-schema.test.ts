@@ -10,6 +10,7 @@ describe('rules/deprecations/*.yaml', () => {
       'deprecations/diffusers',
       'deprecations/gradio',
       'deprecations/huggingface_hub',
+      'deprecations/librosa',
       'deprecations/numpy',
       'deprecations/pandas',
       'deprecations/pillow',
