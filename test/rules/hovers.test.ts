@@ -17,7 +17,7 @@ describe('pin hovers', () => {
   it('names the distributions that install the same import package', () => {
     const result = hover({ 'requirements.txt': 'onnxruntime-gpu==1.17.1\n' }, 'requirements.txt', 'onnxruntime-gpu');
     expect(result?.markdown).toContain('**Installs `import onnxruntime`**, like `onnxruntime`, `onnxruntime-rocm`');
-    expect(result?.markdown).toContain('https://onnxruntime.ai/docs/get-started/with-python.html');
+    expect(result?.markdown).toContain('https://github.com/microsoft/onnxruntime/blob/93f3c4bb0e216a9a8c759418eb9705ec256b6a66/docs/get-started/with-python.md');
     expect(result?.text).toBe('onnxruntime-gpu==1.17.1');
   });
 
