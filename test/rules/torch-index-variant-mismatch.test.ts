@@ -108,7 +108,7 @@ describe(`${rule} in install scripts`, () => {
     expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm7.0\ntorch==2.10.0+rocm7.0\n' })).toEqual([]);
     expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm7.2\ntorch==2.12.0\n' })).toEqual([]);
     expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/rocm7.14\ntorch==2.13.0\n' }).map((f) => f.message)).toEqual([
-      'torch==2.13.0 is not on the PyTorch `rocm7.14` index in effect: torch 2.13.0 was published for cpu, cu126, cu130, cu132, rocm7.1, rocm7.2, xpu only.',
+      'torch==2.13.0 is not on the PyTorch `rocm7.14` index in effect: torch 2.13.0 was published for cpu, cu126, cu129, cu130, cu132, rocm7.1, rocm7.2, xpu only.',
     ]);
   });
 });

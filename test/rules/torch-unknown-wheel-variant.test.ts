@@ -44,6 +44,9 @@ describe(rule, () => {
       'torch==2.10.0+cu129',
       'torch==2.10.0+rocm7.0',
       'torch==2.11.0+rocm7.2',
+      'torch==2.11.0+cu129',
+      'torchaudio==2.11.0+cu129',
+      'torch==2.13.0+cu129',
       'torch==2.12.0+cu132',
       'torch==2.13.0+rocm7.1',
       'torch==2.14.1+rocm7.14',
@@ -56,9 +59,10 @@ describe(rule, () => {
   });
 
   it('flags variants a new release dropped', () => {
-    expect(checkRule(rule, { 'requirements.txt': 'torch==2.12.0+cu128\ntorch==2.14.0+rocm7.1\n' }).map((f) => f.message)).toEqual([
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.12.0+cu128\ntorch==2.14.0+rocm7.1\ntorch==2.14.0+cu129\n' }).map((f) => f.message)).toEqual([
       'torch 2.12.0 was never published as `+cu128`; its wheels are +cpu, +cu126, +cu130, +cu132, +rocm7.1, +rocm7.2, +xpu (torch 2.12.0).',
       'torch 2.14.0 was never published as `+rocm7.1`; its wheels are +cpu, +cu126, +cu130, +cu132, +rocm7.2, +rocm7.14, +xpu (torch 2.14.0).',
+      'torch 2.14.0 was never published as `+cu129`; its wheels are +cpu, +cu126, +cu130, +cu132, +rocm7.2, +rocm7.14, +xpu (torch 2.14.0).',
     ]);
   });
 
