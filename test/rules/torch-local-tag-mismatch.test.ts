@@ -54,4 +54,12 @@ describe(`${rule} and phantom variants`, () => {
     const files = { 'requirements.txt': 'torch==2.13.0+xpu\ntorchvision==0.28.0+cu130\n' };
     expect(checkRule(rule, files).map((f) => [f.text, f.fixes.map((x) => x.title)])).toEqual([['cu130', ['Change the local tag to +xpu']]]);
   });
+
+  it('lets torchaudio 2.11.1 differ from torch in the CUDA minor only', () => {
+    const pins = (audio: string) => ({ 'requirements.txt': `torch==2.13.0+cu132\ntorchaudio==${audio}\n` });
+    expect(checkRule(rule, pins('2.11.1+cu130'))).toEqual([]);
+    // 2.11.0 still required the exact CUDA build, and another major never loads.
+    expect(checkRule(rule, pins('2.11.0+cu130')).map((f) => f.text)).toEqual(['cu130']);
+    expect(checkRule(rule, pins('2.11.1+cu126')).map((f) => f.text)).toEqual(['cu126']);
+  });
 });

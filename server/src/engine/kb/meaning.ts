@@ -89,6 +89,7 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'stableAbi/*/source': 'url',
     'stableAbi/*/releasesSource': 'url',
     'stableAbi/*/note': 'text',
+    'stableAbi/*/sameCudaMajorFrom': 'version',
   },
   knowledge: {
     knowledgeDate: 'date',

@@ -35,6 +35,8 @@ export interface StableAbiLine {
   releases: string[];
   source: string;
   releasesSource?: string;
+  /** From this release on, a CUDA build of the same CUDA major as torch's loads beside it. */
+  sameCudaMajorFrom?: string;
   note?: string;
 }
 

@@ -1,11 +1,11 @@
-import { torchFamily, torchKnowledge } from '../kb/torch';
+import { safeCompare, torchFamily, torchKnowledge, type TorchFamilyPackage, type TorchView } from '../kb/torch';
 import type { KnowledgeBase } from '../kb/types';
 import type { Requirement } from '../model';
 import type { Environment } from '../project';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, requirementIndexes } from './support/indexes';
-import { canInstallTogether, describePin, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
-import { variantFamily } from './support/variants';
+import { canInstallTogether, describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
+import { variantFamily, variantVersion } from './support/variants';
 import type { RuleContext } from './types';
 
 export const localTagMismatch = defineRule(
@@ -16,7 +16,7 @@ export const localTagMismatch = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Reports torch, torchvision and torchaudio pins in one environment whose local tags (the \`+cu121\`, \`+rocm5.7\`, \`+cpu\` after the version) name different wheel variants. Pins under mutually exclusive markers are judged separately; pins without a tag are not compared. When a PyTorch index is in effect and does not serve the odd tag, \`index-variant-mismatch\` reports that pin instead, with the same fix: one problem, one finding.
+Reports torch, torchvision and torchaudio pins in one environment whose local tags (the \`+cu121\`, \`+rocm5.7\`, \`+cpu\` after the version) name different wheel variants. Pins under mutually exclusive markers are judged separately; pins without a tag are not compared. When a PyTorch index is in effect and does not serve the odd tag, \`index-variant-mismatch\` reports that pin instead, with the same fix: one problem, one finding. A torchaudio from 2.11.1 on checks only the CUDA major against torch's, so \`torchaudio==2.11.1+cu130\` beside \`torch==2.13.0+cu132\` is accepted (there are no cu132 torchaudio wheels).
 
 ## Why it matters
 The variants are separate builds against separate runtimes. A \`+cu118\` torchvision beside a \`+cu121\` torch loads two CUDA runtimes or fails to load its kernels; \`+cpu\` beside \`+rocm6.0\` silently loses the GPU. pip cannot satisfy them from one index anyway.
@@ -90,7 +90,7 @@ function check(context: RuleContext): void {
       const reason = `${describePin(anchor.req)} is \`${target}\``;
       for (const pin of own) {
         // A tag the PyTorch index in effect does not serve is index-variant-mismatch's finding (same fix): one report, not two.
-        if (pin.tag === target || notServed(env, pin.req, pin.tag, context.kb)) continue;
+        if (pin.tag === target || notServed(env, pin.req, pin.tag, context.kb) || toleratesTarget(kb, pin, target)) continue;
         const span = localTagSpan(pin.req);
         const caveat = hashCaveat(pin.req);
         context.report({
@@ -103,6 +103,19 @@ function check(context: RuleContext): void {
       }
     }
   }
+}
+
+/**
+ * Whether a stable-ABI torchaudio loads beside the target's build anyway: from 2.11.1 on it checks only
+ * the CUDA major (`+cu130` beside torch `+cu132`; torchaudio has no cu132 wheels at all).
+ */
+function toleratesTarget(kb: TorchView, pin: Tagged, target: string): boolean {
+  const version = exactVersion(pin.req);
+  const pkg = pin.req.normalizedName as TorchFamilyPackage;
+  const line = version ? kb.stableAbiLineOf(pkg, version) : undefined;
+  if (!line?.sameCudaMajorFrom || safeCompare(version!, line.sameCudaMajorFrom) < 0) return false;
+  if (variantFamily(pin.tag) !== 'cuda' || variantFamily(target) !== 'cuda') return false;
+  return variantVersion(pin.tag)[0] === variantVersion(target)[0];
 }
 
 /** Whether index-variant-mismatch reports this pin: PyTorch indexes are in effect for it and none serves its tag. */

@@ -104,5 +104,9 @@ export interface TorchDocument {
     source: Source;
     releasesSource?: Source;
     note?: string;
+    /**
+     * A release version as published: digits and dots, no local tag.
+     */
+    sameCudaMajorFrom?: string;
   }[];
 }
