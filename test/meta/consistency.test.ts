@@ -23,6 +23,7 @@ const contractIds = [
   'known-incompatible',
   'deprecated-api',
   'unquoted-specifier',
+  'environment-drift',
 ];
 
 describe('rule registry', () => {

@@ -9,7 +9,9 @@ import { repositoryBoundaryFor } from '../host/boundary';
 import { loadGrammars } from '../host/grammars';
 import { discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
 import { knowledgeDate } from '../engine/kb/knowledge';
+import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
+import type { InstalledEnvironmentInput } from '../engine/installed';
 import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -22,6 +24,7 @@ const version = typeof PINWISE_VERSION === 'string' ? PINWISE_VERSION : '0.0.0-d
 const usage = `Usage:
   pinwise check [PATH ...] [--format text|json|sarif] [--python X.Y] [--fix]
                 [--select IDS] [--ignore IDS] [--accelerator auto|cpu|cuda|rocm]
+                [--env DIR | --no-env]
   pinwise parse FILE          print a requirements file's parsed model as JSON
   pinwise rules               list every rule
   pinwise --version
@@ -49,6 +52,7 @@ function parseIdList(value: string | undefined, flag: string): string[] {
 interface ProjectRun {
   loaded: LoadedProject;
   settings: Settings;
+  installed: InstalledEnvironmentInput[];
 }
 
 async function check(args: string[], io: Output): Promise<number> {
@@ -62,6 +66,8 @@ async function check(args: string[], io: Output): Promise<number> {
       select: { type: 'string' },
       ignore: { type: 'string' },
       accelerator: { type: 'string', default: 'auto' },
+      env: { type: 'string' },
+      'no-env': { type: 'boolean', default: false },
     },
   });
   const format = values.format!;
@@ -77,10 +83,15 @@ async function check(args: string[], io: Output): Promise<number> {
     ignore: parseIdList(values.ignore, '--ignore'),
   };
 
+  if (values.env !== undefined && values['no-env']) throw new UsageError('--env and --no-env cannot be used together');
+  const given = values.env !== undefined ? locateEnvironment(values.env) : null;
+  if (values.env !== undefined && !given) throw new UsageError(`--env ${values.env}: not a virtualenv (pyvenv.cfg), a conda environment (conda-meta/) or a site-packages folder`);
   const paths = positionals.length > 0 ? positionals : ['.'];
   const kb = loadShippedKnowledgeBase(__dirname);
   const grammars = await loadGrammars();
   const runs: ProjectRun[] = [];
+  // Said in the text report (machine formats keep stdout to their own format, stderr quiet).
+  const notices: string[] = [];
   for (const path of paths) {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
     const root = projectRootFor(path);
@@ -92,13 +103,26 @@ async function check(args: string[], io: Output): Promise<number> {
     const resolved = resolveSettings(project.config, flags);
     const onProblem = (problem: string): void => io.err(`pinwise: ${problem}\n`);
     const files = isDir ? filterFiles(root, discoverFiles(root, { boundary, onProblem }), resolved.include, resolved.exclude, onProblem) : [resolve(path)];
-    runs.push({ loaded: loadProject(root, files, { boundary, grammars }), settings: resolved.engine });
+    // An installed environment is read only when named (--env) or kept at PATH's root (.venv / venv).
+    let installed: InstalledEnvironmentInput[] = [];
+    if (given) {
+      installed = [readEnvironment(given, root, values.env!)];
+    } else if (!values['no-env'] && isDir) {
+      const found = defaultEnvironmentDir(resolve(path), boundary);
+      const location = found ? locateEnvironment(found) : null;
+      if (found && location) {
+        const label = relative(resolve(path), found).split(sep).join('/') || found;
+        notices.push(`Checking the installed environment ${label} too (--no-env to skip).`);
+        installed = [readEnvironment(location, root, label, boundary)];
+      }
+    }
+    runs.push({ loaded: loadProject(root, files, { boundary, grammars }), settings: resolved.engine, installed });
   }
 
   const located: LocatedFinding[] = [];
   const internalErrors: string[] = [];
   for (const run of runs) {
-    const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars };
+    const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars, installed: run.installed };
     if (values.fix) {
       const { changed } = fixAll(input);
       for (const [path, text] of changed) {
@@ -112,13 +136,13 @@ async function check(args: string[], io: Output): Promise<number> {
     }
     const result = analyze(input);
     for (const error of result.internalErrors) internalErrors.push(`internal error in rule ${error.ruleId}: ${error.message}`);
-    const texts = new Map(run.loaded.files.map((f) => [f.path, f.text]));
+    const texts = new Map([...result.project.sources].map(([path, source]) => [path, source.text]));
     located.push(...locate(result.findings, texts, displayPrefix(run, paths.length)));
   }
 
   if (format === 'sarif') io.out(formatSarif(located, version, internalErrors, knowledgeDate(kb)) + '\n');
   else if (format === 'json') io.out(formatJson(located, version) + '\n');
-  else io.out(formatText(located, { color: io.isTTY && !process.env['NO_COLOR'] }));
+  else io.out(notices.map((n) => `${n}\n`).join('') + formatText(located, { color: io.isTTY && !process.env['NO_COLOR'] }));
   for (const error of internalErrors) io.err(`pinwise: ${error}\n`);
   if (internalErrors.length > 0) return 2;
   return located.some((item: LocatedFinding) => item.finding.level === 'error') ? 1 : 0;

@@ -1,5 +1,7 @@
 // Findings located for output: one place turns engine spans into 1-based regions.
 import type { Finding } from '../engine/findings';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LineIndex } from '../engine/line-index';
 
 export interface Region {
@@ -25,7 +27,8 @@ export function locate(findings: readonly Finding[], texts: Map<string, string>,
     if (!indexes.has(file)) indexes.set(file, new LineIndex(texts.get(file) ?? ''));
     return indexes.get(file)!.toRegion(span);
   };
-  const uri = (file: string) => (prefix ? `${prefix}/${file}` : file).replace(/^\.\//, '');
+  // Files outside the project (an installed environment given with --env) keep an absolute file:// URI.
+  const uri = (file: string) => (isAbsolute(file) ? pathToFileURL(file).href : (prefix ? `${prefix}/${file}` : file).replace(/^\.\//, ''));
   return findings.map((finding) => ({
     finding,
     uri: uri(finding.file),

@@ -3,6 +3,7 @@ import { applyEdits, type Edit, type Finding } from './findings';
 import type { Grammars } from './grammars';
 import { cpythonMinors } from './kb/python';
 import type { KnowledgeBase } from './kb/types';
+import { addInstalledEnvironments, type InstalledEnvironmentInput } from './installed';
 import { LineIndex } from './line-index';
 import type { SourceFile, UnreadableFile } from './model';
 import { buildProject, type ParseCache, type Project } from './project';
@@ -23,6 +24,8 @@ export interface AnalysisInput {
    * is unchanged are not parsed again. buildProject adds the files it parses; the host prunes.
    */
   parseCache?: ParseCache;
+  /** Installed environments to check with the files (read by the host, metadata only). */
+  installed?: InstalledEnvironmentInput[];
 }
 
 export interface AnalysisResult {
@@ -50,6 +53,9 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     grammars: input.grammars,
     parseCache: input.parseCache,
   });
+  if (input.installed) addInstalledEnvironments(project, input.installed, input.settings.python);
+  // Metadata of installed distributions is read, never written: fixes that would edit it are dropped.
+  const readOnly = new Set(project.installed.flatMap((env) => env.distributions.map((d) => d.file)));
   const findings: Finding[] = [];
   const internalErrors: AnalysisResult['internalErrors'] = [];
   const seen = new Set<string>();
@@ -85,7 +91,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
             file: report.file,
             span: report.span,
             related: report.related ?? [],
-            fixes: report.fixes ?? [],
+            fixes: (report.fixes ?? []).filter((fix) => fix.edits.every((edit) => !readOnly.has(edit.file))),
             ...(report.deprecated ? { deprecated: true } : {}),
           });
         },

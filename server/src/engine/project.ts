@@ -3,6 +3,7 @@ import type { FileKind, Include, ParsedFile, PipOption, Requirement, SourceFile,
 import type { Grammars } from './grammars';
 import { fileKindOf, hasShellShebang, parseFile } from './parsers';
 import { lowestPython } from './parsers/pyproject';
+import type { InstalledEnvironment } from './installed';
 
 /** Pins that pip installs together: a root requirements file with everything it includes. */
 export interface Environment {
@@ -23,6 +24,8 @@ export interface Environment {
    * to the script's other commands.
    */
   optionsFor?: Map<Requirement, PipOption[]>;
+  /** An installed environment (`--env`, a project's `.venv`): what is there, not what is declared. */
+  installed?: InstalledEnvironment;
 }
 
 export type UnresolvedReason = 'missing' | 'unreadable' | 'remote' | 'cycle' | 'variable' | 'outside' | 'budget';
@@ -51,6 +54,8 @@ export interface Project {
   targetPython: TargetPython | null;
   /** CPython minors the project may run on when it fixes none (rules/python.yaml), for marker questions. */
   pythonMinors: readonly string[];
+  /** Installed environments read beside the declared files (each is also in `environments`). */
+  installed: InstalledEnvironment[];
 }
 
 export interface ProjectInput {
@@ -199,6 +204,7 @@ export function buildProject(input: ProjectInput): Project {
     unresolvedIncludes,
     targetPython: findTargetPython(sources, parsed, input.python),
     pythonMinors: input.pythonMinors ?? [],
+    installed: [],
   };
 }
 

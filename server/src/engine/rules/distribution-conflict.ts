@@ -2,9 +2,11 @@ import type { Fix } from '../findings';
 import type { KnowledgeBase } from '../kb/types';
 import { variantGroups, type VariantAccelerator, type VariantGroup } from '../kb/variants';
 import type { Requirement } from '../model';
+import type { InstalledDistribution, InstalledEnvironment } from '../installed';
 import type { Environment, Project } from '../project';
 import type { Settings } from '../settings';
 import { defineRule } from './define';
+import type { RuleContext } from './types';
 import { pytorchIndexVariant } from './support/indexes';
 import { canInstallTogether, describePin, displayName, localTag, pinSpan, removeLineEdit } from './support/pins';
 import { variantKind, type VariantKind } from './support/variants';
@@ -47,6 +49,44 @@ function complementaryMarkers(project: Project, group: VariantGroup, a: Requirem
     edits: [insert(only, '=='), insert(rest, '!=')],
     safe: false,
   };
+}
+
+/** Files a distribution owns for this check: its own package files, not shared `__init__.py` or bytecode. */
+function ownedFile(path: string): boolean {
+  return !path.startsWith('../') && !path.includes('__pycache__/') && !/\.(?:dist|egg)-info\//.test(path) && !path.endsWith('__init__.py');
+}
+
+/**
+ * Installed distributions whose RECORDs list the same files wrote over each other, whatever the
+ * curated groups say (pip does not check this). Each pair is reported once, on the later one.
+ */
+function reportSharedFiles(context: RuleContext, env: InstalledEnvironment): void {
+  const owner = new Map<string, InstalledDistribution>();
+  const shared = new Map<string, { first: InstalledDistribution; later: InstalledDistribution; files: string[] }>();
+  for (const dist of env.distributions) {
+    for (const path of dist.record ?? []) {
+      if (!ownedFile(path)) continue;
+      const first = owner.get(path);
+      if (!first) {
+        owner.set(path, dist);
+        continue;
+      }
+      if (first === dist) continue;
+      const key = `${first.normalizedName}\0${dist.normalizedName}`;
+      const pair = shared.get(key) ?? { first, later: dist, files: [] };
+      pair.files.push(path);
+      shared.set(key, pair);
+    }
+  }
+  for (const { first, later, files } of shared.values()) {
+    const sample = files.slice(0, 2).join(', ') + (files.length > 2 ? ', …' : '');
+    context.report({
+      message: `\`${later.name} ${later.version}\` and \`${first.name} ${first.version}\` are both installed in ${env.label} and wrote ${files.length} of the same file${files.length === 1 ? '' : 's'} (${sample}): whichever was installed last overwrote the other's, and uninstalling either breaks the other. Uninstall both, then install only one.`,
+      file: later.file,
+      span: later.nameSpan,
+      related: [{ file: first.file, span: first.nameSpan, message: `\`${first.name} ${first.version}\` also wrote these files` }],
+    });
+  }
 }
 
 function fits(accelerator: VariantAccelerator, target: VariantKind): boolean {
@@ -92,7 +132,10 @@ Keep one distribution. When the environment says what it targets (the \`accelera
     // requirements.txt`, a file included by two roots) is one problem: report it once.
     const reported = new Set<string>();
     const pinKey = (r: Requirement) => `${r.file}:${r.span.start}`;
+    for (const installed of context.project.installed) reportSharedFiles(context, installed);
     for (const env of context.project.environments) {
+      // Where every installed distribution has its RECORD, the files they wrote decide (above).
+      if (env.installed && env.installed.distributions.every((d) => d.record !== null)) continue;
       const target = targetAccelerator(env, context.settings, context.kb);
       for (const group of groups) {
         const byName = new Map(group.distributions.map((d) => [d.name, d]));

@@ -1,3 +1,4 @@
+import { declaredEnvironments } from '../installed';
 import type { Fix, RelatedLocation } from '../findings';
 import { torchFamily, torchKnowledge, type TorchView } from '../kb/torch';
 import type { Requirement } from '../model';
@@ -49,7 +50,8 @@ Changing the tag is safe when that release was published for the index's variant
 function check(context: RuleContext): void {
   const kb = torchKnowledge(context.kb);
   if (!kb) return;
-  for (const env of context.project.environments) {
+  // Installed builds were published by definition, and pip records no index: only declared pins are judged.
+  for (const env of declaredEnvironments(context.project)) {
     for (const pkg of torchFamily) {
       for (const req of pinsOf(env, pkg)) {
         const own = requirementIndexes(req);

@@ -1,6 +1,7 @@
 // The rule registry: every rule id of CONTRACTS.md, in the contract's order.
 import { deprecatedApi } from './deprecated-api';
 import { distributionConflict } from './distribution-conflict';
+import { environmentDrift } from './environment-drift';
 import { inconsistentPins } from './inconsistent-pins';
 import { indexVariantMismatch } from './index-variant-mismatch';
 import { knownIncompatible } from './known-incompatible';
@@ -30,6 +31,7 @@ export const rules: readonly Rule[] = [
   knownIncompatible,
   deprecatedApi,
   unquotedSpecifier,
+  environmentDrift,
 ];
 
 export const ruleIds: readonly string[] = rules.map((rule) => rule.meta.id);

@@ -51,13 +51,15 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
   },
   (context) => {
     const target = context.project.targetPython;
-    if (!target) return;
-    const python = target.version;
     const lines = releaseLines(context.kb);
     if (lines.size === 0) return;
-    const from = target.source === 'settings' ? 'the settings' : target.source.file;
     const reported = new Set<string>();
     for (const env of context.project.environments) {
+      // An installed environment runs its own Python; declared files are judged against the target.
+      const python = env.installed ? env.installed.python : target?.version;
+      if (!python) continue;
+      const from = env.installed ? env.installed.label : target!.source === 'settings' ? 'the settings' : target!.source.file;
+      const related = env.installed || target!.source === 'settings' ? [] : [{ file: target!.source.file, span: target!.source.span, message: `target Python ${python}` }];
       for (const requirement of env.requirements) {
         const name = requirement.normalizedName;
         if (!name || requirement.url !== null || requirement.clauses.length === 0) continue;
@@ -73,10 +75,12 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
         reported.add(key);
         const ranges = candidates.map(supportText).filter((v, i, a) => a.indexOf(v) === i);
         context.report({
-          message: `\`${pinText(context.project, requirement)}\` has no release for Python ${python} (target Python from ${from}): ${ranges.join('; ')}. pip finds no wheel and the install fails.`,
+          message: env.installed
+            ? `\`${pinText(context.project, requirement)}\` is installed in ${from}, which runs Python ${python}, but has no release for it: ${ranges.join('; ')}. It was built from source or left behind by a Python upgrade; reinstall it.`
+            : `\`${pinText(context.project, requirement)}\` has no release for Python ${python} (target Python from ${from}): ${ranges.join('; ')}. pip finds no wheel and the install fails.`,
           file: requirement.file,
           span: pinSpan(context.project, requirement),
-          related: target.source === 'settings' ? [] : [{ file: target.source.file, span: target.source.span, message: `target Python ${python}` }],
+          related,
         });
       }
     }

@@ -1,6 +1,9 @@
 import { declaredRequirements } from '../kb/requires';
 import { defineRule } from './define';
-import { rangesOverlap, rangeWithin, versionRange } from '../versions';
+import { declaredEnvironments, dependencyApplies, type InstalledEnvironment } from '../installed';
+import { normalizeName } from '../parsers/pep508';
+import type { RuleContext } from './types';
+import { rangesOverlap, rangeWithin, satisfies, versionRange } from '../versions';
 import type { DeclaredRequirement } from '../kb/requires';
 import type { Requirement } from '../model';
 import { canInstallTogether, localTag, pinRange, pinSpan, pinText, pinsOf } from './support/pins';
@@ -10,6 +13,36 @@ function buildDeclares(entry: DeclaredRequirement, owner: Requirement): boolean 
   if (!entry.local_tags) return true;
   const tag = localTag(owner);
   return tag === null || entry.local_tags.some((prefix) => tag.startsWith(prefix));
+}
+
+/**
+ * What `pip check` reports on an installed environment, from each distribution's own Requires-Dist:
+ * a dependency that is not installed, or installed at a version outside what it asks for.
+ */
+function reportBrokenRequirements(context: RuleContext, env: InstalledEnvironment): void {
+  const byName = new Map(env.distributions.map((d) => [d.normalizedName, d]));
+  for (const dist of env.distributions) {
+    for (const dep of dist.dependencies) {
+      if (dependencyApplies(dep, env) !== true) continue;
+      const wanted = `${dep.requirement.name}${dep.requirement.extras.length > 0 ? `[${dep.requirement.extras.join(',')}]` : ''}${dep.requirement.specifier}`;
+      const installed = byName.get(normalizeName(dep.requirement.name));
+      if (!installed) {
+        context.report({
+          message: `\`${dist.name} ${dist.version}\` requires \`${wanted}\`, which is not installed in ${env.label}; importing ${dist.name} can fail.`,
+          file: dep.file,
+          span: dep.span,
+        });
+        continue;
+      }
+      if (dep.requirement.clauses.length === 0 || satisfies(installed.version, dep.requirement.clauses, { prereleases: true })) continue;
+      context.report({
+        message: `\`${dist.name} ${dist.version}\` requires \`${wanted}\`, but ${env.label} has ${installed.name} ${installed.version}; pip check reports this environment as broken.`,
+        file: dep.file,
+        span: dep.span,
+        related: [{ file: installed.file, span: installed.versionSpan, message: `${installed.name} ${installed.version} is installed` }],
+      });
+    }
+  }
 }
 
 export const requirementConflict = defineRule(
@@ -50,9 +83,11 @@ Move one of the two pins: here \`numpy==1.23.5\`, or \`tensorflow==2.12.1\` / \`
 `,
   },
   (context) => {
+    for (const installed of context.project.installed) reportBrokenRequirements(context, installed);
     const declared = declaredRequirements(context.kb);
     if (declared.length === 0) return;
-    for (const env of context.project.environments) {
+    // Installed distributions carry their real Requires-Dist (above): the curated list judges declared pins.
+    for (const env of declaredEnvironments(context.project)) {
       for (const entry of declared) {
         const versions = versionRange(entry.versions);
         const needed = versionRange(entry.specifier);

@@ -32,6 +32,10 @@ Correct the line by hand; the message says what was expected at that position.
         context.report({ file: file.path, span: problem.span, message: problem.message });
       }
     }
+    // Broken metadata in an installed environment costs that distribution's checks, not the run.
+    for (const env of context.project.installed) {
+      for (const problem of env.problems) context.report({ file: problem.file, span: problem.span, message: `${env.label}: ${problem.message}`, level: 'warning' });
+    }
     for (const bad of context.project.unreadable) {
       if (bad.notRead) continue; // not read on purpose: unresolved-include says why, where it is included
       context.report({ file: bad.path, span: { start: 0, end: 0 }, message: `Cannot read this file: ${bad.reason}` });

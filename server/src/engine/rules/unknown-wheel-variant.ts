@@ -1,3 +1,4 @@
+import { declaredEnvironments } from '../installed';
 import type { Fix } from '../findings';
 import { torchFamily, torchKnowledge } from '../kb/torch';
 import type { Requirement } from '../model';
@@ -44,7 +45,8 @@ Safe when the published variant differs only by a patch part (\`rocm5.7.1\` → 
 function check(context: RuleContext): void {
   const kb = torchKnowledge(context.kb);
   if (!kb) return;
-  for (const env of context.project.environments) {
+  // Installed builds were published by definition, and pip records no index: only declared pins are judged.
+  for (const env of declaredEnvironments(context.project)) {
     for (const pkg of torchFamily) {
       for (const req of pinsOf(env, pkg)) checkPin(context, req, pkg);
     }
