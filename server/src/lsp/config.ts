@@ -11,6 +11,8 @@ export interface ServerSettings {
   /** gitignore-style patterns, relative to the workspace folder; empty = every dependency file. */
   include: string[];
   exclude: string[];
+  /** The installed environment to check: a path (absolute or folder-relative), '' for `.venv`/`venv`, 'none' for none. */
+  environment: string;
   engine: Settings;
 }
 
@@ -18,7 +20,7 @@ const severities = new Set(['off', 'note', 'warning', 'error']);
 const accelerators = new Set(['auto', 'cpu', 'cuda', 'rocm']);
 
 export function defaultServerSettings(): ServerSettings {
-  return { enable: true, run: 'onType', include: [], exclude: [], engine: { accelerator: 'auto', severity: {}, select: [], ignore: [] } };
+  return { enable: true, run: 'onType', include: [], exclude: [], environment: '', engine: { accelerator: 'auto', severity: {}, select: [], ignore: [] } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -43,6 +45,7 @@ export function parseServerSettings(raw: unknown): ServerSettings {
   if (raw.run === 'onSave' || raw.run === 'onType') settings.run = raw.run;
   settings.include = stringList(raw.include);
   settings.exclude = stringList(raw.exclude);
+  if (typeof raw.environment === 'string') settings.environment = raw.environment.trim();
   settings.engine.select = stringList(raw.select).filter((id) => ruleIds.includes(id));
   settings.engine.ignore = stringList(raw.ignore).filter((id) => ruleIds.includes(id));
   if (typeof raw.python === 'string' && /^\d+\.\d+$/.test(raw.python.trim())) settings.engine.python = raw.python.trim();

@@ -1,6 +1,6 @@
 // The language server: a thin adapter from LSP to the engine's analyze().
 // No network, no child processes, nothing on stdout but the protocol.
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Ignore } from 'ignore';
 import {
@@ -44,6 +44,8 @@ import type { Grammars } from '../engine/grammars';
 import { hasShellShebang, isExtensionless } from '../engine/parsers';
 import { boundaryAt, type Boundary } from '../host/boundary';
 import { discoverFiles } from '../host/files';
+import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
+import type { InstalledEnvironmentInput } from '../engine/installed';
 import type { ParseCache } from '../engine/project';
 import { loadFolderFiles, pruneParseCache } from './load';
 import { auditFolder, buildReport, type AuditFolder, type AuditReport } from './audit';
@@ -77,6 +79,10 @@ export const watchedGlobs = [
   '**/.python-version',
   '**/*.{sh,bash}',
   '**/.gitignore',
+  // The installed environment (pinwise.environment, default .venv / venv): its metadata changes on every pip run.
+  '**/pyvenv.cfg',
+  '**/*.dist-info/METADATA',
+  '**/*.egg-info/PKG-INFO',
 ];
 
 export interface ServerOptions {
@@ -112,6 +118,8 @@ interface Folder {
   published: Set<string>;
   timer: NodeJS.Timeout | null;
   reasons: Set<'open' | 'change' | 'save' | 'other'>;
+  /** The installed environment as last read (undefined: not read since it last changed). */
+  installed: { setting: string; input: InstalledEnvironmentInput | null } | undefined;
 }
 
 type Kind = ReturnType<typeof fileKindOf>;
@@ -169,6 +177,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     published: new Set(),
     timer: null,
     reasons: new Set(),
+    installed: undefined,
   });
 
   /** The innermost workspace folder holding `path`, or a folder of its own for a loose file. */
@@ -255,11 +264,32 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       paths.add(path);
     }
     const loaded = loadFolderFiles(folder.root, [...paths], open, folder.disk, grammars, folder.parses, folder.boundary);
+    const installed = folder.walk ? installedFor(folder, settings.environment) : null;
     return {
-      input: { files: loaded.files, unreadable: loaded.unreadable, settings: settings.engine, kb, grammars, parseCache: folder.parses },
+      input: { files: loaded.files, unreadable: loaded.unreadable, settings: settings.engine, kb, grammars, parseCache: folder.parses, installed: installed ? [installed] : [] },
       versions,
       uris,
     };
+  };
+
+  /** The folder's installed environment, read once until its metadata changes (metadata files only). */
+  const installedFor = (folder: Folder, setting: string): InstalledEnvironmentInput | null => {
+    if (folder.installed && folder.installed.setting === setting) return folder.installed.input;
+    let input: InstalledEnvironmentInput | null = null;
+    if (setting !== 'none') {
+      const dir = setting === '' ? defaultEnvironmentDir(folder.root, folder.boundary) : isAbsolute(setting) ? setting : join(folder.root, setting);
+      const location = dir ? locateEnvironment(dir) : null;
+      if (dir && location) {
+        const label = relative(folder.root, location.dir).split(sep).join('/') || location.dir;
+        // Found in the folder: read within its boundary. Named in the settings: the user's choice.
+        input = readEnvironment(location, folder.root, label.startsWith('..') ? location.dir : label, setting === '' ? folder.boundary : undefined);
+        log(`Installed environment ${location.dir}: ${input.distributions.length} distributions, Python ${location.python ?? 'unknown'}`);
+      } else if (setting !== '') {
+        logError(`pinwise.environment: ${setting} is not a virtualenv, a conda environment or a site-packages folder`);
+      }
+    }
+    folder.installed = { setting, input };
+    return input;
   };
 
   const safeDiscover = (folder: Folder): string[] => {
@@ -546,6 +576,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const path = pathOf(change.uri);
       if (path === null) continue;
       const folder = folderFor(path);
+      if (/\.(?:dist|egg)-info[\\/]|[\\/]pyvenv\.cfg$/.test(path)) {
+        folder.installed = undefined; // pip ran: read the environment again
+        touched.add(folder);
+        continue;
+      }
       folder.disk.delete(projectPath(folder.root, path));
       if (path.endsWith(`${sep}pyproject.toml`)) folder.settings = null; // [tool.pinwise] may have changed
       // A new file or a changed .gitignore changes what belongs to the project: walk again when next needed.

@@ -5,13 +5,14 @@ import type { Span } from '../model';
 import type { Project } from '../project';
 import { deprecationHover } from './deprecation';
 import { distributionsHover } from './distributions';
+import { installedHover } from './installed';
 import { numpyAbiHover } from './numpy-abi';
 import { pythonSupportHover } from './python-support';
 import { torchHover } from './torch';
 import type { HoverProvider } from './types';
 
 /** Registered providers for pins, in the order their sections appear; each lives in its own file beside this one. */
-export const hoverProviders: HoverProvider[] = [torchHover, distributionsHover, numpyAbiHover, pythonSupportHover];
+export const hoverProviders: HoverProvider[] = [torchHover, distributionsHover, numpyAbiHover, pythonSupportHover, installedHover];
 
 export function hoverAt(project: Project, kb: KnowledgeBase, file: string, offset: number): { markdown: string; span: Span } | null {
   const parsed = project.parsed.get(file);
