@@ -185,8 +185,8 @@ export function buildProject(input: ProjectInput): Project {
     return { include, reason: 'missing', detail: targets.paths[0]! };
   }
 
-  const environments = buildRequirementsEnvironments(parsed, includedBy, edges, unresolvedIncludes);
-  const trees = new FileTrees(parsed, edges, unresolvedIncludes);
+  const trees = new IncludeGraph(parsed, edges, unresolvedIncludes);
+  const environments = buildRequirementsEnvironments(parsed, includedBy, trees);
   for (const file of parsed.values()) {
     if (file.kind === 'pyproject') environments.push(...buildPyprojectEnvironments(file, trees));
   }
@@ -208,7 +208,6 @@ export function buildProject(input: ProjectInput): Project {
   };
 }
 
-/** Extensionless scripts: `#!/bin/sh`, `#!/usr/bin/env bash`, ... */
 /** What one requirements file contributes, with everything it includes (cycle-safe). */
 interface FileTree {
   files: string[];
@@ -217,8 +216,19 @@ interface FileTree {
   options: PipOption[];
 }
 
-class FileTrees {
+/** File visits one project's environments may make in all; past it, an include is not followed (a `note` says so). */
+export const maxEnvironmentFileVisits = 1_000_000;
+
+/**
+ * Walks include graphs: from one file, everything it includes, each file once per mode (installed
+ * or constraint-only) however many paths reach it — a diamond is not a tree — iteratively (a chain
+ * of any length), with a shared budget of file visits. An include back to a file on the current
+ * path closes a cycle: reported once, however many environments meet it.
+ */
+class IncludeGraph {
   private readonly reported = new Set<Include>();
+  private readonly trees = new Map<string, FileTree>();
+  private visitsLeft = maxEnvironmentFileVisits;
 
   constructor(
     private readonly parsed: Map<string, ParsedFile>,
@@ -226,45 +236,96 @@ class FileTrees {
     private readonly unresolved: UnresolvedInclude[],
   ) {}
 
-  /** The tree reached through `include`, or null when it did not resolve. */
+  /** The tree reached through `include` (shared: callers only read it), or null when it did not resolve. */
   ofInclude(include: Include): FileTree | null {
     const target = this.edges.get(include);
     const file = target === undefined ? undefined : this.parsed.get(target);
     if (!file) return null;
-    const tree: FileTree = { files: [], requirements: [], constraints: [], options: [] };
-    this.visit(tree, file, include.kind === 'constraint', [file.path]);
+    const key = `${include.kind}\0${file.path}`;
+    let tree = this.trees.get(key);
+    if (!tree) {
+      tree = this.collect(file, include.kind === 'constraint');
+      this.trees.set(key, tree);
+    }
     return tree;
   }
 
-  private visit(tree: FileTree, file: ParsedFile, asConstraint: boolean, stack: string[]): void {
-    if (!tree.files.includes(file.path)) tree.files.push(file.path);
-    for (const requirement of file.requirements) {
-      if (asConstraint || requirement.isConstraint) tree.constraints.push({ ...requirement, isConstraint: true });
-      else tree.requirements.push(requirement);
-    }
-    tree.options.push(...file.options);
-    for (const include of file.includes) {
+  /** `root` and everything it includes, in pip's order (a file's lines, then what it includes, depth first). */
+  collect(root: ParsedFile, rootAsConstraint: boolean): FileTree {
+    const tree: FileTree = { files: [], requirements: [], constraints: [], options: [] };
+    const inTree = new Set<string>();
+    const entered = new Set<string>();
+    /** Where each file on the current path first stands in `stack`. */
+    const depthOf = new Map<string, number>();
+    const stack: { file: ParsedFile; asConstraint: boolean; next: number }[] = [];
+    const enter = (file: ParsedFile, asConstraint: boolean): void => {
+      entered.add(`${asConstraint ? 'c' : 'r'}\0${file.path}`);
+      this.visitsLeft--;
+      if (!depthOf.has(file.path)) depthOf.set(file.path, stack.length);
+      stack.push({ file, asConstraint, next: 0 });
+      if (!inTree.has(file.path)) {
+        inTree.add(file.path);
+        tree.files.push(file.path);
+      }
+      for (const requirement of file.requirements) {
+        if (asConstraint || requirement.isConstraint) tree.constraints.push({ ...requirement, isConstraint: true });
+        else tree.requirements.push(requirement);
+      }
+      for (const option of file.options) tree.options.push(option);
+    };
+    enter(root, rootAsConstraint);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      if (frame.next >= frame.file.includes.length) {
+        stack.pop();
+        if (depthOf.get(frame.file.path) === stack.length) depthOf.delete(frame.file.path);
+        continue;
+      }
+      const include = frame.file.includes[frame.next++]!;
       const target = this.edges.get(include);
       if (target === undefined) continue;
-      if (stack.includes(target)) {
-        if (!this.reported.has(include) && !this.unresolved.some((u) => u.include === include)) {
-          this.reported.add(include);
-          this.unresolved.push({ include, reason: 'cycle', detail: [...stack.slice(stack.indexOf(target)), target].join(' → ') });
-        }
+      const depth = depthOf.get(target);
+      if (depth !== undefined) {
+        this.reportCycle(include, stack.slice(depth).map((f) => f.file.path), target);
         continue;
       }
       const child = this.parsed.get(target);
-      if (child) this.visit(tree, child, asConstraint || include.kind === 'constraint', [...stack, target]);
+      const asConstraint = frame.asConstraint || include.kind === 'constraint';
+      if (!child || entered.has(`${asConstraint ? 'c' : 'r'}\0${target}`)) continue;
+      if (this.visitsLeft <= 0) {
+        this.reportOnce(include, 'budget', `not followed: the project's environments reached their limit of ${maxEnvironmentFileVisits} file visits in all`);
+        continue;
+      }
+      enter(child, asConstraint);
     }
+    return tree;
+  }
+
+  private reportCycle(include: Include, path: string[], target: string): void {
+    if (this.reported.has(include)) return;
+    // A long cycle is named by its ends: the message stays short whatever its length.
+    const names = path.length <= 8 ? path : [...path.slice(0, 3), `… ${path.length - 6} more …`, ...path.slice(-3)];
+    this.reportOnce(include, 'cycle', [...names, target].join(' → '));
+  }
+
+  private reportOnce(include: Include, reason: UnresolvedReason, detail: string): void {
+    if (this.reported.has(include)) return;
+    this.reported.add(include);
+    this.unresolved.push({ include, reason, detail });
   }
 }
 
-function mergeTree(env: Environment, tree: FileTree | null): void {
+/** Adds `tree` to `env`: its files once each (`listed` holds env.files as a set), its pins and options. */
+function mergeTree(env: Environment, tree: FileTree | null, listed: Set<string> = new Set(env.files)): void {
   if (!tree) return;
-  for (const file of tree.files) if (!env.files.includes(file)) env.files.push(file);
-  env.requirements.push(...tree.requirements);
-  env.constraints.push(...tree.constraints);
-  env.options.push(...tree.options);
+  for (const file of tree.files) {
+    if (listed.has(file)) continue;
+    listed.add(file);
+    env.files.push(file);
+  }
+  for (const requirement of tree.requirements) env.requirements.push(requirement);
+  for (const constraint of tree.constraints) env.constraints.push(constraint);
+  for (const option of tree.options) env.options.push(option);
 }
 
 const baseSections = new Set(['project.dependencies', 'tool.poetry.dependencies']);
@@ -293,7 +354,7 @@ function indexOptionsOf(requirements: readonly Requirement[], active: { kind: 'e
 }
 
 /** pyproject: the base install, each extra and each group over it, and the build environment. */
-function buildPyprojectEnvironments(file: ParsedFile, trees: FileTrees): Environment[] {
+function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph): Environment[] {
   const make = (id: string, label: string): Environment => ({
     id,
     label,
@@ -357,13 +418,14 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: FileTrees): Environ
  * A script run: its pip commands applied in order over an empty environment, with the
  * requirements files it installs. `pip uninstall` removes; a later install of the same name wins.
  */
-function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment | null {
+function buildScriptEnvironment(file: ParsedFile, trees: IncludeGraph): Environment | null {
   const commands = (file.commands ?? []).filter((c) => c.reachable);
   if (!commands.some((c) => c.action === 'install')) return null;
   const env: Environment = { id: file.path, label: file.path, rootFile: file.path, files: [file.path], requirements: [], constraints: [], options: [] };
   const installed = new Map<string, Requirement>();
   const optionsFor = new Map<Requirement, PipOption[]>();
   const keyOf = (r: Requirement) => r.normalizedName ?? `url:${r.url ?? ''}:${r.span.start}:${r.file}`;
+  const listed = new Set(env.files);
   for (const command of commands) {
     if (command.action === 'uninstall') {
       for (const removed of command.removes) installed.delete(removed.normalizedName);
@@ -377,14 +439,12 @@ function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment
     for (const include of command.includes) {
       const tree = trees.ofInclude(include);
       if (!tree) continue;
-      for (const f of tree.files) if (!env.files.includes(f)) env.files.push(f);
       for (const r of tree.requirements) {
         installed.delete(keyOf(r));
         installed.set(keyOf(r), r);
         optionsFor.set(r, commandOptions);
       }
-      env.constraints.push(...tree.constraints);
-      env.options.push(...tree.options);
+      mergeTree(env, { ...tree, requirements: [] }, listed);
     }
     for (const index of command.requirements) {
       const r = file.requirements[index];
@@ -393,59 +453,23 @@ function buildScriptEnvironment(file: ParsedFile, trees: FileTrees): Environment
       installed.set(keyOf(r), r);
       optionsFor.set(r, commandOptions);
     }
-    env.options.push(...command.options);
+    for (const option of command.options) env.options.push(option);
   }
   env.requirements = [...installed.values()];
   env.optionsFor = optionsFor;
   return env;
 }
 
-function buildRequirementsEnvironments(
-  parsed: Map<string, ParsedFile>,
-  includedBy: Map<string, Set<string>>,
-  edges: Map<Include, string>,
-  unresolved: UnresolvedInclude[],
-): Environment[] {
+function buildRequirementsEnvironments(parsed: Map<string, ParsedFile>, includedBy: Map<string, Set<string>>, graph: IncludeGraph): Environment[] {
   const requirementsFiles = [...parsed.values()].filter((f) => f.kind === 'requirements');
   const roots = requirementsFiles.filter((f) => !includedBy.has(f.path));
-  const reported = new Set<Include>();
   const environments: Environment[] = [];
   const covered = new Set<string>();
 
   const collect = (root: ParsedFile): Environment => {
-    const env: Environment = {
-      id: root.path,
-      label: root.path,
-      rootFile: root.path,
-      files: [],
-      requirements: [],
-      constraints: [],
-      options: [],
-    };
-    const visit = (file: ParsedFile, asConstraint: boolean, stack: string[]): void => {
-      if (!env.files.includes(file.path)) env.files.push(file.path);
-      covered.add(file.path);
-      for (const requirement of file.requirements) {
-        if (asConstraint) env.constraints.push({ ...requirement, isConstraint: true });
-        else env.requirements.push(requirement);
-      }
-      env.options.push(...file.options);
-      for (const include of file.includes) {
-        const target = edges.get(include);
-        if (target === undefined) continue;
-        if (stack.includes(target)) {
-          if (!reported.has(include)) {
-            reported.add(include);
-            unresolved.push({ include, reason: 'cycle', detail: [...stack.slice(stack.indexOf(target)), target].join(' → ') });
-          }
-          continue;
-        }
-        const child = parsed.get(target);
-        if (child) visit(child, asConstraint || include.kind === 'constraint', [...stack, target]);
-      }
-    };
-    visit(root, false, [root.path]);
-    return env;
+    const tree = graph.collect(root, false);
+    for (const file of tree.files) covered.add(file);
+    return { id: root.path, label: root.path, rootFile: root.path, ...tree };
   };
 
   for (const root of roots) environments.push(collect(root));

@@ -259,7 +259,7 @@ export function loadProject(root: string, paths: readonly string[], options: Loa
     const path = queue[i]!;
     if (files.size >= limits.files || bytes >= limits.bytes) {
       const limit = files.size >= limits.files ? `${limits.files} files` : `${Math.round(limits.bytes / 1048576)} MB`;
-      unreadable.set(path, { path, reason: `the project reached its limit of ${limit}`, notRead: 'budget' });
+      unreadable.set(path, { path, reason: `not read: the project reached its limit of ${limit}`, notRead: 'budget' });
       continue;
     }
     let text = options.open?.get(path) ?? options.disk?.get(path);

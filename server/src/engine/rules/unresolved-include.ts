@@ -15,7 +15,7 @@ function describe(unresolved: UnresolvedInclude): string {
     case 'outside':
       return `${what} '${unresolved.include.target}' is outside the project; Pinwise reads nothing outside it, so its pins are not checked.`;
     case 'budget':
-      return `${what} '${unresolved.include.target}' was not read: ${unresolved.detail}; its pins are not checked.`;
+      return `${what} '${unresolved.include.target}' is ${unresolved.detail}; its pins are not checked.`;
     case 'cycle':
       return `${what} '${unresolved.include.target}' closes an include cycle (${unresolved.detail}); pip would recurse forever.`;
   }
@@ -76,7 +76,7 @@ Point the include at an existing file relative to the including file, or vendor 
         file: overBudget[0]!.path,
         span: { start: 0, end: 0 },
         level: 'note',
-        message: `Not read: ${overBudget[0]!.reason}; ${others > 0 ? `this file and ${others} other${others === 1 ? '' : 's'} are` : 'this file is'} not checked.`,
+        message: `This file is ${overBudget[0]!.reason}${others > 0 ? `, nor are ${others} more file${others === 1 ? '' : 's'}` : ''}; ${others > 0 ? 'they are' : 'it is'} not checked.`,
       });
     }
   },
