@@ -14,6 +14,7 @@ import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import type { InstalledEnvironmentInput } from '../engine/installed';
 import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
 import { formatJson } from './format-json';
+import { stackCommand, stackUsage } from './stack';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { locate, type LocatedFinding } from './report';
@@ -27,7 +28,7 @@ const usage = `Usage:
                 [--env DIR | --no-env]
   pinwise parse FILE          print a requirements file's parsed model as JSON
   pinwise rules               list every rule
-  pinwise --version
+${stackUsage}  pinwise --version
 
 Exit status: 0 no error-level finding, 1 at least one, 2 usage error or internal failure.
 `;
@@ -227,6 +228,8 @@ export async function main(argv: string[], io: Output): Promise<number> {
         return await parseCommand(rest, io);
       case 'rules':
         return listRules(io);
+      case 'stack':
+        return stackCommand(rest, io, loadShippedKnowledgeBase(__dirname), await loadGrammars());
       case '--version':
       case '-V':
         io.out(`pinwise ${version} (knowledge current to ${knowledgeDate(loadShippedKnowledgeBase(__dirname)) ?? 'unknown'})\n`);

@@ -94,6 +94,14 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
   knowledge: {
     knowledgeDate: 'date',
   },
+  stack: {
+    source: 'url',
+    'families/*/marker': 'marker',
+    'families/*/alsoFromIndex/*': 'text',
+    'bots/packages/*': 'text',
+    'bots/groupName': 'text',
+    'bots/source': 'url',
+  },
   variants: {
     'groups/*/id': 'text',
     'groups/*/import': 'text',
