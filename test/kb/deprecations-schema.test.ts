@@ -7,16 +7,22 @@ describe('rules/deprecations/*.yaml', () => {
   const libraries = deprecationLibraries(kb);
   it('loads every library', () => {
     expect(libraries.map((l) => l.key).sort()).toEqual(expect.arrayContaining([
+      'deprecations/datasets',
       'deprecations/diffusers',
       'deprecations/gradio',
       'deprecations/huggingface_hub',
       'deprecations/librosa',
       'deprecations/numpy',
+      'deprecations/onnxruntime',
+      'deprecations/opencv',
       'deprecations/pandas',
+      'deprecations/peft',
       'deprecations/pillow',
       'deprecations/python',
+      'deprecations/scikit-image',
       'deprecations/scikit-learn',
       'deprecations/scipy',
+      'deprecations/setuptools',
       'deprecations/tensorflow',
       'deprecations/torch',
       'deprecations/torchaudio',
