@@ -11,6 +11,7 @@ describe('rules/deprecations/*.yaml', () => {
       'deprecations/diffusers',
       'deprecations/gradio',
       'deprecations/huggingface_hub',
+      'deprecations/keras',
       'deprecations/librosa',
       'deprecations/numpy',
       'deprecations/onnxruntime',
