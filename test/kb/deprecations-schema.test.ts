@@ -40,7 +40,7 @@ describe('rules/deprecations/*.yaml', () => {
         if (e.changed) expect([e.deprecated, e.removed, e.kind], e.symbol).toEqual([undefined, undefined, 'call']);
         if (e.unlessKeyword || e.replacement.reordersArguments) expect(e.kind, e.symbol).toBe('call');
         if (e.deprecated && e.removed) expect(compareVersions(e.deprecated, e.removed), e.symbol).toBeLessThan(0);
-        if (e.restored) expect(compareVersions(e.removed!, e.restored), e.symbol).toBeLessThan(0);
+        if (e.restored) expect(compareVersions(e.removed ?? e.deprecated!, e.restored), e.symbol).toBeLessThan(0);
         expect(e.source).toMatch(/^https:\/\//);
         if (e.replacement.kind !== 'manual' && e.replacement.kind !== 'keywords') expect(e.replacement.to, e.symbol).toBeTruthy();
         if (e.replacement.kind === 'keywords') expect([e.kind, e.parameters?.length], e.symbol).toEqual(['positional', expect.any(Number)]);

@@ -189,8 +189,9 @@ function collect(root: Node): PyReference[] {
       else rebound.add(target.text);
     }
   }
-  // An instance is certain only where the name means nothing else anywhere in the file.
-  for (const [name, binding] of bindings) if (binding.path?.includes('()') && rebound.has(name)) binding.path = null;
+  // A name is certain only where it means nothing else anywhere in the file: a parameter, loop
+  // variable or other assignment of the same name (`def f(np): np.float`) leaves it unresolved.
+  for (const [name, binding] of bindings) if (rebound.has(name)) binding.path = null;
 
   const guards = guardFinder(resolve, assignments);
 

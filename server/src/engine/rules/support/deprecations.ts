@@ -56,7 +56,13 @@ export function allowedVersions(library: CompiledLibrary, environments: Environm
     if (pins.length === 0) continue;
     const all: Requirement[] = [...pins, ...limits];
     const candidates = new Set(library.versions);
-    for (const r of all) for (const c of r.clauses) if (/^\d+(\.\d+)*$/.test(releaseOf(c.version))) candidates.add(releaseOf(c.version));
+    // A pinned release the data does not list is judged too (`1.24` and `1.24.0` are one version).
+    for (const r of all) {
+      for (const c of r.clauses) {
+        const release = releaseOf(c.version);
+        if (/^\d+(\.\d+)*$/.test(release) && ![...candidates].some((v) => compareVersions(v, release) === 0)) candidates.add(release);
+      }
+    }
     let allowed = [...candidates];
     for (const r of all) if (r.specifier) allowed = filterVersions(allowed, r.specifier.replace(/\+[^,]*/g, ''));
     for (const r of all) {
