@@ -15,6 +15,8 @@ import type { InstalledEnvironmentInput } from '../engine/installed';
 import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
 import { formatJson } from './format-json';
 import { stackCommand, stackUsage } from './stack';
+import { unifiedDiff } from './unified-diff';
+import { upgradeCommand, upgradeUsage } from './upgrade';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { locate, type LocatedFinding } from './report';
@@ -28,7 +30,7 @@ const usage = `Usage:
                 [--env DIR | --no-env]
   pinwise parse FILE          print a requirements file's parsed model as JSON
   pinwise rules               list every rule
-${stackUsage}  pinwise --version
+${stackUsage}${upgradeUsage}  pinwise --version
 
 Exit status: 0 no error-level finding, 1 at least one, 2 usage error or internal failure.
 `;
@@ -228,6 +230,8 @@ export async function main(argv: string[], io: Output): Promise<number> {
         return await parseCommand(rest, io);
       case 'rules':
         return listRules(io);
+      case 'upgrade':
+        return upgradeCommand(rest, io, { kb: loadShippedKnowledgeBase(__dirname), grammars: await loadGrammars(), write: writeFixed, diff: unifiedDiff });
       case 'stack':
         return stackCommand(rest, io, loadShippedKnowledgeBase(__dirname), await loadGrammars());
       case '--version':

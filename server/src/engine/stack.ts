@@ -49,7 +49,7 @@ function torchMatches(release: TorchRelease, wanted: string | undefined): boolea
 }
 
 /** The variant of a release an accelerator asks for: itself, or a family's newest. */
-function variantFor(release: TorchRelease, accelerator: string): string | null {
+export function releaseVariant(release: TorchRelease, accelerator: string): string | null {
   if (release.variants.includes(accelerator)) return accelerator;
   if (!['cpu', 'cuda', 'rocm', 'xpu'].includes(accelerator)) return null;
   const family = release.variants.filter((v) => variantFamily(v) === accelerator);
@@ -70,7 +70,8 @@ function torchaudioFor(view: TorchView, release: TorchRelease): { version: strin
   return { version: compatible.pop() ?? null, tagged: false };
 }
 
-function plan(view: TorchView, release: TorchRelease, variant: string): PlannedStack {
+/** A release row as a planned stack on one of its variants. */
+export function plannedFor(view: TorchView, release: TorchRelease, variant: string): PlannedStack {
   const audio = torchaudioFor(view, release);
   return {
     torch: release.torch,
@@ -92,11 +93,11 @@ export function planStack(kb: KnowledgeBase, request: StackRequest): StackAnswer
   const named = view.releases.filter((r) => torchMatches(r, request.torch));
   if (named.length === 0) return { ok: false, reason: `torch ${request.torch} is not a release Pinwise knows (newest known: ${view.newestKnown('torch') ?? 'none'}).`, nearest: [] };
   for (const release of named) {
-    const variant = variantFor(release, request.accelerator);
-    if (variant && pythonFits(release, request.python)) return { ok: true, stack: plan(view, release, variant) };
+    const variant = releaseVariant(release, request.accelerator);
+    if (variant && pythonFits(release, request.python)) return { ok: true, stack: plannedFor(view, release, variant) };
   }
   // Nothing fits: say which condition fails, and offer what comes closest on either side.
-  const withVariant = named.filter((r) => variantFor(r, request.accelerator));
+  const withVariant = named.filter((r) => releaseVariant(r, request.accelerator));
   const withPython = named.filter((r) => pythonFits(r, request.python));
   let reason: string;
   if (withVariant.length === 0) {
@@ -109,13 +110,13 @@ export function planStack(kb: KnowledgeBase, request: StackRequest): StackAnswer
   }
   const nearest: PlannedStack[] = [];
   const newestWithVariant = withVariant[0];
-  if (newestWithVariant) nearest.push(plan(view, newestWithVariant, variantFor(newestWithVariant, request.accelerator)!));
+  if (newestWithVariant) nearest.push(plannedFor(view, newestWithVariant, releaseVariant(newestWithVariant, request.accelerator)!));
   const family = variantFamily(request.accelerator) ?? (['cpu', 'cuda', 'rocm', 'xpu'].includes(request.accelerator) ? (request.accelerator as VariantFamily) : null);
   for (const release of withPython) {
     if (nearest.length >= 3) break;
-    const variant = family ? variantFor(release, family) : null;
+    const variant = family ? releaseVariant(release, family) : null;
     // One suggestion per torch minor: the newest patch release says it.
-    if (variant && !nearest.some((n) => minorOf(n.torch) === minorOf(release.torch))) nearest.push(plan(view, release, variant));
+    if (variant && !nearest.some((n) => minorOf(n.torch) === minorOf(release.torch))) nearest.push(plannedFor(view, release, variant));
   }
   return { ok: false, reason, nearest };
 }

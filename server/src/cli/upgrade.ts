@@ -1,0 +1,85 @@
+// `pinwise upgrade torch==X`: one PyTorch release row in every file of the project, written in place
+// (or shown as a diff with --dry-run). Reads and writes only inside the project boundary.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze } from '../engine/analyze';
+import { applyEdits, type Edit } from '../engine/findings';
+import type { Grammars } from '../engine/grammars';
+import type { KnowledgeBase } from '../engine/kb/types';
+import { LineIndex } from '../engine/line-index';
+import { planUpgrade } from '../engine/upgrade';
+import { repositoryBoundaryFor } from '../host/boundary';
+import { discoverFiles, loadProject, projectRootFor, type LoadedProject } from '../host/files';
+import { filterFiles, loadProjectConfig, resolveSettings } from '../host/settings';
+
+interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export const upgradeUsage = `  pinwise upgrade torch==X.Y[.Z] [PATH] [--accelerator cpu|cuda|rocm|xpu|cuXYZ|rocmX.Y] [--dry-run]
+`;
+
+export interface UpgradeHost {
+  kb: KnowledgeBase;
+  grammars: Grammars;
+  /** Writes a file of the project atomically; false when it changed on disk or cannot be written safely. */
+  write: (loaded: LoadedProject, path: string, text: string) => boolean;
+  /** A unified diff of one file, for --dry-run. */
+  diff: (path: string, before: string, after: string) => string;
+}
+
+export function upgradeCommand(args: string[], io: Output, host: UpgradeHost): number {
+  const fail = (message: string) => {
+    io.err(`pinwise: ${message}\n\nUsage:\n${upgradeUsage}`);
+    return 2;
+  };
+  let parsed: { values: { accelerator?: string; 'dry-run'?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { accelerator: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const [spec, path = '.', ...extra] = parsed.positionals;
+  const m = spec ? /^(?:torch==)?(\d+\.\d+(?:\.\d+)?)$/.exec(spec) : null;
+  if (!m || extra.length > 0) return fail('upgrade takes torch==X.Y[.Z] and at most one PATH');
+  const accelerator = parsed.values.accelerator;
+  if (accelerator !== undefined && !/^(cpu|cuda|rocm|xpu|cu\d{2,3}|rocm\d+(\.\d+){1,2})$/.test(accelerator)) return fail(`--accelerator: unknown accelerator '${accelerator}'`);
+  if (!existsSync(path) || !statSync(path).isDirectory()) return fail(`${path}: not a folder`);
+
+  const root = projectRootFor(path);
+  const boundary = repositoryBoundaryFor(path);
+  const config = loadProjectConfig(root, boundary);
+  const resolved = resolveSettings(config.config, {});
+  const files = filterFiles(root, discoverFiles(resolve(path), { boundary }), resolved.include, resolved.exclude);
+  const loaded = loadProject(root, files, { boundary, grammars: host.grammars });
+  const { project } = analyze({ files: loaded.files, unreadable: loaded.unreadable, settings: { ...resolved.engine, select: ['syntax-error'] }, kb: host.kb, grammars: host.grammars });
+  const plan = planUpgrade(project, host.kb, { torch: m[1]!, ...(accelerator ? { accelerator } : {}) });
+  if (!plan.ok) {
+    io.err(`pinwise: ${plan.reason}\n`);
+    return 1;
+  }
+  const { target } = plan;
+  io.out(`Upgrading the PyTorch family to torch ${target.torch}, torchvision ${target.torchvision}${target.torchaudio ? `, torchaudio ${target.torchaudio}` : ''}${accelerator ? ` (${target.variant})` : ''}\n`);
+  const byFile = new Map<string, Edit[]>();
+  for (const edit of plan.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);
+  let failed = 0;
+  for (const [file, edits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const before = project.sources.get(file)?.text;
+    if (before === undefined) continue;
+    const after = applyEdits(before, edits).text;
+    if (parsed.values['dry-run']) io.out(host.diff(file, before, after));
+    else if (host.write(loaded, file, after)) io.out(`  updated ${file} (${edits.length} change${edits.length === 1 ? '' : 's'})\n`);
+    else {
+      failed++;
+      io.err(`pinwise: ${file} was not written: it changed on disk since it was read, or is not safe to write (a link)\n`);
+    }
+  }
+  if (byFile.size === 0) io.out('  every file is already on this release\n');
+  for (const note of plan.notes) {
+    const line = new LineIndex(project.sources.get(note.file)?.text ?? '').positionAt(note.span.start).line + 1;
+    io.out(`  left ${note.file}:${line}: ${note.message}\n`);
+  }
+  return failed > 0 ? 1 : 0;
+}
