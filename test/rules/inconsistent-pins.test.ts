@@ -84,7 +84,18 @@ describe('inconsistent-pins', () => {
     };
     const [finding, ...rest] = run(files);
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ file: 'cuda/requirements.txt', text: '==0.18.1', fixes: [] });
+    expect(finding).toMatchObject({ file: 'cuda/requirements.txt', text: '==0.18.1' });
+    // Only the project-wide alignment on the stray's version is offered: it moves the lone torchvision pins.
+    expect(finding!.fixes).toEqual([
+      {
+        title: 'Align every file to torchvision 0.18.1 (2 pins in 2 files)',
+        safe: false,
+        edits: [
+          ['cpu/requirements.txt', '0.17.0', '0.18.1'],
+          ['ci/requirements.txt', '0.17.0', '0.18.1'],
+        ],
+      },
+    ]);
     // a script whose later `pip install -r` replaces its torch still pins the pair in one command
     const script = run({
       'requirements.txt': 'torch==2.3.1\ntorchvision==0.18.1\n',
@@ -97,7 +108,10 @@ describe('inconsistent-pins', () => {
     ]);
     // without torch beside it, the alignment is offered
     const loose = run({ ...files, 'cuda/requirements.txt': 'torchvision==0.18.1\n' });
-    expect(loose[0]!.fixes.map((f) => f.title)).toEqual(['Pin torchvision to 0.17.0, as in cpu/requirements.txt, ci/requirements.txt']);
+    expect(loose[0]!.fixes.map((f) => f.title)).toEqual([
+      'Pin torchvision to 0.17.0, as in cpu/requirements.txt, ci/requirements.txt',
+      'Align every file to torchvision 0.18.1 (2 pins in 2 files)',
+    ]);
   });
 
   it('prefers pyproject on a tie, keeps a local tag, and is unsafe without a strict majority', () => {
@@ -134,8 +148,32 @@ describe('inconsistent-pins', () => {
       'setup.sh': 'V=2.2.2\npip install "torch==${V}"\n',
     };
     const [finding] = run(files);
-    expect(finding).toMatchObject({ file: 'setup.sh', text: '==${V}', fixes: [{ safe: false, edits: [['setup.sh', '${V}', '2.3.1']] }] });
+    expect(finding).toMatchObject({
+      file: 'setup.sh',
+      text: '==${V}',
+      fixes: [
+        { safe: false, edits: [['setup.sh', '${V}', '2.3.1']] },
+        // Aligning every file on 2.3.1 would need the variable rewritten: only the other direction is offered.
+        { title: 'Align every file to torch 2.2.2 (2 pins in 2 files)', safe: false, edits: [['requirements.txt', '2.3.1', '2.2.2'], ['constraints.txt', '2.3.1', '2.2.2']] },
+      ],
+    });
     expect(fix(files)).toEqual(files);
+  });
+
+  it('offers to align every file on either version, keeping each pin’s local tag', () => {
+    const files = {
+      'requirements.txt': 'torch==2.3.1\n',
+      'requirements-gpu.txt': 'torch==2.3.1+cu121\n',
+      'setup.sh': 'pip install torch==2.2.2\n',
+    };
+    const [finding] = run(files);
+    const align = finding!.fixes.find((f) => f.title === 'Align every file to torch 2.2.2 (2 pins in 2 files)')!;
+    expect(align.edits).toEqual([
+      ['requirements.txt', '2.3.1', '2.2.2'],
+      ['requirements-gpu.txt', '2.3.1+cu121', '2.2.2+cu121'],
+    ]);
+    // The majority's way is the per-pin fix; with one stray there is nothing more to align.
+    expect(finding!.fixes.map((f) => f.title)).toEqual(['Pin torch to 2.3.1, as in requirements.txt, requirements-gpu.txt', 'Align every file to torch 2.2.2 (2 pins in 2 files)']);
   });
 
   it('honours a suppression comment on the stray pin', () => {

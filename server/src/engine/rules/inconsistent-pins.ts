@@ -1,4 +1,4 @@
-import type { Fix, RelatedLocation } from '../findings';
+import type { Edit, Fix, RelatedLocation } from '../findings';
 import type { ParsedFile, Requirement } from '../model';
 import { compareVersions, localTag, pinnedVersion, publicVersion } from '../versions';
 import { torchFamily, torchKnowledge, type TorchFamilyPackage } from '../kb/torch';
@@ -52,6 +52,27 @@ function fileList(files: readonly string[]): string {
 const kindRank: Record<string, number> = { pyproject: 0, requirements: 1, shell: 2 };
 
 /** Pins that take part: exact pins, outside shell functions the script never calls. */
+/**
+ * The project-wide alignment: every pin of the group that differs from `version` rewritten to it (each
+ * keeping its own local tag), as one fix across files. Null when a pin cannot be rewritten in place or
+ * when the new version would split a PyTorch release row beside one of them.
+ */
+function alignEveryFile(context: RuleContext, pins: readonly Pin[], version: string, name: string): Fix | null {
+  const edits: Edit[] = [];
+  const files = new Set<string>();
+  for (const pin of pins) {
+    if (compareVersions(pin.public, version) === 0) continue;
+    const clause = pin.requirement.clauses[0]!;
+    if (clause.versionSpan.end - clause.versionSpan.start !== clause.version.length) return null;
+    if (breaksReleaseRow(context, pin.requirement, version)) return null;
+    const local = localTag(pin.version);
+    edits.push({ file: pin.file.path, span: clause.versionSpan, text: local ? `${version}+${local}` : version });
+    files.add(pin.file.path);
+  }
+  if (edits.length < 2) return null; // one edit is the per-pin fix
+  return { title: `Align every file to ${name} ${version} (${edits.length} pins in ${files.size} files)`, edits, safe: false };
+}
+
 function pinsOf(file: ParsedFile): Pin[] {
   const unreachable = new Set<number>();
   for (const command of file.commands ?? []) if (!command.reachable) for (const i of command.requirements) unreachable.add(i);
@@ -116,6 +137,8 @@ pip install torch==2.2.2        # reported: 2.3.1 in requirements.txt and pyproj
 The quick fix rewrites the stray version to the chosen one, in place (a TOML string, a shell word or a
 requirements line; a local tag such as \`+cu121\` is kept). The chosen version is the one most pins
 agree on; on a tie, the one in \`pyproject.toml\`, then the one in a requirements file, then the newest.
+Two project-wide fixes settle the whole group at once: "Align every file to <package> <version>", on the
+chosen version and on the stray's, rewrite every differing copy in every file (each keeping its tag).
 
 ## Fix safety
 Never applied by \`--fix\` or fix-all: which deployment's version is right is the user's call. Not
@@ -176,6 +199,11 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
           const fixes: Fix[] = breaksRow
             ? []
             : [{ title: `Pin ${name} to ${newText}, as in ${fileList(chosenFiles)}`, edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }], safe: false }];
+          // Or settle the whole group at once, on either version: every copy of the project moves.
+          for (const version of [chosenPublic, publicVersion(stray.version) ?? stray.public]) {
+            const all = alignEveryFile(context, pins, version, name);
+            if (all && !fixes.some((f) => f.title === all.title)) fixes.push(all);
+          }
           // Files installed together race (the last install wins); files installed apart drift.
           const together = context.project.environments.some(
             (env) => env.files.includes(stray.file.path) && chosenFiles.some((f) => f !== stray.file.path && env.files.includes(f)),
