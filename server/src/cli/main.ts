@@ -20,6 +20,7 @@ import { upgradeCommand, upgradeUsage } from './upgrade';
 import { formatSarif } from './format-sarif';
 import { formatText } from './format-text';
 import { locate, type LocatedFinding } from './report';
+import { pushAll } from '../engine/arrays';
 
 declare const PINWISE_VERSION: string | undefined;
 const version = typeof PINWISE_VERSION === 'string' ? PINWISE_VERSION : '0.0.0-dev';
@@ -140,7 +141,7 @@ async function check(args: string[], io: Output): Promise<number> {
     const result = analyze(input);
     for (const error of result.internalErrors) internalErrors.push(`internal error in rule ${error.ruleId}: ${error.message}`);
     const texts = new Map([...result.project.sources].map(([path, source]) => [path, source.text]));
-    located.push(...locate(result.findings, texts, displayPrefix(run, paths.length)));
+    pushAll(located, locate(result.findings, texts, displayPrefix(run, paths.length)));
   }
 
   if (format === 'sarif') io.out(formatSarif(located, version, internalErrors, knowledgeDate(kb)) + '\n');

@@ -2,6 +2,7 @@
 // read them: each distribution's metadata text, its RECORD paths and its environment's Python.
 // Parsed here, without I/O: `Name`, `Version`, `Requires-Dist` and `Requires-Python` with spans, so
 // findings point at the metadata line concerned. Never throws.
+import { pushAll } from './arrays';
 import { evaluateMarker, markerEnvironment, parseMarker, type MarkerEnvironment, type MarkerPlatform } from './markers';
 import type { Requirement, Span } from './model';
 import { normalizeName, parsePep508, type Pep508Requirement } from './parsers/pep508';
@@ -154,7 +155,7 @@ function readDistribution(input: InstalledDistributionInput, problems: Installed
     if (parsed.ok) dependencies.push({ requirement: parsed.requirement, text: header.value, file: input.metadataFile, span: header.valueSpan, sectionMarker: null, extra: null });
     else problems.push({ file: input.metadataFile, span: header.valueSpan, message: `\`Requires-Dist: ${header.value}\` is not a PEP 508 requirement (${parsed.message}); it is not checked.` });
   }
-  if (input.requiresFile && input.requiresText !== undefined) dependencies.push(...readRequiresTxt(input.requiresFile, input.requiresText));
+  if (input.requiresFile && input.requiresText !== undefined) pushAll(dependencies, readRequiresTxt(input.requiresFile, input.requiresText));
   const span = { start: Math.min(name.valueSpan.start, version.valueSpan.start), end: Math.max(name.valueSpan.end, version.valueSpan.end) };
   const pin: Requirement = {
     ...blankRequirement({ file: input.metadataFile, line: 1, span, origin: { section: 'installed' } }),

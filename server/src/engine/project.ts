@@ -1,8 +1,9 @@
 // Which files make up the project and which pins install together.
-import type { FileKind, Include, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
+import type { DependencyGroup, FileKind, Include, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
 import type { Grammars } from './grammars';
 import { fileKindOf, hasShellShebang, parseFile } from './parsers';
 import { lowestPython } from './parsers/pyproject';
+import { pushAll } from './arrays';
 import type { InstalledEnvironment } from './installed';
 
 /** Pins that pip installs together: a root requirements file with everything it includes. */
@@ -51,11 +52,20 @@ export interface Project {
   unreadable: UnreadableFile[];
   environments: Environment[];
   unresolvedIncludes: UnresolvedInclude[];
+  /** Parts of the project not checked because a work budget was reached (reported as notes). */
+  budgetNotes: BudgetNote[];
   targetPython: TargetPython | null;
   /** CPython minors the project may run on when it fixes none (rules/python.yaml), for marker questions. */
   pythonMinors: readonly string[];
   /** Installed environments read beside the declared files (each is also in `environments`). */
   installed: InstalledEnvironment[];
+}
+
+/** What a budget left unchecked, and why, at the place it starts. */
+export interface BudgetNote {
+  file: string;
+  span: Span;
+  message: string;
 }
 
 export interface ProjectInput {
@@ -187,8 +197,9 @@ export function buildProject(input: ProjectInput): Project {
 
   const trees = new IncludeGraph(parsed, edges, unresolvedIncludes);
   const environments = buildRequirementsEnvironments(parsed, includedBy, trees);
+  const budgetNotes: BudgetNote[] = [];
   for (const file of parsed.values()) {
-    if (file.kind === 'pyproject') environments.push(...buildPyprojectEnvironments(file, trees));
+    if (file.kind === 'pyproject') pushAll(environments, buildPyprojectEnvironments(file, trees, budgetNotes));
   }
   for (const file of parsed.values()) {
     if (file.kind === 'shell') {
@@ -202,6 +213,7 @@ export function buildProject(input: ProjectInput): Project {
     unreadable,
     environments,
     unresolvedIncludes,
+    budgetNotes,
     targetPython: findTargetPython(sources, parsed, input.python),
     pythonMinors: input.pythonMinors ?? [],
     installed: [],
@@ -354,7 +366,15 @@ function indexOptionsOf(requirements: readonly Requirement[], active: { kind: 'e
 }
 
 /** pyproject: the base install, each extra and each group over it, and the build environment. */
-function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph): Environment[] {
+/**
+ * Pins one pyproject.toml's extras and groups may put into environments, all together. Each
+ * environment repeats the base dependencies and the groups it includes, so 1,000 groups each
+ * including the one before make half a million pins for every rule to visit; past this budget
+ * the remaining extras and groups are not checked, and a note says which.
+ */
+export const maxGroupEnvironmentPins = 25_000;
+
+function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph, notes: BudgetNote[]): Environment[] {
   const make = (id: string, label: string): Environment => ({
     id,
     label,
@@ -365,12 +385,12 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph): Envi
     options: [...file.options],
   });
   const finish = (env: Environment, active: { kind: 'extra' | 'group'; names: ReadonlySet<string> } | null = null): Environment => {
-    env.options.push(...indexOptionsOf(env.requirements, active));
+    pushAll(env.options, indexOptionsOf(env.requirements, active));
     return env;
   };
   const isBase = (r: Requirement) => !r.isConstraint && r.origin.group === undefined && baseSections.has(r.origin.section);
   const base = make(file.path, file.path);
-  base.requirements.push(...file.requirements.filter(isBase));
+  pushAll(base.requirements, file.requirements.filter(isBase));
   for (const include of file.includes) {
     if (include.origin?.group === undefined) mergeTree(base, trees.ofInclude(include));
   }
@@ -378,15 +398,37 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph): Envi
   if (base.requirements.length > 0 || base.files.length > 1) environments.push(finish(base));
 
   const groups = file.groups ?? [];
-  for (const group of groups) {
-    const sections = group.kind === 'extra' ? extraSections : groupSections;
+  // Indexes, so that each environment costs its own size (not a scan of the file per group).
+  const groupByName = new Map<string, DependencyGroup>();
+  for (const group of groups) if (group.kind === 'group' && !groupByName.has(group.name)) groupByName.set(group.name, group);
+  const position = new Map<Requirement, number>();
+  const ownOf = new Map<string, Requirement[]>();
+  file.requirements.forEach((r, i) => {
+    position.set(r, i);
+    if (r.isConstraint || r.origin.group === undefined) return;
+    const kind = extraSections.has(r.origin.section) ? 'extra' : groupSections.has(r.origin.section) ? 'group' : null;
+    if (!kind) return;
+    const key = `${kind}\0${r.origin.group}`;
+    if (!ownOf.has(key)) ownOf.set(key, []);
+    ownOf.get(key)!.push(r);
+  });
+  const baseRequirements = file.requirements.filter(isBase);
+  const baseIncludes = file.includes.filter((i) => i.origin?.group === undefined);
+  const includesOf = new Map<string, Include[]>();
+  for (const include of file.includes) {
+    const group = include.origin?.group;
+    if (group === undefined) continue;
+    if (!includesOf.has(group)) includesOf.set(group, []);
+    includesOf.get(group)!.push(include);
+  }
+  let pinsLeft = maxGroupEnvironmentPins;
+  for (const [at, group] of groups.entries()) {
     const names = new Set<string>([group.name]);
     if (group.kind === 'group') {
       // PEP 735 include-group, transitively (cycle-safe).
       const queue = [group.name];
       for (let i = 0; i < queue.length; i++) {
-        const g = groups.find((x) => x.kind === 'group' && x.name === queue[i]);
-        for (const included of g?.includeGroups ?? []) {
+        for (const included of groupByName.get(queue[i]!)?.includeGroups ?? []) {
           if (!names.has(included)) {
             names.add(included);
             queue.push(included);
@@ -394,21 +436,35 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph): Envi
         }
       }
     }
-    const own = file.requirements.filter((r) => !r.isConstraint && r.origin.group !== undefined && names.has(r.origin.group) && sections.has(r.origin.section));
-    const ownIncludes = file.includes.filter((i) => i.origin?.group !== undefined && names.has(i.origin.group) && group.kind === 'extra');
+    const own: Requirement[] = [];
+    for (const name of names) pushAll(own, ownOf.get(`${group.kind}\0${name}`) ?? []);
+    if (names.size > 1) own.sort((a, b) => position.get(a)! - position.get(b)!);
+    const ownIncludes = group.kind === 'extra' ? (includesOf.get(group.name) ?? []) : [];
+    if (own.length === 0 && ownIncludes.length === 0) continue;
+    pinsLeft -= baseRequirements.length + own.length;
+    if (pinsLeft < 0) {
+      notes.push({
+        file: file.path,
+        span: group.span,
+        message:
+          `Not checked: ${groups.length - at} of the ${groups.length} extras and dependency groups of this file, from '${group.name}' on. ` +
+          `With the base dependencies and the groups they include, they put more than ${maxGroupEnvironmentPins} pins into environments, the budget for one pyproject.toml.`,
+      });
+      break;
+    }
     const label = group.kind === 'extra' ? `${file.path} [${group.name}]` : `${file.path} (group ${group.name})`;
     const env = make(`${file.path}#${group.kind}:${group.name}`, label);
-    env.requirements.push(...file.requirements.filter(isBase), ...own);
-    for (const include of file.includes) if (include.origin?.group === undefined) mergeTree(env, trees.ofInclude(include));
+    pushAll(pushAll(env.requirements, baseRequirements), own);
+    for (const include of baseIncludes) mergeTree(env, trees.ofInclude(include));
     for (const include of ownIncludes) mergeTree(env, trees.ofInclude(include));
-    if (own.length > 0 || ownIncludes.length > 0) environments.push(finish(env, { kind: group.kind, names }));
+    environments.push(finish(env, { kind: group.kind, names }));
   }
 
   const build = file.requirements.filter((r) => r.origin.section === 'build-system.requires');
   if (build.length > 0) {
     const env = make(`${file.path}#build-system`, `${file.path} [build-system]`);
     env.constraints = [];
-    env.requirements.push(...build);
+    pushAll(env.requirements, build);
     environments.push(env);
   }
   return environments;

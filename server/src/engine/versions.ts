@@ -8,6 +8,7 @@
 // and matched here, by hand, in linear time. Nothing in this module throws.
 
 import { explain } from '@renovatebot/pep440';
+import { pushAll } from './arrays';
 
 export type SpecifierOperator = '==' | '!=' | '<=' | '>=' | '<' | '>' | '~=' | '===';
 
@@ -768,7 +769,7 @@ function lenientClauses(specifier: string): ParsedClause[] {
   const out: ParsedClause[] = [];
   for (const piece of specifier.split(',')) {
     const parsed = parseSpecifierSet(piece);
-    if (parsed.ok) out.push(...parsed.clauses);
+    if (parsed.ok) pushAll(out, parsed.clauses);
   }
   return out;
 }

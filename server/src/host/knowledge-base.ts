@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { KnowledgeBase } from '../engine/kb/types';
+import { pushAll } from '../engine/arrays';
 
 export class KnowledgeBaseError extends Error {}
 
@@ -12,7 +13,7 @@ function yamlFiles(dir: string): string[] {
   for (const entry of readdirSync(dir).sort()) {
     const full = join(dir, entry);
     if (entry === 'schema') continue;
-    if (statSync(full).isDirectory()) out.push(...yamlFiles(full));
+    if (statSync(full).isDirectory()) pushAll(out, yamlFiles(full));
     else if (/\.ya?ml$/.test(entry)) out.push(full);
   }
   return out;

@@ -1,5 +1,6 @@
 // The workspace audit report: per environment, the resolved stack and its findings.
 import { LineIndex, ruleDocsUrl, type AnalysisResult, type Finding, type Level } from '../engine';
+import { pushAll } from '../engine/arrays';
 
 export interface AuditFinding {
   ruleId: string;
@@ -158,10 +159,10 @@ function renderMarkdown(folders: AuditFolder[], counts: Record<Level, number>): 
         }
         out.push('');
       } else out.push('No pins.', '');
-      if (env.findings.length > 0) out.push(...findingRows(env.findings), '');
+      if (env.findings.length > 0) pushAll(out, findingRows(env.findings)).push('');
       else out.push('No problems in this environment.', '');
     }
-    if (folder.otherFindings.length > 0) out.push('### Other files', '', ...findingRows(folder.otherFindings), '');
+    if (folder.otherFindings.length > 0) pushAll(out, ['### Other files', '', ...findingRows(folder.otherFindings), '']);
   }
   return out.join('\n');
 }

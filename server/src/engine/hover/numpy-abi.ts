@@ -4,6 +4,7 @@ import type { Requirement } from '../model';
 import { pinRange, pinsOf } from '../rules/support/pins';
 import { rangeReachesAtOrAbove, rangeReachesBelow } from '../versions';
 import type { HoverProvider } from './types';
+import { pushAll } from '../arrays';
 
 /** Which builds a pin of `entry` allows: NumPy-1 builds only, NumPy-2 builds only, or both. */
 function side(requirement: Requirement, entry: NumpyAbiPackage): 'numpy1' | 'numpy2' | 'both' | null {
@@ -50,6 +51,6 @@ export const numpyAbiHover: HoverProvider = (requirement, { project, kb }) => {
     }
   }
   const lines = [`**NumPy ABI line**: NumPy ${abi.numpy2.replace(/\.0$/, '')} changed the ABI; extensions built against NumPy 1.x fail to import under NumPy 2.`];
-  if (rows.size > 0) lines.push('', '| installed beside it | built against | |', '| --- | --- | --- |', ...rows.values());
+  if (rows.size > 0) pushAll(lines, ['', '| installed beside it | built against | |', '| --- | --- | --- |', ...rows.values()]);
   return lines.join('\n');
 };

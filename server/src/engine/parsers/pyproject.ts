@@ -362,9 +362,15 @@ function parseInto(file: ParsedFile, text: string): void {
   const root = buildTree(program);
   const { path, problems } = file;
   const groups = file.groups!;
-  const declareGroup = (kind: DependencyGroup['kind'], name: string, node: TNode): void => {
-    if (groups.some((g) => g.kind === kind && g.name === name)) return;
-    groups.push({ kind, name, span: node.key ? keyNameSpan(node.key) : { start: 0, end: 0 }, includeGroups: [] });
+  const declared = new Map<string, DependencyGroup>();
+  const declareGroup = (kind: DependencyGroup['kind'], name: string, node: TNode): DependencyGroup => {
+    const key = `${kind}\0${name}`;
+    const known = declared.get(key);
+    if (known) return known;
+    const group: DependencyGroup = { kind, name, span: node.key ? keyNameSpan(node.key) : { start: 0, end: 0 }, includeGroups: [] };
+    declared.set(key, group);
+    groups.push(group);
+    return group;
   };
   const problemAt = (span: Span, message: string) => problems.push({ line: lines.positionAt(span.start).line + 1, span, message });
 
@@ -403,8 +409,7 @@ function parseInto(file: ParsedFile, text: string): void {
 
   // --- PEP 735 dependency groups
   for (const [name, node] of child(root, 'dependency-groups')?.children ?? []) {
-    declareGroup('group', name, node);
-    const group = groups.find((g) => g.kind === 'group' && g.name === name)!;
+    const group = declareGroup('group', name, node);
     requirementList(node, { section: 'dependency-groups', group: name }, false, (item) => {
       const included = stringNode(child(item, 'include-group'));
       if (included) group.includeGroups.push(included.value);
@@ -513,7 +518,8 @@ function parseInto(file: ParsedFile, text: string): void {
       const name = stringNode(item)?.value;
       if (!name) continue;
       const key = normalizeName(name.split(/[\s\[<>=!~;]/)[0] ?? name);
-      extrasOf.set(key, [...(extrasOf.get(key) ?? []), extra]);
+      if (!extrasOf.has(key)) extrasOf.set(key, []);
+      extrasOf.get(key)!.push(extra);
     }
   }
   const poetryTable = (deps: TNode | undefined, group: string | undefined) => {

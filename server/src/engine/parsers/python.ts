@@ -3,6 +3,7 @@
 // Resolution is per file and flow-insensitive: a name bound to two different things is
 // left unresolved rather than guessed.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
+import { pushAll } from '../arrays';
 import { parseBounded, type Grammars } from '../grammars';
 import type { ParsedFile, PyGuard, PyReference, PythonFacts, Span } from '../model';
 
@@ -381,8 +382,8 @@ function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node 
       } else if (node.type === 'identifier' && depth < 4) {
         for (const value of flags.get(node.text) ?? []) {
           const more = factsOf(value, depth + 1);
-          result.checked.push(...more.checked);
-          result.versions.push(...more.versions);
+          pushAll(result.checked, more.checked);
+          pushAll(result.versions, more.versions);
         }
       }
       for (const child of node.namedChildren) if (child) stack.push(child);
@@ -397,8 +398,8 @@ function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node 
     const add = (condition: Node | null): void => {
       if (!condition) return;
       const found = factsOf(condition);
-      checked.push(...found.checked);
-      versions.push(...found.versions);
+      pushAll(checked, found.checked);
+      pushAll(versions, found.versions);
     };
     let insideFunction = false;
     let child = node;
@@ -406,7 +407,7 @@ function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node 
       switch (parent.type) {
         case 'try_statement':
           if (!insideFunction && (child.type === 'block' || child.type === 'except_clause')) {
-            for (const clause of parent.namedChildren) if (clause?.type === 'except_clause') caught.push(...caughtBy(clause));
+            for (const clause of parent.namedChildren) if (clause?.type === 'except_clause') pushAll(caught, caughtBy(clause));
           }
           break;
         case 'if_statement': {

@@ -16,6 +16,7 @@
 
 import { blankRequirement, type Include, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span, type SpecifierClause } from '../model';
 import { normalizeName, parsePep508, type Pep508Requirement } from './pep508';
+import { pushAll } from '../arrays';
 
 /** A `${NAME}` reference pip would expand from the environment (kept as written here). */
 export interface EnvVarReference {
@@ -322,7 +323,7 @@ function parseOptions(tokens: Token[]): { options: ParsedOption[]; positional: T
     const tok = tokens[i]!;
     const arg = tok.value;
     if (arg === '--') {
-      positional.push(...tokens.slice(i + 1));
+      pushAll(positional, tokens.slice(i + 1));
       break;
     }
     if (arg.startsWith('--')) {

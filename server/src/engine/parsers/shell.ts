@@ -7,6 +7,7 @@ import { LineIndex } from '../line-index';
 import { blankRequirement, type InstallCommand, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span, type UnquotedSpecifier } from '../model';
 import { normalizeName } from './pep508';
 import { identityText, mapSpan, parseMappedRequirement, type MappedText } from './pyproject';
+import { pushAll } from '../arrays';
 
 /** Dockerfile-like names: their RUN lines are shell. */
 export function isDockerfile(path: string): boolean {
@@ -564,8 +565,8 @@ function concat(parts: MappedText[], whole: Span): MappedText {
   const out: MappedText = { text: '', starts: [], ends: [], whole };
   for (const part of parts) {
     out.text += part.text;
-    out.starts.push(...part.starts);
-    out.ends.push(...part.ends);
+    pushAll(out.starts, part.starts);
+    pushAll(out.ends, part.ends);
   }
   return out;
 }

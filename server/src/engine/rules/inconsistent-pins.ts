@@ -165,7 +165,7 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
         byVersion.get(same)!.push(pin);
       }
       if (byVersion.size < 2) continue;
-      const rank = (list: Pin[]) => Math.min(...list.map((p) => kindRank[p.file.kind] ?? 3));
+      const rank = (list: Pin[]) => list.reduce((best, p) => Math.min(best, kindRank[p.file.kind] ?? 3), Infinity);
       const ordered = [...byVersion.entries()].sort(([va, a], [vb, b]) => b.length - a.length || rank(a) - rank(b) || compareVersions(vb, va));
       const [chosenVersion, chosen] = ordered[0]!;
       const chosenPin = [...chosen].sort((a, b) => rank([a]) - rank([b]))[0]!;

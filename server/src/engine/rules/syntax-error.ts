@@ -36,6 +36,10 @@ Correct the line by hand; the message says what was expected at that position.
     for (const env of context.project.installed) {
       for (const problem of env.problems) context.report({ file: problem.file, span: problem.span, message: `${env.label}: ${problem.message}`, level: 'warning' });
     }
+    // Budgets reached while building the project: what was left unchecked is said, never dropped.
+    for (const note of context.project.budgetNotes) {
+      context.report({ file: note.file, span: note.span, message: note.message, level: 'note' });
+    }
     for (const bad of context.project.unreadable) {
       if (bad.notRead) continue; // not read on purpose: unresolved-include says why, where it is included
       context.report({ file: bad.path, span: { start: 0, end: 0 }, message: `Cannot read this file: ${bad.reason}` });

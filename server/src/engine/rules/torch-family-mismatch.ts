@@ -56,17 +56,54 @@ interface Pin {
   candidates: Candidate[];
 }
 
+/**
+ * Pins that read the same in a message, allow the same candidates and carry the same marker:
+ * one judgement holds for all of them. A file repeating one stack thousands of times has a
+ * handful of classes, so the rule is linear in pins, not quadratic.
+ */
+interface PinClass {
+  pins: Pin[];
+  /** Same for every class whose findings read the same (the marker aside). */
+  messageKey: string;
+}
+
+/**
+ * Marker questions asked per environment. Only distinct markers make classes multiply (each
+ * pair asks the marker solver); past this many the rest is not judged and a note says so.
+ */
+export const maxMarkerPairs = 20_000;
+
+function classesOf(pins: Pin[]): PinClass[] {
+  const byKey = new Map<string, PinClass>();
+  for (const pin of pins) {
+    const candidates = pin.candidates.map((c) => `${c.version}/${c.row?.torch ?? ''}/${c.line?.torch ?? ''}`).join(',');
+    const messageKey = `${describePin(pin.req)}\0${candidates}`;
+    const key = `${messageKey}\0${pin.req.marker ?? ''}`;
+    const known = byKey.get(key);
+    if (known) known.pins.push(pin);
+    else byKey.set(key, { pins: [pin], messageKey });
+  }
+  return [...byKey.values()];
+}
+
 function check(context: RuleContext): void {
   const kb = torchKnowledge(context.kb);
   if (!kb) return;
   const date = knowledgeDate(context.kb);
+  // One specifier recurs in every environment that includes its file or group: match it once.
+  const matched = new Map<string, Candidate[]>();
+  const candidatesFor = (pkg: TorchFamilyPackage, req: Requirement): Candidate[] => {
+    const key = `${pkg}\0${publicSpecifier(req)}`;
+    if (!matched.has(key)) matched.set(key, candidatesOf(kb, pkg, req));
+    return matched.get(key)!;
+  };
   for (const env of context.project.environments) {
     const noted = new Set<TorchFamilyPackage>();
     const pins = (pkg: TorchFamilyPackage): Pin[] => {
       const out: Pin[] = [];
       for (const req of pinsOf(env, pkg)) {
         if (req.clauses.length === 0) continue;
-        const candidates = candidatesOf(kb, pkg, req);
+        const candidates = candidatesFor(pkg, req);
         if (candidates.length === 0 && !noted.has(pkg) && beyondKnowledge(kb, pkg, req)) {
           noted.add(pkg);
           noteBeyond(context, pkg, req, date);
@@ -82,25 +119,40 @@ function check(context: RuleContext): void {
       return out;
     };
     const torch = pins('torch');
-    const others = [...pins('torchvision'), ...pins('torchaudio')];
-    if (torch.length > 0) {
-      for (const anchor of torch) {
-        for (const other of others) {
-          if (!canInstallTogether(context.project, [anchor.req, other.req])) continue;
-          judge(context, kb, anchor, other);
+    const vision = pins('torchvision');
+    const audio = pins('torchaudio');
+    // torch anchors torchvision and torchaudio; without torch, torchvision anchors torchaudio.
+    const [anchors, others] = torch.length > 0 ? [torch, [...vision, ...audio]] : [vision, audio];
+    const anchorClasses = classesOf(anchors);
+    let budget = maxMarkerPairs;
+    for (const other of classesOf(others)) {
+      // An anchor that reads like one already reported would only repeat that finding.
+      const reported = new Set<string>();
+      for (const anchor of anchorClasses) {
+        if (reported.has(anchor.messageKey)) continue;
+        const [a, o] = [anchor.pins[0]!, other.pins[0]!];
+        if (a.candidates.some((x) => o.candidates.some((y) => compatible(x, a.pkg, y, o.pkg)))) continue;
+        if (a.req.marker || o.req.marker) {
+          if (budget-- <= 0) return reportBudget(context, env.rootFile, anchorClasses.length, a.pkg);
+          if (!canInstallTogether(context.project, [a.req, o.req])) continue;
         }
-      }
-    } else {
-      const vision = others.filter((p) => p.pkg === 'torchvision');
-      const audio = others.filter((p) => p.pkg === 'torchaudio');
-      for (const anchor of vision) {
-        for (const other of audio) {
-          if (!canInstallTogether(context.project, [anchor.req, other.req])) continue;
-          judge(context, kb, anchor, other);
-        }
+        reported.add(anchor.messageKey);
+        // Pins of one class share the message: the first anchor of the class is the related location.
+        for (const pin of other.pins) judge(context, kb, a, pin);
       }
     }
   }
+}
+
+function reportBudget(context: RuleContext, file: string, anchors: number, anchorPkg: TorchFamilyPackage): void {
+  context.report({
+    level: 'note',
+    file,
+    span: { start: 0, end: 0 },
+    message:
+      `Not every torch-family pair of this environment was checked: its ${anchors} ${anchorPkg} pins with different markers ` +
+      `need more than ${maxMarkerPairs} marker comparisons, the budget of this check. The pairs left may hide a mismatch.`,
+  });
 }
 
 /** The known releases a pin allows: lockstep rows, then the versions of a stable-ABI line (which wins over a row). */

@@ -7,6 +7,7 @@ import { markersCanAllHold } from '../../markers';
 import type { Requirement, SourceFile, Span, SpecifierClause } from '../../model';
 import type { Environment, Project } from '../../project';
 import { localTag as versionLocalTag, parseVersion, publicVersion, versionRange, type VersionRange } from '../../versions';
+import { pushAll } from '../../arrays';
 
 // ---------------------------------------------------------------------------------------------
 // Which pins
@@ -17,7 +18,7 @@ import { localTag as versionLocalTag, parseVersion, publicVersion, versionRange,
  */
 export function pinsOf(env: Environment, normalizedName: string, options: { constraints?: boolean } = {}): Requirement[] {
   const out = env.requirements.filter((r) => r.normalizedName === normalizedName);
-  if (options.constraints !== false) out.push(...env.constraints.filter((r) => r.normalizedName === normalizedName));
+  if (options.constraints !== false) pushAll(out, env.constraints.filter((r) => r.normalizedName === normalizedName));
   return out;
 }
 
