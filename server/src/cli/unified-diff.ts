@@ -61,7 +61,9 @@ function diffLines(a: string[], b: string[]): Op[] {
     let end = i;
     while (end < ops.length && ops[end]!.tag !== ' ') end++;
     const block = ops.slice(i, end);
-    ops.splice(i, block.length, ...block.filter((o) => o.tag === '-'), ...block.filter((o) => o.tag === '+'));
+    // Written back in place: a spread into splice() overflows the stack on a block of ~100,000 lines.
+    const ordered = block.filter((o) => o.tag === '-').concat(block.filter((o) => o.tag === '+'));
+    for (let k = 0; k < ordered.length; k++) ops[i + k] = ordered[k]!;
     i = end;
   }
   return ops;
