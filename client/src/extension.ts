@@ -241,6 +241,8 @@ async function fixAllSafe(): Promise<void> {
       }
       notice = `Fixed ${result.files.length === 1 ? '1 file' : `${result.files.length} files`}${kept > 0 ? `; ${kept} with unsaved changes of yours ${kept === 1 ? 'is' : 'are'} left unsaved` : ''}.`;
     }
+    const notFixed = result?.notFixed ?? [];
+    if (notFixed.length > 0) notice += ` ${notFixed.length === 1 ? '1 file is' : `${notFixed.length} files are`} not fixable automatically (${notFixed[0]!.reason.replace(/^not fixable automatically: /, '')}).`;
   } catch (error) {
     notice = `The fixes failed: ${error instanceof Error ? error.message : String(error)}`;
   }

@@ -1,13 +1,14 @@
 // `pinwise`: the command-line linter on the same engine as the language server.
-import { chmodSync, existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
 import { ruleIds } from '../engine/rules';
 import type { Settings } from '../engine/settings';
-import { repositoryBoundaryFor } from '../host/boundary';
+import { realPathOrSelf, repositoryBoundaryFor } from '../host/boundary';
+import { replaceFile, writableFile } from '../host/safe-write';
 import { loadGrammars } from '../host/grammars';
-import { discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
+import { absolutePathOf, discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
 import { knowledgeDate } from '../engine/kb/knowledge';
 import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
@@ -130,9 +131,9 @@ async function check(args: string[], io: Output): Promise<number> {
     if (values.fix) {
       const { changed } = fixAll(input);
       for (const [path, text] of changed) {
-        const written = writeFixed(run.loaded, path, text);
-        io.err(written ? `Fixed ${join(run.loaded.root, path)}\n` : `Skipped ${path}: it changed on disk since it was read\n`);
-        if (written) {
+        const skipped = writeFixed(run.loaded, path, text);
+        io.err(skipped === null ? `Fixed ${join(run.loaded.root, path)}\n` : `Skipped ${path}: ${skipped}\n`);
+        if (skipped === null) {
           const file = run.loaded.files.find((f) => f.path === path);
           if (file) file.text = text;
         }
@@ -160,35 +161,29 @@ function displayPrefix(run: ProjectRun, pathCount: number): string {
 }
 
 /**
- * Writes a fixed file atomically (temp file + rename), keeping its mode, and
- * refuses when the file changed on disk since it was read.
+ * Writes a fixed file: only a regular file inside the project boundary reached through no symbolic
+ * link (see host/safe-write.ts), by an exclusively created temp file + rename, keeping its mode.
+ * Refuses when the file changed on disk since it was read. Returns why it was not written, or null.
  */
-function writeFixed(loaded: LoadedProject, path: string, text: string): boolean {
-  const full = join(loaded.root, path);
+function writeFixed(loaded: LoadedProject, path: string, text: string): string | null {
+  const full = absolutePathOf(realPathOrSelf(loaded.root), path);
+  const writable = writableFile(loaded.boundary, full);
+  if (!writable.ok) return `not fixable automatically: ${writable.reason}`;
   const before = loaded.readStats.get(path);
   const original = loaded.files.find((f) => f.path === path)?.text;
-  let mode: number;
+  const changed = 'it changed on disk since it was read';
   try {
     const now = statSync(full);
-    mode = now.mode;
-    const current = readTextFile(full);
-    if (!before || now.mtimeMs !== before.mtimeMs || now.size !== before.size || !current.ok || current.text !== original) return false;
+    const current = readTextFile(full, true);
+    if (!before || now.mtimeMs !== before.mtimeMs || now.size !== before.size || !current.ok || current.text !== original) return changed;
   } catch {
-    return false;
+    return changed;
   }
-  const temp = join(dirname(full), `.${basename(full)}.pinwise-${process.pid}.tmp`);
   try {
-    writeFileSync(temp, encodedLike(full, text), { mode });
-    chmodSync(temp, mode);
-    renameSync(temp, full);
-    return true;
-  } catch {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // nothing to clean up
-    }
-    return false;
+    replaceFile(full, encodedLike(full, text), writable.mode);
+    return null;
+  } catch (error) {
+    return `it could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
 }
 

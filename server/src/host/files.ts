@@ -7,7 +7,7 @@ import type { Grammars } from '../engine/grammars';
 import type { SourceFile, UnreadableFile } from '../engine/model';
 import { fileKindOf, fileKindOfText, hasShellShebang, isExtensionless } from '../engine/parsers';
 import { includeTargets, parseCached, type ParseCache } from '../engine/project';
-import { boundaryAt, placeOf, realPathOrSelf, type Boundary } from './boundary';
+import { boundaryAt, isUnder, placeOf, realPathOrSelf, type Boundary } from './boundary';
 import { compilePatterns, safelyIgnores } from './ignore-patterns';
 
 /** Files larger than this are reported, not read: no dependency file is this big. */
@@ -102,6 +102,7 @@ export interface DiscoverOptions {
  */
 export function discoverFiles(root: string, options: DiscoverOptions = {}): string[] {
   const boundary = options.boundary ?? boundaryAt(root);
+  const realRoot = realPathOrSelf(resolve(root));
   const found: string[] = [];
   const visited = new Set<string>();
   interface Frame {
@@ -150,10 +151,13 @@ export function discoverFiles(root: string, options: DiscoverOptions = {}): stri
     const full = join(frame.dir, entry);
     let stats: Stats;
     let outside = false;
+    let linkedInsideRoot = false;
     try {
       stats = lstatSync(full);
       if (stats.isSymbolicLink()) {
-        outside = !placeOf(boundary, full).inside;
+        const place = placeOf(boundary, full);
+        outside = !place.inside;
+        linkedInsideRoot = 'real' in place && isUnder(realRoot, place.real);
         stats = statSync(full);
       }
     } catch {
@@ -161,7 +165,9 @@ export function discoverFiles(root: string, options: DiscoverOptions = {}): stri
       continue; // dangling link or vanished file
     }
     const isDir = stats.isDirectory();
-    if (isDir && (skippedDirectories.has(entry) || outside)) continue;
+    // A folder linked from inside the walk is walked under its own name: files are found (and
+    // fixed) at their real paths, not through the link.
+    if (isDir && (skippedDirectories.has(entry) || outside || linkedInsideRoot)) continue;
     if (isIgnored(frame.scopes, full, isDir)) continue;
     if (isDir) {
       const child = open(full, frame.scopes);

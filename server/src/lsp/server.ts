@@ -42,8 +42,9 @@ import {
 } from '../engine';
 import type { Grammars } from '../engine/grammars';
 import { hasShellShebang, isExtensionless } from '../engine/parsers';
-import { boundaryAt, type Boundary } from '../host/boundary';
-import { discoverFiles } from '../host/files';
+import { boundaryAt, realPathOrSelf, type Boundary } from '../host/boundary';
+import { writableFile } from '../host/safe-write';
+import { absolutePathOf, discoverFiles } from '../host/files';
 import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
 import type { InstalledEnvironmentInput } from '../engine/installed';
 import type { ParseCache } from '../engine/project';
@@ -66,6 +67,8 @@ export interface WorkspaceFixResult {
   /** Whether the client applied it (null: not asked to). */
   applied: boolean | null;
   reason: string | null;
+  /** Files with safe fixes that are not fixable automatically (a symbolic link, outside the folder), and why. */
+  notFixed: { uri: string; reason: string }[];
 }
 
 /** Files whose changes matter to the analysis, for `workspace/didChangeWatchedFiles`. */
@@ -674,11 +677,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     if (params.command === commands.fixAllWorkspace) {
       const arg = (params.arguments?.[0] ?? {}) as { apply?: unknown };
-      const edit = await workspaceFixAll();
+      const { edit, notFixed } = await workspaceFixAll();
       const files = (edit.documentChanges ?? []).map((change) => (change as TextDocumentEdit).textDocument.uri);
-      if (arg.apply === false || files.length === 0) return { edit, files, applied: null, reason: files.length === 0 ? 'Nothing to fix safely.' : null } satisfies WorkspaceFixResult;
+      if (arg.apply === false || files.length === 0) return { edit, files, applied: null, reason: files.length === 0 ? 'Nothing to fix safely.' : null, notFixed } satisfies WorkspaceFixResult;
       const result = await connection.workspace.applyEdit({ label: 'Pinwise: fix all safe problems', edit });
-      return { edit, files, applied: result.applied, reason: result.failureReason ?? null } satisfies WorkspaceFixResult;
+      return { edit, files, applied: result.applied, reason: result.failureReason ?? null, notFixed } satisfies WorkspaceFixResult;
     }
     if (params.command === commands.audit) {
       let reporter: WorkDoneProgressReporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
@@ -700,11 +703,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   /**
    * The safe fixes of every workspace folder (dependency files and .py files, as the audit reads
    * them), applied until stable like `source.fixAll`, as one edit per file: the smallest span that
-   * changes, so the rest of each file stays byte for byte. Files outside the folders are left alone.
+   * changes, so the rest of each file stays byte for byte. Files outside the folders, symbolic links
+   * and files in folders reached through one are left alone (listed in notFixed): the client would
+   * write through the link.
    */
-  const workspaceFixAll = async (): Promise<WorkspaceEdit> => {
+  const workspaceFixAll = async (): Promise<{ edit: WorkspaceEdit; notFixed: WorkspaceFixResult['notFixed'] }> => {
     await ready;
     const documentChanges: TextDocumentEdit[] = [];
+    const notFixed: WorkspaceFixResult['notFixed'] = [];
     const seen = new Set<string>();
     for (const folder of [...folders.values()].filter((f) => f.walk)) {
       const settings = await settingsOf(folder);
@@ -713,13 +719,19 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const { input, versions, uris } = inputsFor(folder, settings, true);
       const before = new Map(input.files.map((f) => [f.path, f.text]));
       const { changed } = fixAll({ ...input, parseCache: new Map(input.parseCache) });
+      const realRoot = realPathOrSelf(folder.root);
       for (const [path, after] of changed) {
         const text = before.get(path);
         const uri = uriFor(folder, path, uris);
-        if (text === undefined || path.startsWith('../') || seen.has(uri)) continue;
+        if (text === undefined || seen.has(uri)) continue;
         const edit = minimalEdit(path, text, after);
         if (!edit) continue;
         seen.add(uri);
+        const writable = writableFile(folder.boundary, absolutePathOf(realRoot, path));
+        if (!writable.ok) {
+          notFixed.push({ uri, reason: `not fixable automatically: ${writable.reason}` });
+          continue;
+        }
         const index = new LineIndex(text);
         documentChanges.push({
           textDocument: { uri, version: versions.get(path) ?? null },
@@ -728,7 +740,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       }
     }
     documentChanges.sort((a, b) => (a.textDocument.uri < b.textDocument.uri ? -1 : a.textDocument.uri > b.textDocument.uri ? 1 : 0));
-    return { documentChanges };
+    return { edit: { documentChanges }, notFixed };
   };
 
   const audit = async (token: CancellationToken, progressToken: CancellationToken | undefined, reporter: WorkDoneProgressReporter): Promise<AuditReport> => {
