@@ -25,7 +25,8 @@ export interface UpgradeHost {
   kb: KnowledgeBase;
   grammars: Grammars;
   /** Writes a file of the project atomically; false when it changed on disk or cannot be written safely. */
-  write: (loaded: LoadedProject, path: string, text: string) => boolean;
+  /** Writes a file (the fix writer of main.ts); returns why it was not written, or null. */
+  write: (loaded: LoadedProject, path: string, text: string) => string | null;
   /** A unified diff of one file, for --dry-run. */
   diff: (path: string, before: string, after: string) => string;
 }
@@ -70,10 +71,13 @@ export function upgradeCommand(args: string[], io: Output, host: UpgradeHost): n
     if (before === undefined) continue;
     const after = applyEdits(before, edits).text;
     if (parsed.values['dry-run']) io.out(host.diff(file, before, after));
-    else if (host.write(loaded, file, after)) io.out(`  updated ${file} (${edits.length} change${edits.length === 1 ? '' : 's'})\n`);
     else {
-      failed++;
-      io.err(`pinwise: ${file} was not written: it changed on disk since it was read, or is not safe to write (a link)\n`);
+      const skipped = host.write(loaded, file, after);
+      if (skipped === null) io.out(`  updated ${file} (${edits.length} change${edits.length === 1 ? '' : 's'})\n`);
+      else {
+        failed++;
+        io.err(`pinwise: ${file} was not written: ${skipped}\n`);
+      }
     }
   }
   if (byFile.size === 0) io.out('  every file is already on this release\n');
