@@ -38,7 +38,7 @@ describe(rule, () => {
   it('flags an untagged pin whose only index never got that release', () => {
     const findings = checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/cu126\ntorch==2.5.0\n' });
     expect(findings.map((f) => [f.text, f.message])).toEqual([
-      ['==2.5.0', 'torch==2.5.0 is not on the PyTorch `cu126` index in effect: torch 2.5.0 was published for cpu, cu118, cu121, cu124, rocm6.1, rocm6.2 only.'],
+      ['==2.5.0', 'torch==2.5.0 is not on the PyTorch `cu126` index in effect: torch 2.5.0 was published for cpu, cu118, cu121, cu124, rocm6.1, rocm6.2, xpu only.'],
     ]);
   });
 
@@ -102,7 +102,8 @@ describe(`${rule} in install scripts`, () => {
       ],
     ]);
     expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/xpu\ntorch==2.13.0+xpu\n' })).toEqual([]);
-    // XPU is listed per release from 2.11.0 on: an older release on the XPU index is not called missing.
+    // XPU is listed per release from 2.5.0 on: an older row does not speak for the XPU index.
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/xpu\ntorch==2.4.0\n' })).toEqual([]);
     expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/xpu\ntorch==2.8.0\n' })).toEqual([]);
   });
 

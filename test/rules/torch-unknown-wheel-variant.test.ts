@@ -31,7 +31,7 @@ describe(rule, () => {
 
   it('knows torchvision and torchaudio rows', () => {
     expect(checkRule(rule, { 'requirements.txt': 'torchvision==0.20.0+cu126\n' }).map((f) => f.message)).toEqual([
-      'torchvision 0.20.0 was never published as `+cu126`; its wheels are +cpu, +cu118, +cu121, +cu124, +rocm6.1, +rocm6.2 (torch 2.5.0).',
+      'torchvision 0.20.0 was never published as `+cu126`; its wheels are +cpu, +cu118, +cu121, +cu124, +rocm6.1, +rocm6.2, +xpu (torch 2.5.0).',
     ]);
   });
 
@@ -66,9 +66,9 @@ describe(rule, () => {
     ]);
   });
 
-  it('judges +xpu: published from 2.11.0 on, checked against the index list before', () => {
+  it('judges +xpu: listed per release from 2.5.0 on, checked against the index list before', () => {
     expect(checkRule(rule, { 'requirements.txt': 'torch==2.13.0+xpu\ntorchvision==0.28.0+xpu\ntorch==2.8.0+xpu\n' })).toEqual([]);
-    expect(checkRule(rule, { 'requirements.txt': 'torchaudio==2.11.0+xpu\ntorch==2.14.1+xpu\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torchaudio==2.11.0+xpu\ntorch==2.14.1+xpu\ntorch==2.5.0+xpu\n' })).toEqual([]);
   });
 
   it('judges nightly index directories too', () => {

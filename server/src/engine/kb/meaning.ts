@@ -82,6 +82,7 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'variantCoverage/*/family': 'text',
     'variantCoverage/*/fromTorch': 'version',
     'variantCoverage/*/note': 'text',
+    'variantCoverage/*/source': 'url',
     'stableAbi/*/package': 'text',
     'stableAbi/*/from': 'version',
     'stableAbi/*/torch': 'specifier',

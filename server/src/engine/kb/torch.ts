@@ -45,6 +45,7 @@ export interface VariantCoverage {
   family: 'cpu' | 'cuda' | 'rocm' | 'xpu';
   fromTorch: string;
   note: string;
+  source?: string;
 }
 
 export interface TorchKnowledge {

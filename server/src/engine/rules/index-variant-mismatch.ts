@@ -119,7 +119,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
   if (!indexes.some((i) => i.kind === 'index-url')) return; // PyPI is still in play
   const row = kb.releaseOf(req.normalizedName as 'torch', version);
   if (!row) return;
-  // A row whose list does not cover the index's family (XPU before 2.11.0) cannot say the release is missing there.
+  // A row whose list does not cover the index's family (XPU before 2.5.0) cannot say the release is missing there.
   const stable = pytorch.filter((i) => !i.pytorch.nightly && kb.rowCoversFamily(row, variantFamily(i.pytorch.variant!) ?? ''));
   if (stable.length === 0) return;
   if (stable.some((i) => row.variants.includes(i.pytorch.variant!))) return;

@@ -17,7 +17,7 @@ export const unknownWheelVariant = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Checks every torch, torchvision and torchaudio pin with a local tag (CPU, CUDA, ROCm, XPU) against the variants PyTorch published for that release (\`rules/torch.yaml\`), and every \`download.pytorch.org/whl/<variant>\` and \`/whl/nightly/<variant>\` index URL against the directories PyTorch has served. A release newer than the knowledge base is not judged (torch-family-mismatch notes it); XPU tags of releases before 2.11.0 are checked against the index list only.
+Checks every torch, torchvision and torchaudio pin with a local tag (CPU, CUDA, ROCm, XPU) against the variants PyTorch published for that release (\`rules/torch.yaml\`), and every \`download.pytorch.org/whl/<variant>\` and \`/whl/nightly/<variant>\` index URL against the directories PyTorch has served. A release newer than the knowledge base is not judged (torch-family-mismatch notes it); XPU tags of releases before 2.5.0 (the first on the XPU index) are checked against the index list only.
 
 ## Why it matters
 PyTorch builds each release for a handful of CUDA and ROCm versions only. \`torch==2.5.0+cu126\` (CUDA 12.6 wheels start with 2.6.0) or \`+rocm5.7.1\` (the index is \`rocm5.7\`) cannot be installed: pip reports "No matching distribution" after searching every index.
@@ -75,7 +75,7 @@ function check(context: RuleContext): void {
     const kind = tag ? variantFamily(tag) : null;
     if (!tag || !version || !kind) return;
     const found = kb!.releaseOf(pkg, version);
-    // A row whose list does not yet cover this family (XPU before 2.11.0) cannot say the tag is missing.
+    // A row whose list does not cover this family (XPU before 2.5.0) cannot say the tag is missing.
     const row = found && kb!.rowCoversFamily(found, kind) ? found : undefined;
     const span = localTagSpan(req);
     const caveat = hashCaveat(req);

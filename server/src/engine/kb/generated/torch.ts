@@ -86,6 +86,7 @@ export interface TorchDocument {
     family: 'cpu' | 'cuda' | 'rocm' | 'xpu';
     fromTorch: Version;
     note: string;
+    source?: Source;
   }[];
   /**
    * Packages that stopped moving in lockstep with torch: from `from` on, a release installs with every torch `torch` allows.
