@@ -1,0 +1,112 @@
+// Every source in rules/ must say next year what it says today: a tag or commit on GitHub, an issue
+// or pull request, a release page, a versioned docs page or a release's PyPI page. Moving pages
+// (/stable/, /latest/, blob/main, blob/master) are rejected in every file the test covers.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { documentKind, fieldMeanings } from '../../server/src/engine/kb/meaning';
+import { repoRoot } from '../support/analyze';
+
+const rulesDir = join(repoRoot, 'rules');
+
+/**
+ * Files whose links are still being pinned by their owners (torch.yaml and variants.yaml: PyTorch
+ * release data; deprecations/: the deprecated-API data). Remove an entry once its links are pinned:
+ * the test then covers it too.
+ */
+const notYetCovered = ['torch.yaml', 'variants.yaml', 'deprecations/'];
+
+/** TensorFlow's tested-build-configurations table has no versioned copy verified here yet. */
+const knownUnpinned = new Set(['https://www.tensorflow.org/install/source#tested_build_configurations']);
+
+const moving = /\/stable\/|\/latest\/|\/blob\/(main|master)\/|\/tree\/(main|master)\b|\/(main|master)\/[^/]*\.(md|rst|html?)\b/;
+
+/** Shapes of a permalink, for the files this test covers. */
+const permalink = [
+  /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull|discussions)\/\d+/,
+  /^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/tag\/[^/]+$/,
+  /^https:\/\/github\.com\/[^/]+\/[^/]+\/(blob|tree)\/(?!main\/|master\/)[^/]+\/.+/,
+  /^https:\/\/numpy\.org\/doc\/\d+\.\d+\//,
+  /^https:\/\/docs\.scipy\.org\/doc\/scipy-\d+\.\d+\.\d+\//,
+  /^https:\/\/numba\.readthedocs\.io\/en\/\d+\.\d+\.\d+\//,
+  /^https:\/\/pandas\.pydata\.org\/pandas-docs\/version\/\d+\.\d+\.\d+\//,
+  /^https:\/\/pytorch\.org\/audio\/\d+\.\d+\.\d+\//,
+  /^https:\/\/pypi\.org\/project\/[^/]+\/[^/]+\/(#files)?$/,
+];
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const full = join(dir, entry);
+      if (entry === 'schema') return [];
+      return statSync(full).isDirectory() ? yamlFiles(full) : entry.endsWith('.yaml') ? [full] : [];
+    });
+}
+
+/** Every URL-valued field of a rules/ file (as classified by the build's meaning check), with its line. */
+function links(file: string): { url: string; line: number }[] {
+  const text = readFileSync(file, 'utf8');
+  const key = relative(rulesDir, file).replace(/\\/g, '/').replace(/\.yaml$/, '');
+  const table = fieldMeanings[documentKind(key)] ?? {};
+  const urlPatterns = Object.entries(table)
+    .filter(([, meaning]) => meaning === 'url')
+    .map(([pattern]) => pattern.split('/'));
+  const out: { url: string; line: number }[] = [];
+  const walk = (node: Node | null, path: string[]) => {
+    if (isMap(node)) for (const pair of node.items) walk(pair.value as Node | null, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)]);
+    else if (isSeq(node)) node.items.forEach((item, i) => walk(item as Node | null, [...path, String(i)]));
+    else if (isScalar(node) && typeof node.value === 'string') {
+      const isUrl = urlPatterns.some((parts) => parts.length === path.length && parts.every((p, i) => p === '*' || p === path[i]));
+      if (isUrl) out.push({ url: node.value, line: text.slice(0, node.range?.[0] ?? 0).split('\n').length });
+    }
+  };
+  walk(parseDocument(text).contents as Node | null, []);
+  return out;
+}
+
+const covered = yamlFiles(rulesDir).filter((f) => {
+  const rel = relative(rulesDir, f).replace(/\\/g, '/');
+  return !notYetCovered.some((n) => (n.endsWith('/') ? rel.startsWith(n) : rel === n));
+});
+
+describe('pinned sources', () => {
+  it('covers the knowledge base files it should', () => {
+    const names = covered.map((f) => relative(rulesDir, f).replace(/\\/g, '/'));
+    expect(names).toEqual(expect.arrayContaining(['requires.yaml', 'python-support.yaml', 'numpy-abi.yaml', 'known-incompatible.yaml', 'python.yaml']));
+  });
+
+  for (const file of covered) {
+    const rel = relative(rulesDir, file).replace(/\\/g, '/');
+    it(`rules/${rel}: no moving page, every source a permalink`, () => {
+      const found = links(file);
+      expect(found.length).toBeGreaterThan(0);
+      const bad = found.filter(({ url }) => !knownUnpinned.has(url) && (moving.test(url) || !permalink.some((p) => p.test(url))));
+      expect(bad.map(({ url, line }) => `rules/${rel}:${line} ${url}`)).toEqual([]);
+    });
+  }
+
+  it('rejects the moving shapes and accepts the pinned ones', () => {
+    const accepts = (url: string) => !moving.test(url) && permalink.some((p) => p.test(url));
+    for (const url of [
+      'https://numpy.org/doc/stable/release/2.0.2-notes.html',
+      'https://numba.readthedocs.io/en/latest/release/0.63.0-notes.html',
+      'https://github.com/pytorch/pytorch/blob/main/RELEASE.md',
+      'https://github.com/astral-sh/uv/blob/master/crates/uv-torch/src/backend.rs',
+      'https://github.com/pytorch/vision#installation',
+      'https://pytorch.org/audio/main/installation.html',
+      'https://pandas.pydata.org/docs/whatsnew/v2.2.3.html',
+    ]) {
+      expect(accepts(url), url).toBe(false);
+    }
+    for (const url of [
+      'https://github.com/numpy/numpy/blob/v2.0.2/doc/source/release/2.0.2-notes.rst',
+      'https://github.com/python/peps/blob/560dadb3356d0dde0254995829aa811b8c3564be/peps/pep-0790.rst',
+      'https://github.com/numpy/numpy/releases/tag/v2.4.6',
+      'https://pypi.org/project/torch/2.5.1/',
+    ]) {
+      expect(accepts(url), url).toBe(true);
+    }
+  });
+});
