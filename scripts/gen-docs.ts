@@ -2,16 +2,59 @@
 // `--check` fails (exit 1) when a generated file differs, so docs never drift.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DeprecationLibrary } from '../server/src/engine/kb/deprecations';
 import { rules } from '../server/src/engine/rules';
 import type { Rule } from '../server/src/engine/rules/types';
+import { loadKnowledgeBase } from '../server/src/host/knowledge-base';
 
 const root = join(__dirname, '..');
+
+/** One row per rules/deprecations/<file>.yaml: what the deprecated-api rule knows about each library. */
+export function deprecationCoverage(): { file: string; library: string; entries: number; removed: number; deprecated: number; notes: number; newest: string }[] {
+  const { documents } = loadKnowledgeBase(join(root, 'rules'));
+  return Object.entries(documents)
+    .filter(([key]) => key.startsWith('deprecations/'))
+    .map(([key, document]) => {
+      const library = document as Omit<DeprecationLibrary, 'key'>;
+      const removed = library.entries.filter((e) => e.removed).length;
+      const notes = library.entries.filter((e) => e.changed).length;
+      return {
+        file: key.slice('deprecations/'.length),
+        library: library.library,
+        entries: library.entries.length,
+        removed,
+        deprecated: library.entries.length - removed - notes,
+        notes,
+        newest: library.versions[library.versions.length - 1]!,
+      };
+    })
+    .sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** The coverage table of docs/rules/deprecated-api.md and the README. */
+export function deprecationTable(linkPrefix: string): string {
+  const rows = deprecationCoverage();
+  const total = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((sum, row) => sum + pick(row), 0);
+  return [
+    '| library | data | entries | removed | deprecated only | behaviour notes | newest version known |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => `| ${r.library} | [\`${r.file}.yaml\`](${linkPrefix}rules/deprecations/${r.file}.yaml) | ${r.entries} | ${r.removed} | ${r.deprecated} | ${r.notes} | ${r.newest} |`),
+    `| **${rows.length} files** | | **${total((r) => r.entries)}** | ${total((r) => r.removed)} | ${total((r) => r.deprecated)} | ${total((r) => r.notes)} | |`,
+  ].join('\n');
+}
+
+/** Generated sections appended to a rule's page, by rule id. */
+const extraSections: Record<string, () => string> = {
+  'deprecated-api': () =>
+    `## Coverage\nEvery entry below has a fixture line in \`test/fixtures/deprecated-api/<file>/positive.py\` (see \`test/rules/deprecated-api-fixtures.test.ts\`).\n\n${deprecationTable('../../')}`,
+};
 
 export function rulePage(rule: Rule): string {
   const { id, defaultLevel, summary, fixable, status } = rule.meta;
   const facts = [`Default level: **${defaultLevel}**`, `Fixable: ${fixable ? 'yes' : 'no'}`];
   if (status === 'planned') facts.push('Status: planned');
-  return `# ${id}\n\n${summary}\n\n${facts.join(' · ')}\n\n${rule.meta.docs.trim()}\n\n<!-- Generated from server/src/engine/rules/${id}.ts by \`npm run docs\`; do not edit. -->\n`;
+  const extra = extraSections[id] ? `\n\n${extraSections[id]!().trim()}` : '';
+  return `# ${id}\n\n${summary}\n\n${facts.join(' · ')}\n\n${rule.meta.docs.trim()}${extra}\n\n<!-- Generated from server/src/engine/rules/${id}.ts by \`npm run docs\`; do not edit. -->\n`;
 }
 
 export function rulesTable(): string {
@@ -24,6 +67,15 @@ export function rulesTable(): string {
 
 const startMarker = '<!-- rules:start -->';
 const endMarker = '<!-- rules:end -->';
+const coverageStart = '<!-- deprecations:start -->';
+const coverageEnd = '<!-- deprecations:end -->';
+
+/** Replaces the text between two markers (both kept); the text unchanged when they are absent. */
+function between(text: string, start: string, end: string, body: string): string {
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  return from >= 0 && to > from ? `${text.slice(0, from + start.length)}\n${body}\n${text.slice(to)}` : text;
+}
 
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
@@ -31,11 +83,7 @@ export function generatedFiles(): Map<string, string> {
   const readmePath = join(root, 'README.md');
   if (existsSync(readmePath)) {
     const readme = readFileSync(readmePath, 'utf8');
-    const start = readme.indexOf(startMarker);
-    const end = readme.indexOf(endMarker);
-    if (start >= 0 && end > start) {
-      files.set(readmePath, `${readme.slice(0, start + startMarker.length)}\n${rulesTable()}\n${readme.slice(end)}`);
-    }
+    files.set(readmePath, between(between(readme, startMarker, endMarker, rulesTable()), coverageStart, coverageEnd, deprecationTable('')));
   }
   return files;
 }

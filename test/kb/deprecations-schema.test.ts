@@ -32,6 +32,10 @@ describe('rules/deprecations/*.yaml', () => {
     ]));
   });
   for (const library of libraries) {
+    it(`${library.key}: every source is a permalink (a tag, a commit or a versioned page)`, () => {
+      const moving = /\/(stable|latest|main|master|dev|devdocs)\/|\/blob\/(main|master)\b|\/tree\/(main|master)\b/;
+      expect(library.entries.filter((e) => moving.test(e.source)).map((e) => `${e.symbol}: ${e.source}`)).toEqual([]);
+    });
     it(`${library.key}: each entry is dated, ordered, sourced and fixable only with a target`, () => {
       const sorted = [...library.versions].sort(compareVersions);
       expect(library.versions).toEqual(sorted);

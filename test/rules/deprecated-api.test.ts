@@ -110,6 +110,14 @@ describe('deprecated-api: Pillow', () => {
   it('textsize on an ImageDraw.Draw instance', () => {
     const findings = run({ 'requirements.txt': 'Pillow>=9.5\n', 'a.py': 'from PIL import ImageDraw\nd = ImageDraw.Draw(im)\nw, h = d.textsize("x")\nother.textsize("x")\n' });
     expect(findings.map((f) => [f.text, f.level])).toEqual([['d.textsize', 'warning']]);
-    expect(findings[0]!.message).toContain('does not exist in Pillow 10.0, 10.1, 10.2, 10.3, 10.4, 11.0 (removed in 10.0), which Pillow>=9.5 allows');
+    expect(findings[0]!.message).toContain('does not exist in Pillow 10.0, 10.1, 10.2, 10.3, 10.4, 11.0, 12.0 (removed in 10.0), which Pillow>=9.5 allows');
+  });
+});
+
+describe('deprecated-api: wildcard names', () => {
+  it('a `*` inside the last name (`transformers.TF*`) is found in a file that uses nothing else of the library', () => {
+    const files = { 'requirements.txt': 'transformers==5.0.0\n', 'tf.py': 'from transformers import TFAutoModel\nmodel = TFAutoModel.from_pretrained("bert-base-uncased")\n' };
+    expect(run(files).map((f) => [f.text, f.level])).toEqual([['TFAutoModel', 'error']]);
+    expect(run({ ...files, 'requirements.txt': 'transformers==4.57.0\n' })).toEqual([]);
   });
 });

@@ -95,8 +95,10 @@ export function lastName(symbol: string): string {
   return parts[parts.length - 1] ?? symbol;
 }
 
+// A `*` inside a name (`TF*` of `transformers.TF*`) matches word characters, as in symbolMatcher; a bare
+// `*` says nothing about the text, so it is left out. Still linear: one quantifier per alternative.
 const alternation = (names: Iterable<string>): string => {
-  const list = [...new Set(names)].filter((n) => n && !n.includes('*')).map(escape);
+  const list = [...new Set(names)].filter((n) => n && n !== '*').map((n) => n.split('*').map(escape).join('[A-Za-z0-9_]*'));
   return list.length ? `(?:${list.join('|')})` : '(?!)';
 };
 
