@@ -38,6 +38,7 @@ import {
   type AnalysisInput,
   type AnalysisResult,
   type Edit,
+  type Finding,
   type KnowledgeBase,
 } from '../engine';
 import type { Grammars } from '../engine/grammars';
@@ -96,11 +97,16 @@ export interface ServerOptions {
   debounceMs?: number;
 }
 
-/** What a diagnostic carries so its quick fixes need no server state. */
+/**
+ * What a diagnostic carries: a key into the server's own analysis, never edits. A code action
+ * request's diagnostics come from the client and may be forged; their fixes are looked up by
+ * this key in the analysis of the document's current version, so only edits the server
+ * computed itself are ever offered.
+ */
 interface DiagnosticData {
-  /** Document version the fixes were computed for (null: the file was not open). */
+  /** Document version the finding was published for (null: the file was not open). */
   version: number | null;
-  fixes: { title: string; safe: boolean; changes: Record<string, TextEdit[]> }[];
+  id: string;
 }
 
 interface Folder {
@@ -116,7 +122,7 @@ interface Folder {
   /** Parses of the last analysis: an edit re-parses only the edited file. */
   parses: ParseCache;
   settings: Promise<ServerSettings> | null;
-  last: { result: AnalysisResult; versions: Map<string, number> } | null;
+  last: { result: AnalysisResult; versions: Map<string, number>; uris: Map<string, string> } | null;
   /** URIs this folder last published non-empty diagnostics for. */
   published: Set<string>;
   timer: NodeJS.Timeout | null;
@@ -332,14 +338,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     for (const finding of result.findings) {
       if (!isInside(folder.root, resolve(folder.root, finding.file))) continue; // never a diagnostic outside the folder
       const uri = uriFor(folder, finding.file, uris);
-      const data: DiagnosticData = {
-        version: versions.get(finding.file) ?? null,
-        fixes: finding.fixes.map((fix) => {
-          const changes: Record<string, TextEdit[]> = {};
-          for (const edit of fix.edits) (changes[uriFor(folder, edit.file, uris)] ??= []).push({ range: rangeOf(edit.file, edit.span), newText: edit.text });
-          return { title: fix.title, safe: fix.safe, changes };
-        }),
-      };
+      const data: DiagnosticData = { version: versions.get(finding.file) ?? null, id: findingId(finding) };
       const diagnostic: Diagnostic = {
         range: rangeOf(finding.file, finding.span),
         severity: severityOf[finding.level],
@@ -393,7 +392,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const readStarted = performance.now();
     const { input, versions, uris } = inputsFor(folder, settings, false);
     const result = runAnalysis(input, readStarted);
-    folder.last = { result, versions };
+    folder.last = { result, versions, uris };
     const byUri = toDiagnostics(folder, result, versions, uris);
     const targets = new Set<string>();
     for (const doc of openDocumentsIn(folder)) targets.add(doc.uri);
@@ -425,7 +424,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
 
   /** The analysis for `doc` at its current version (re-run now when the debounced one is behind). */
-  const currentAnalysis = async (doc: TextDocument): Promise<{ folder: Folder; result: AnalysisResult; path: string; settings: ServerSettings } | null> => {
+  const currentAnalysis = async (doc: TextDocument): Promise<{ folder: Folder; result: AnalysisResult; uris: Map<string, string>; path: string; settings: ServerSettings } | null> => {
     await ready;
     const fsPath = pathOf(doc.uri);
     if (fsPath === null) return null;
@@ -435,11 +434,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const path = projectPath(folder.root, fsPath);
     if (!folder.last || folder.last.versions.get(path) !== doc.version) {
       const readStarted = performance.now();
-      const { input, versions } = inputsFor(folder, settings, false);
-      folder.last = { result: runAnalysis(input, readStarted), versions };
+      const { input, versions, uris } = inputsFor(folder, settings, false);
+      folder.last = { result: runAnalysis(input, readStarted), versions, uris };
     }
     if (!folder.last.result.project.sources.has(path)) return null;
-    return { folder, result: folder.last.result, path, settings };
+    return { folder, result: folder.last.result, uris: folder.last.uris, path, settings };
   };
 
   const fixAllEdit = async (doc: TextDocument): Promise<TextEdit | null> => {
@@ -618,40 +617,65 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!doc) return [];
     const only = params.context.only;
     const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const quickFix = wants(CodeActionKind.QuickFix);
+    const ours = params.context.diagnostics.filter((d) => d.source === serverName);
+    if (!wants(fixAllKind) && (!quickFix || ours.length === 0)) return [];
+    const current = await currentAnalysis(doc);
+    if (!current) return [];
+    const { folder, result, uris, path } = current;
+    const text = result.project.sources.get(path)?.text;
+    if (text === undefined || text !== doc.getText()) return []; // the analysis is not of the text the editor holds
+    // The client's diagnostics only say which of the server's own findings it means.
+    const index = new LineIndex(text);
+    const byId = new Map<string, Finding>();
+    for (const finding of result.findings) if (finding.file === path) byId.set(findingId(finding), finding);
+    const matched: { diagnostic: Diagnostic; finding: Finding }[] = [];
+    for (const diagnostic of ours) {
+      const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+      if (typeof data?.version === 'number' && data.version !== doc.version) continue; // published for another version
+      const id = typeof data?.id === 'string' ? data.id : idOfDiagnostic(diagnostic, index);
+      const finding = id === null ? undefined : byId.get(id);
+      if (finding) matched.push({ diagnostic, finding });
+    }
     const actions: CodeAction[] = [];
-    const ours = params.context.diagnostics.filter((d) => d.source === serverName && typeof d.code === 'string');
-    if (wants(CodeActionKind.QuickFix)) {
-      for (const diagnostic of ours) {
-        const data = diagnostic.data as DiagnosticData | undefined;
-        if (data && Array.isArray(data.fixes) && data.version === doc.version) {
-          let preferred = false;
-          for (const fix of data.fixes) {
-            const action = CodeAction.create(fix.title, { changes: fix.changes }, CodeActionKind.QuickFix);
-            action.diagnostics = [diagnostic];
-            if (fix.safe && !preferred) {
-              action.isPreferred = true;
-              preferred = true;
-            }
-            actions.push(action);
+    if (quickFix) {
+      const indexes = new Map<string, LineIndex>([[path, index]]);
+      const rangeOf = (file: string, span: { start: number; end: number }) => {
+        let fileIndex = indexes.get(file);
+        if (!fileIndex) indexes.set(file, (fileIndex = new LineIndex(result.project.sources.get(file)?.text ?? '')));
+        return { start: fileIndex.positionAt(span.start), end: fileIndex.positionAt(span.end) };
+      };
+      for (const { diagnostic, finding } of matched) {
+        let preferred = false;
+        for (const fix of finding.fixes) {
+          // Edits stay inside the folder and on files the analysis read.
+          if (fix.edits.some((edit) => edit.file.startsWith('../') || !result.project.sources.has(edit.file))) continue;
+          const changes: Record<string, TextEdit[]> = {};
+          for (const edit of fix.edits) (changes[uriFor(folder, edit.file, uris)] ??= []).push({ range: rangeOf(edit.file, edit.span), newText: edit.text });
+          const action = CodeAction.create(fix.title, { changes }, CodeActionKind.QuickFix);
+          action.diagnostics = [diagnostic];
+          if (fix.safe && !preferred) {
+            action.isPreferred = true;
+            preferred = true;
           }
+          actions.push(action);
         }
       }
       const offered = new Set<string>();
-      const path = pathOf(doc.uri);
-      for (const diagnostic of ours) {
-        const ruleId = diagnostic.code as string;
-        const line = diagnostic.range.start.line;
-        if (offered.has(`${ruleId}:${line}`)) continue;
-        offered.add(`${ruleId}:${line}`);
-        const edit = ignoreCommentEdit(doc.uri, doc.getText(), line, ruleId, path === null ? null : kindOf(path));
+      const fsPath = pathOf(doc.uri);
+      for (const { diagnostic, finding } of matched) {
+        const line = index.positionAt(finding.span.start).line;
+        if (offered.has(`${finding.ruleId}:${line}`)) continue;
+        offered.add(`${finding.ruleId}:${line}`);
+        const edit = ignoreCommentEdit(doc.uri, text, line, finding.ruleId, fsPath === null ? null : kindOf(fsPath));
         if (!edit) continue;
-        const action = CodeAction.create(`Ignore ${ruleId} on this line`, { changes: { [doc.uri]: [toTextEdit(doc, edit)] } }, CodeActionKind.QuickFix);
+        const action = CodeAction.create(`Ignore ${finding.ruleId} on this line`, { changes: { [doc.uri]: [toTextEdit(doc, edit)] } }, CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         actions.push(action);
       }
     }
     // Fix-all only when asked for by kind (editor.codeActionsOnSave, the source action menu) or when fixes exist.
-    if (only ? wants(fixAllKind) : ours.some((d) => (d.data as DiagnosticData | undefined)?.fixes?.some((f) => f.safe))) {
+    if (only ? wants(fixAllKind) : matched.some(({ finding }) => finding.fixes.some((f) => f.safe))) {
       try {
         const edit = await fixAllEdit(doc);
         if (edit) actions.push(CodeAction.create('Fix all safely fixable Pinwise problems', { changes: { [doc.uri]: [edit] } }, fixAllKind));
@@ -766,7 +790,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const { input, versions, uris } = inputsFor(folder, settings, true);
         reporter.report(Math.round(((i + 0.5) / Math.max(targets.length, 1)) * 100), `Analysing ${input.files.length} file(s) in ${folder.root}`);
         const result = runAnalysis(input, readStarted);
-        folder.last = { result, versions };
+        folder.last = { result, versions, uris };
         const byUri = toDiagnostics(folder, result, versions, uris);
         publish(folder, byUri, new Set(byUri.keys()));
         results.push(auditFolder(folder.uri, folder.root, result));
@@ -781,6 +805,25 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.listen(connection);
   connection.listen();
+}
+
+/** A finding's key in `Diagnostic.data`: the same finding in a later analysis of the same text has the same key. */
+function findingId(finding: Finding): string {
+  return `${finding.ruleId}:${finding.span.start}:${finding.span.end}:${fnv1a(finding.message)}`;
+}
+
+/** The key of a diagnostic that came back without `data` (a client without data support). */
+function idOfDiagnostic(diagnostic: Diagnostic, index: LineIndex): string | null {
+  if (typeof diagnostic.code !== 'string' || typeof diagnostic.message !== 'string') return null;
+  const start = index.offsetAt(diagnostic.range.start);
+  const end = index.offsetAt(diagnostic.range.end);
+  return `${diagnostic.code}:${start}:${end}:${fnv1a(diagnostic.message)}`;
+}
+
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16);
 }
 
 function toTextEdit(doc: TextDocument, edit: Edit): TextEdit {
