@@ -4,6 +4,7 @@
 
 import type { Span } from './model';
 import { satisfies, scanSpecifierClause } from './versions';
+import { TextMemo } from './memo';
 
 export type MarkerVariable =
   | 'python_version'
@@ -574,16 +575,18 @@ const GRID_MACHINES: Record<MarkerPlatform, string[]> = {
 /** A first and a late micro release, so `python_full_version` bounds are seen from both sides. */
 const GRID_MICROS = ['0', '99'];
 
-const grids = new Map<string, Partial<MarkerEnvironment>[]>();
+/** By the list of minors: a few short keys, bounded by size like every text-keyed memo (memo.ts). */
+const grids = new TextMemo<readonly Partial<MarkerEnvironment>[]>(1 << 16, 1024);
 
 /**
  * Representative environments: 3 platforms × 2 machines × the given CPython minors (the knowledge
  * base's rules/python.yaml) × 2 micros × CPython/PyPy.
  */
 export function representativeEnvironments(pythons: readonly string[]): readonly Partial<MarkerEnvironment>[] {
-  const id = pythons.join(' ');
-  const cached = grids.get(id);
-  if (cached) return cached;
+  return grids.get(pythons.join(' '), () => gridOf(pythons));
+}
+
+function gridOf(pythons: readonly string[]): readonly Partial<MarkerEnvironment>[] {
   const out: Partial<MarkerEnvironment>[] = [];
   for (const platform of ['linux', 'darwin', 'win32'] as const) {
     for (const machine of GRID_MACHINES[platform]) {
@@ -596,8 +599,6 @@ export function representativeEnvironments(pythons: readonly string[]): readonly
       }
     }
   }
-  if (grids.size > 8) grids.clear();
-  grids.set(id, out);
   return out;
 }
 
@@ -639,16 +640,11 @@ export function isVersionVariable(name: MarkerVariable): boolean {
   return VERSION_VARIABLES.has(name);
 }
 
-const parsedMarkers = new Map<string, MarkerNode | null | 'invalid'>();
+/** Marker parses by text, bounded by size (memo.ts). */
+const parsedMarkers = new TextMemo<MarkerNode | null | 'invalid'>(1 << 20, 16 * 1024);
 
 function cachedNode(text: string): MarkerNode | null | 'invalid' {
-  let node = parsedMarkers.get(text);
-  if (node === undefined) {
-    node = asNode(text);
-    if (parsedMarkers.size > 2000) parsedMarkers.clear();
-    parsedMarkers.set(text, node);
-  }
-  return node;
+  return parsedMarkers.get(text, asNode);
 }
 
 /** Whether some representative environment satisfies every marker at once, like

@@ -9,6 +9,7 @@
 
 import { explain } from '@renovatebot/pep440';
 import { pushAll } from './arrays';
+import { TextMemo } from './memo';
 
 export type SpecifierOperator = '==' | '!=' | '<=' | '>=' | '<' | '>' | '~=' | '===';
 
@@ -64,20 +65,15 @@ function pyStrip(text: string): string {
   return text.slice(start, end);
 }
 
-const cache = new Map<string, Version | null>();
-const CACHE_LIMIT = 5000;
 /** Longer strings are no version anyone writes; refusing them keeps every call cheap. */
 const MAX_VERSION_LENGTH = 256;
+/** Bounded by the size of its keys (see memo.ts); a text too long to be a version is not kept. */
+const cache = new TextMemo<Version | null>(1 << 20, MAX_VERSION_LENGTH + 64);
 
 /** Parses a PEP 440 version (surrounding whitespace allowed, as packaging allows it); null when invalid. */
 export function parseVersion(text: string): Version | null {
   if (typeof text !== 'string') return null;
-  const cached = cache.get(text);
-  if (cached !== undefined) return cached;
-  const result = parseUncached(text);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(text, result);
-  return result;
+  return cache.get(text, parseUncached);
 }
 
 function parseUncached(text: string): Version | null {

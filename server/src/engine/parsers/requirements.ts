@@ -17,6 +17,7 @@
 import { blankRequirement, type Include, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span, type SpecifierClause } from '../model';
 import { normalizeName, parsePep508, type Pep508Requirement } from './pep508';
 import { pushAll } from '../arrays';
+import { TextMemo } from '../memo';
 
 /** A `${NAME}` reference pip would expand from the environment (kept as written here). */
 export interface EnvVarReference {
@@ -755,18 +756,12 @@ function lineRequirement(file: ParsedFile, logical: LogicalLine, from: number, t
 }
 
 // The same requirement text recurs across a file's re-parses (every keystroke re-reads the whole
-// file, and lock files repeat lines): its PEP 508 parse, at offset 0, is kept by text.
-const pep508Memo = new Map<string, ReturnType<typeof parsePep508>>();
-const PEP508_MEMO_LIMIT = 20_000;
+// file, and lock files repeat lines): its PEP 508 parse, at offset 0, is kept by text, within a
+// size bound (memo.ts). A requirement longer than a lock file's hashed line is parsed each time.
+const pep508Memo = new TextMemo<ReturnType<typeof parsePep508>>(2 << 20, 16 * 1024);
 
 function parsePep508Memo(text: string): ReturnType<typeof parsePep508> {
-  let result = pep508Memo.get(text);
-  if (!result) {
-    result = parsePep508(text, 0);
-    if (pep508Memo.size >= PEP508_MEMO_LIMIT) pep508Memo.clear();
-    pep508Memo.set(text, result);
-  }
-  return result;
+  return pep508Memo.get(text, (key) => parsePep508(key, 0));
 }
 
 /**
