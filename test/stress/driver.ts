@@ -23,6 +23,8 @@ export interface StressOptions {
   files: number;
   /** Progress lines on stderr (the long run). */
   verbose?: boolean;
+  /** How long the server may take, after the storm, to publish every open document's latest version. */
+  settleMs?: number;
 }
 
 export interface StressReport {
@@ -37,7 +39,10 @@ export interface StressReport {
   audits: number;
   publications: number;
   analyses: number;
+  /** The server's resident memory: highest, after initialize, and at the end. */
   peakRssMb: number | null;
+  startRssMb: number | null;
+  endRssMb: number | null;
   violations: string[];
   seconds: number;
 }
@@ -50,15 +55,20 @@ const tokens = [
   'import numpy as np\n', 'np.float', 'np.product(x)\n', 'pip install ', '[project]\n', 'dependencies = [\n', '"numpy<2",\n', ']\n',
 ];
 
-function peakRssMb(pid: number | undefined): number | null {
+function statusMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | null {
   if (pid === undefined) return null;
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Math.round(Number(match[1]) / 102.4) / 10 : null;
   } catch {
     return null; // not Linux
   }
 }
+
+/** Highest resident memory of a process so far, in MB (Linux). */
+export const peakRssMb = (pid: number | undefined): number | null => statusMb(pid, 'VmHWM');
+/** Resident memory of a process now, in MB (Linux). */
+export const rssMb = (pid: number | undefined): number | null => statusMb(pid, 'VmRSS');
 
 /** A workspace of `count` dependency files that include each other, plus scripts and .py files. */
 function makeWorkspace(count: number): { root: string; paths: string[] } {
@@ -144,6 +154,8 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
     publications: 0,
     analyses: 0,
     peakRssMb: null,
+    startRssMb: null,
+    endRssMb: null,
     violations,
     seconds: 0,
   };
@@ -171,6 +183,7 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
 
   try {
     await client.initialize(root);
+    report.startRssMb = rssMb(client.process.pid);
     const uris = paths.map((p) => uriOf(join(root, p)));
     const textOf = new Map(paths.map((p, i) => [uris[i]!, readFileSync(join(root, p), 'utf8')]));
     for (let op = 0; op < options.operations; op++) {
@@ -237,9 +250,10 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
       if (options.verbose && op % 1000 === 999) process.stderr.write(`stress: ${op + 1}/${options.operations} operations\n`);
     }
 
-    // Quiesce: every open document must be published at its latest version.
+    // Quiesce: every open document must be published at its latest version (convergence),
+    // within a bound: a document left on an older version is a violation, not a hang.
     await Promise.all(pending);
-    await Promise.all(
+    const converged = Promise.all(
       [...latest].map(
         ([uri, version]) =>
           new Promise<void>((resolve) => {
@@ -248,7 +262,15 @@ export async function runStress(options: StressOptions): Promise<StressReport> {
           }),
       ),
     );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([converged, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.settleMs ?? 30_000)))]);
+    clearTimeout(timer);
+    for (const [uri, version] of latest) {
+      const last = lastPublished.get(uri);
+      if ((last ?? 0) < version) violation(`${uri}: last published for version ${last ?? 'none'}, latest is ${version} (did not converge)`);
+    }
     report.peakRssMb = peakRssMb(client.process.pid);
+    report.endRssMb = rssMb(client.process.pid);
     report.analyses = client.logs.filter((l) => /Analysed \d+ file/.test(l)).length;
     for (const line of client.logs) if (/Uncaught|Unhandled rejection|Analysis failed|failed \(its findings/.test(line)) violation(`server log: ${line.slice(0, 300)}`);
     const code = await client.shutdown();
@@ -276,4 +298,82 @@ function checkRanges(uri: string, version: number, text: string, diagnostics: Di
     }
     if (index.offsetAt(d.range.start) > index.offsetAt(d.range.end)) violation(`${uri}@${version}: inverted range ${JSON.stringify(d.range)}`);
   }
+}
+
+export interface HugeLineOptions {
+  /** Edits typed into the line, one character each. */
+  edits: number;
+  /** Length of the requirement line, in characters. */
+  lineLength: number;
+  /** Resident memory is sampled every this many edits. */
+  sampleEvery?: number;
+  verbose?: boolean;
+}
+
+export interface HugeLineReport {
+  edits: number;
+  lineLength: number;
+  /** Analyses the server ran (each edit is analysed: a hover asks for the current version). */
+  analyses: number;
+  startRssMb: number | null;
+  endRssMb: number | null;
+  peakRssMb: number | null;
+  /** [edits so far, resident MB] every `sampleEvery` edits. */
+  samples: [number, number | null][];
+  violations: string[];
+  seconds: number;
+}
+
+/**
+ * Types into one huge requirement line of an open document, one character per edit, and has
+ * every version analysed (a hover answers from the analysis of the current version, at once,
+ * instead of after the debounce), sampling the server's resident memory: it must stay flat.
+ */
+export async function typeIntoHugeLine(options: HugeLineOptions): Promise<HugeLineReport> {
+  const started = Date.now();
+  const root = mkdtempSync(join(tmpdir(), 'pinwise-hugeline-'));
+  const client = new TestClient();
+  const violations: string[] = [];
+  const samples: [number, number | null][] = [];
+  const report: HugeLineReport = { edits: 0, lineLength: options.lineLength, analyses: 0, startRssMb: null, endRssMb: null, peakRssMb: null, samples, violations, seconds: 0 };
+  try {
+    await client.initialize(root);
+    const uri = uriOf(join(root, 'requirements.txt'));
+    // A long version: every edit (one more digit) keeps the line a requirement.
+    const head = 'torch==2.3.1\nnumpy==1.26.';
+    client.open(uri, `${head}${'4'.repeat(options.lineLength)}\n`);
+    await client.waitForDiagnostics(uri);
+    const position = { line: 1, character: 3 };
+    await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+    report.startRssMb = rssMb(client.process.pid);
+    samples.push([0, report.startRssMb]);
+    for (let i = 1; i <= options.edits; i++) {
+      const at = head.length - head.lastIndexOf('\n') - 1 + ((i * 7919) % options.lineLength);
+      void client.connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: i + 1 },
+        contentChanges: [{ range: { start: { line: 1, character: at }, end: { line: 1, character: at } }, text: '4' }],
+      });
+      await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position });
+      report.edits = i;
+      if (client.process.exitCode !== null) {
+        violations.push(`server exited with ${client.process.exitCode} after ${i} edits`);
+        break;
+      }
+      if (i % (options.sampleEvery ?? 100) === 0) {
+        samples.push([i, rssMb(client.process.pid)]);
+        if (options.verbose) process.stderr.write(`huge line: ${i}/${options.edits} edits, RSS ${samples.at(-1)![1]} MB\n`);
+      }
+    }
+    report.endRssMb = rssMb(client.process.pid);
+    report.peakRssMb = peakRssMb(client.process.pid);
+    report.analyses = client.logs.filter((l) => /Analysed \d+ file/.test(l)).length;
+    for (const line of client.logs) if (/Uncaught|Unhandled rejection|Analysis failed|failed \(its findings/.test(line)) violations.push(`server log: ${line.slice(0, 300)}`);
+    const code = await client.shutdown();
+    if (code !== 0) violations.push(`server exited with ${code}`);
+  } finally {
+    if (client.process.exitCode === null) client.process.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+  report.seconds = (Date.now() - started) / 1000;
+  return report;
 }

@@ -370,6 +370,24 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   };
 
+  /** One diagnostic per open document of `folder`, at its current version, saying the analysis failed. */
+  const publishFailure = (folder: Folder, error: unknown): void => {
+    const reason = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).split('\n')[0]!.slice(0, 200);
+    const open = new Set(openDocumentsIn(folder).map((doc) => doc.uri));
+    for (const uri of folder.published) if (!open.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    folder.published.clear();
+    for (const doc of openDocumentsIn(folder)) {
+      const diagnostic: Diagnostic = {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity: DiagnosticSeverity.Warning,
+        source: serverName,
+        message: `Pinwise could not analyse this file's folder (internal error: ${reason}), so nothing in it was checked. The Pinwise output has the details.`,
+      };
+      void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [diagnostic], version: doc.version });
+      folder.published.add(doc.uri);
+    }
+  };
+
   const clear = (folder: Folder): void => {
     for (const uri of folder.published) void connection.sendDiagnostics({ uri, diagnostics: [] });
     folder.published.clear();
@@ -390,10 +408,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     if (settings.run === 'onSave' && reasons.size > 0 && [...reasons].every((r) => r === 'change')) return;
     const readStarted = performance.now();
-    const { input, versions, uris } = inputsFor(folder, settings, false);
-    const result = runAnalysis(input, readStarted);
+    let analysed: { result: AnalysisResult; versions: Map<string, number>; uris: Map<string, string>; byUri: Map<string, Diagnostic[]> };
+    try {
+      const { input, versions, uris } = inputsFor(folder, settings, false);
+      const result = runAnalysis(input, readStarted);
+      analysed = { result, versions, uris, byUri: toDiagnostics(folder, result, versions, uris) };
+    } catch (error) {
+      // Still publish for every open document's current version: the editor must not keep showing
+      // findings of an older text as if they were current (and a later edit may well analyse fine).
+      folder.last = null;
+      logError(`Analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      publishFailure(folder, error);
+      return;
+    }
+    const { result, versions, uris, byUri } = analysed;
     folder.last = { result, versions, uris };
-    const byUri = toDiagnostics(folder, result, versions, uris);
     const targets = new Set<string>();
     for (const doc of openDocumentsIn(folder)) targets.add(doc.uri);
     for (const env of result.project.environments) {
