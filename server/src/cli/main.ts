@@ -1,5 +1,5 @@
 // `pinwise`: the command-line linter on the same engine as the language server.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
@@ -8,6 +8,7 @@ import type { Settings } from '../engine/settings';
 import { realPathOrSelf, repositoryBoundaryFor } from '../host/boundary';
 import { replaceFile, writableFile } from '../host/safe-write';
 import { loadGrammars } from '../host/grammars';
+import { encodeText } from '../host/decode';
 import { absolutePathOf, discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
 import { knowledgeDate } from '../engine/kb/knowledge';
 import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
@@ -129,7 +130,8 @@ async function check(args: string[], io: Output): Promise<number> {
   for (const run of runs) {
     const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars, installed: run.installed };
     if (values.fix) {
-      const { changed } = fixAll(input);
+      const { changed, converged, passes } = fixAll(input);
+      if (!converged) io.err(`pinwise: the fixes had not settled after ${passes} passes (some undo others); the files keep the texts reached, and a run of --fix again says what is left\n`);
       for (const [path, text] of changed) {
         const skipped = writeFixed(run.loaded, path, text);
         io.err(skipped === null ? `Fixed ${join(run.loaded.root, path)}\n` : `Skipped ${path}: ${skipped}\n`);
@@ -162,7 +164,8 @@ function displayPrefix(run: ProjectRun, pathCount: number): string {
 
 /**
  * Writes a fixed file: only a regular file inside the project boundary reached through no symbolic
- * link (see host/safe-write.ts), by an exclusively created temp file + rename, keeping its mode.
+ * link (see host/safe-write.ts), by an exclusively created temp file + rename, keeping its mode and
+ * its encoding.
  * Refuses when the file changed on disk since it was read. Returns why it was not written, or null.
  */
 function writeFixed(loaded: LoadedProject, path: string, text: string): string | null {
@@ -172,27 +175,23 @@ function writeFixed(loaded: LoadedProject, path: string, text: string): string |
   const before = loaded.readStats.get(path);
   const original = loaded.files.find((f) => f.path === path)?.text;
   const changed = 'it changed on disk since it was read';
+  let current: ReturnType<typeof readTextFile>;
   try {
     const now = statSync(full);
-    const current = readTextFile(full, true);
+    current = readTextFile(full, true);
     if (!before || now.mtimeMs !== before.mtimeMs || now.size !== before.size || !current.ok || current.text !== original) return changed;
   } catch {
     return changed;
   }
+  // Written back in the encoding it was read in, BOM included (host/decode.ts); a file whose bytes
+  // the text cannot reproduce would change outside the fix.
+  if (!current.decoded.exact) return `not fixable automatically: it is not valid ${current.decoded.encoding.toUpperCase()} (an odd trailing byte), and rewriting it would change bytes outside the fix`;
   try {
-    replaceFile(full, encodedLike(full, text), writable.mode);
+    replaceFile(full, encodeText(text, current.decoded), writable.mode);
     return null;
   } catch (error) {
     return `it could not be written (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
   }
-}
-
-/** `text` in the file's own encoding: UTF-16 (read by its BOM) stays UTF-16 with that BOM; the rest is UTF-8. */
-function encodedLike(path: string, text: string): Buffer {
-  const head = readFileSync(path).subarray(0, 2);
-  if (head[0] === 0xff && head[1] === 0xfe) return Buffer.concat([head, Buffer.from(text, 'utf16le')]);
-  if (head[0] === 0xfe && head[1] === 0xff) return Buffer.concat([head, Buffer.from(text, 'utf16le').swap16()]);
-  return Buffer.from(text, 'utf8');
 }
 
 async function parseCommand(args: string[], io: Output): Promise<number> {

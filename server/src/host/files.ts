@@ -4,6 +4,7 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, read
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Ignore } from 'ignore';
 import type { Grammars } from '../engine/grammars';
+import { decodeText, type Decoded } from './decode';
 import type { SourceFile, UnreadableFile } from '../engine/model';
 import { fileKindOf, fileKindOfText, hasShellShebang, isExtensionless } from '../engine/parsers';
 import { includeTargets, parseCached, type ParseCache } from '../engine/project';
@@ -15,11 +16,11 @@ export const maxFileBytes = 16 * 1024 * 1024;
 
 const skippedDirectories = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.hg', '.svn', '.tox', '.nox', '.mypy_cache', '.ruff_cache']);
 
-export type ReadResult = { ok: true; text: string; stats: Stats } | { ok: false; reason: string; outside?: true };
+export type ReadResult = { ok: true; text: string; stats: Stats; decoded: Decoded } | { ok: false; reason: string; outside?: true };
 
 /**
- * Reads a file as text the way pip does: UTF-8 (a BOM is kept in the text so
- * offsets match the bytes on disk), or UTF-16 when it starts with a UTF-16 BOM.
+ * Reads a file as text the way pip does (see decode.ts): UTF-8, or UTF-16 when it starts with a
+ * UTF-16 BOM; the text holds no BOM, as in an editor, and `decoded` says how to write it back.
  */
 export function readTextFile(path: string, noFollow = false): ReadResult {
   let stats: Stats;
@@ -44,18 +45,8 @@ export function readTextFile(path: string, noFollow = false): ReadResult {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const text = decode(bytes);
-  return text === null ? { ok: false, reason: 'it is not valid UTF-8 text' } : { ok: true, text, stats };
-}
-
-function decode(bytes: Buffer): string | null {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    return null;
-  }
+  const decoded = decodeText(bytes);
+  return decoded === null ? { ok: false, reason: 'it is not valid UTF-8 text' } : { ok: true, text: decoded.text, stats, decoded };
 }
 
 function describeError(error: unknown): string {

@@ -17,6 +17,7 @@
 // setting changed from its default) wins over the file; anything left unset comes from the file;
 // anything the file does not set keeps the built-in default. Per-rule severities merge rule by rule.
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { decodeText } from './decode';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { Ignore } from 'ignore';
 import { placeOf, type Boundary } from './boundary';
@@ -142,7 +143,7 @@ export function loadProjectConfig(root: string, boundary?: Boundary): ProjectCon
     // Never above the boundary, nor through a link out of it.
     if (boundary && !placeOf(boundary, file).inside) break;
     try {
-      if (statSync(file).isFile() && statSync(file).size <= 4 * 1024 * 1024) text = readFileSync(file, 'utf8');
+      if (statSync(file).isFile() && statSync(file).size <= 4 * 1024 * 1024) text = decodeText(readFileSync(file))?.text ?? null; // no BOM, UTF-16 by its BOM
     } catch {
       text = null;
     }

@@ -45,7 +45,7 @@ import type { Grammars } from '../engine/grammars';
 import { hasShellShebang, isExtensionless } from '../engine/parsers';
 import { boundaryAt, realPathOrSelf, type Boundary } from '../host/boundary';
 import { writableFile } from '../host/safe-write';
-import { absolutePathOf, discoverFiles } from '../host/files';
+import { absolutePathOf, discoverFiles, readTextFile } from '../host/files';
 import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
 import type { InstalledEnvironmentInput } from '../engine/installed';
 import type { ParseCache } from '../engine/project';
@@ -785,6 +785,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           notFixed.push({ uri, reason: `not fixable automatically: ${writable.reason}` });
           continue;
         }
+        if (!versions.has(path) && !writableAsRead(absolutePathOf(realRoot, path), text)) {
+          notFixed.push({ uri, reason: 'not fixable automatically: its bytes cannot be written back exactly (UTF-16 with an odd trailing byte), or it changed on disk' });
+          continue;
+        }
         const index = new LineIndex(text);
         documentChanges.push({
           textDocument: { uri, version: versions.get(path) ?? null },
@@ -834,6 +838,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   documents.listen(connection);
   connection.listen();
+}
+
+/**
+ * Whether a file that is not open can take an edit computed on `text`: the disk still holds that
+ * text, and the editor will write it back with the same bytes outside the edit (decode.ts).
+ */
+function writableAsRead(path: string, text: string): boolean {
+  const read = readTextFile(path);
+  return read.ok && read.decoded.exact && read.text === text;
 }
 
 /** A finding's key in `Diagnostic.data`: the same finding in a later analysis of the same text has the same key. */

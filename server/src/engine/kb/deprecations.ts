@@ -153,8 +153,9 @@ function prefilter(modules: string[], entries: readonly DeprecationEntry[]): (te
   };
 }
 
-const importStatement = /^[ \t]*import[ \t]+([^\n#;]+)/gm;
-const simpleAssignment = /^[ \t]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*(?:#[^\n]*)?$/gm;
+// A BOM (U+FEFF) may open the first line, as blank as an indent.
+const importStatement = /^[ \t\uFEFF]*import[ \t]+([^\n#;]+)/gm;
+const simpleAssignment = /^[ \t\uFEFF]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*(?:#[^\n]*)?$/gm;
 
 /** Names a file binds to one of the modules: `import numpy as np` → np, `import numpy.linalg` → numpy, `xp = np` → xp. */
 function boundNames(text: string, modules: string[]): string[] {

@@ -28,7 +28,7 @@ const shellShebang = /^#![ \t]*\/(?:[\w.+-]+\/)*(?:(?:ba|da|z|k)?sh|env(?:[ \t]+
 
 /** A `#!` line naming a POSIX-style shell: `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`, dash, zsh, ksh. */
 export function hasShellShebang(text: string): boolean {
-  return shellShebang.test(text.slice(0, 256));
+  return shellShebang.test(text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0, 256));
 }
 
 /** Whether a file name has no extension (`install`, `scripts/setup`), so its kind can only come from its content. */
@@ -43,10 +43,22 @@ export function fileKindOfText(path: string, text: string): FileKind | null {
 }
 
 /** Parses a file as `kind`. Parsers never throw; kinds without a parser yet give an empty model. */
-export function parseFile(file: SourceFile, kind: FileKind, grammars?: Grammars): ParsedFile {
+export function parseFile(source: SourceFile, kind: FileKind, grammars?: Grammars): ParsedFile {
+  const file = withoutBom(source, kind);
   if (kind === 'requirements') return parseRequirementsFile(file.path, file.text);
   if (kind === 'pyproject') return parsePyproject(file.path, file.text);
   if (kind === 'shell') return parseShellScript(file.path, file.text, grammars);
   if (kind === 'python') return parsePythonFile(file.path, file.text, grammars);
   return { path: file.path, kind, requirements: [], options: [], includes: [], problems: [] };
+}
+
+/**
+ * A byte order mark at the start of a text (an editor that keeps it; the host strips it when it
+ * reads a file) would make TOML and Python unreadable: it is parsed as blank, one UTF-16 unit
+ * like the mark, so every offset still points into the text as given. Python gets a newline (a
+ * space would be an indent); the other kinds, whose models count lines, a space.
+ */
+function withoutBom(source: SourceFile, kind: FileKind): SourceFile {
+  if (source.text.charCodeAt(0) !== 0xfeff) return source;
+  return { ...source, text: (kind === 'python' ? '\n' : ' ') + source.text.slice(1) };
 }
