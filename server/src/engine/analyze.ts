@@ -1,5 +1,6 @@
 // The one entry point shared by the language server and the CLI.
 import { applyEdits, type Edit, type Finding } from './findings';
+import { withoutDisagreeingFixes } from './fix-conflicts';
 import type { Grammars } from './grammars';
 import { cpythonMinors } from './kb/python';
 import type { KnowledgeBase } from './kb/types';
@@ -101,7 +102,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     }
   }
   findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId)));
-  return { project, findings, internalErrors };
+  return { project, findings: withoutDisagreeingFixes(findings), internalErrors };
 }
 
 /** Safe edits of every finding, grouped by file (the first safe fix of each finding). */
@@ -121,29 +122,57 @@ export function safeEditsByFile(findings: readonly Finding[]): Map<string, Edit[
 const maxFixPasses = 10;
 
 /**
- * Applies safe fixes until nothing changes (bounded, like Ruff's fix loop) and
- * returns the new text of every changed file.
+ * Applies safe fixes until nothing changes (bounded, like Ruff's fix loop) and returns the new
+ * text of every changed file. `converged` is false when the passes ran out, or when a pass came
+ * back to the texts of an earlier one (fixes undoing each other, which withoutDisagreeingFixes
+ * should have prevented).
  */
-export function fixAll(input: AnalysisInput): { changed: Map<string, string>; passes: number } {
-  const files = new Map(input.files.map((f) => [f.path, f.text]));
-  const changed = new Map<string, string>();
+export function fixAll(input: AnalysisInput): { changed: Map<string, string>; passes: number; converged: boolean } {
+  const original = new Map(input.files.map((f) => [f.path, f.text]));
+  let files = new Map(original);
+  /** The texts after each pass, by state key (strings are shared, not copied). */
+  const seen = new Map<string, Map<string, string>>([[stateKey(files, original), files]]);
   let passes = 0;
+  let converged = false;
   while (passes < maxFixPasses) {
     passes++;
     const result = analyze({ ...input, files: [...files].map(([path, text]) => ({ path, text })) });
     const edits = safeEditsByFile(result.findings);
-    let progressed = false;
+    const next = new Map(files);
     for (const [path, fileEdits] of edits) {
-      const before = files.get(path);
+      const before = next.get(path);
       if (before === undefined) continue;
-      const after = applyEdits(before, fileEdits).text;
-      if (after !== before) {
-        files.set(path, after);
-        changed.set(path, after);
-        progressed = true;
-      }
+      next.set(path, applyEdits(before, fileEdits).text);
     }
-    if (!progressed) break;
+    const key = stateKey(next, original);
+    if (key === stateKey(files, original)) {
+      converged = true;
+      break;
+    }
+    const earlier = seen.get(key);
+    if (earlier) {
+      // Fixes undoing each other: end where the cycle starts, so that a run from there comes back
+      // to the same texts and writes nothing.
+      files = earlier;
+      break;
+    }
+    seen.set(key, next);
+    files = next;
   }
-  return { changed, passes };
+  const changed = new Map<string, string>();
+  for (const [path, text] of files) if (text !== original.get(path)) changed.set(path, text);
+  return { changed, passes, converged };
+}
+
+/** The texts that differ from the original, by a hash each: equal keys are (almost surely) equal states. */
+function stateKey(files: ReadonlyMap<string, string>, original: ReadonlyMap<string, string>): string {
+  const parts: string[] = [];
+  for (const [path, text] of files) if (text !== original.get(path)) parts.push(`${path}\0${text.length}\0${hash(text)}`);
+  return parts.sort().join('\n');
+}
+
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
 }
