@@ -648,7 +648,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const quickFix = wants(CodeActionKind.QuickFix);
     const ours = params.context.diagnostics.filter((d) => d.source === serverName);
-    if (!wants(fixAllKind) && (!quickFix || ours.length === 0)) return [];
+    // No diagnostic of ours and no fix-all asked for by kind: nothing to look up, no analysis to run.
+    if (ours.length === 0 && !(only && wants(fixAllKind))) return [];
+    if (!quickFix && !wants(fixAllKind)) return [];
     const current = await currentAnalysis(doc);
     if (!current) return [];
     const { folder, result, uris, path } = current;
