@@ -46,21 +46,27 @@ export function encodeText(text: string, like: Pick<Decoded, 'encoding' | 'bom'>
 }
 
 /**
- * UTF-16 as code units, not through a decoder: a lone surrogate stays itself (a decoder turns it
- * into U+FFFD, which would be written back as other bytes). An odd trailing byte has no code unit.
+ * UTF-16 by a decoder, then each lone surrogate put back: the decoder turns one into U+FFFD (one
+ * code unit for one, so indices still match), which would be written back as other bytes. An odd
+ * trailing byte has no code unit: the text cannot reproduce the file.
  */
 function decodeUtf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be'): Decoded {
-  const units = (bytes.length - 2) >> 1;
-  const chunks: string[] = [];
-  const chunk = new Uint16Array(Math.min(units, 8192));
-  for (let done = 0; done < units; ) {
-    const n = Math.min(chunk.length, units - done);
-    for (let i = 0; i < n; i++) {
-      const at = 2 + (done + i) * 2;
-      chunk[i] = encoding === 'utf-16le' ? bytes[at]! | (bytes[at + 1]! << 8) : (bytes[at]! << 8) | bytes[at + 1]!;
+  const body = bytes.subarray(2, 2 + ((bytes.length - 2) & ~1));
+  const decoded = new TextDecoder(encoding, { ignoreBOM: true }).decode(body);
+  const units = body.length >> 1;
+  const unit = (i: number): number => (encoding === 'utf-16le' ? body[2 * i]! | (body[2 * i + 1]! << 8) : (body[2 * i]! << 8) | body[2 * i + 1]!);
+  const pieces: string[] = [];
+  let from = 0;
+  for (let i = 0; i < units; i++) {
+    const u = unit(i);
+    if (u < 0xd800 || u > 0xdfff) continue;
+    if (u <= 0xdbff && i + 1 < units && unit(i + 1) >= 0xdc00 && unit(i + 1) <= 0xdfff) {
+      i++; // a pair
+      continue;
     }
-    chunks.push(String.fromCharCode(...chunk.subarray(0, n)));
-    done += n;
+    pieces.push(decoded.slice(from, i), String.fromCharCode(u));
+    from = i + 1;
   }
-  return { text: chunks.join(''), encoding, bom: true, exact: (bytes.length & 1) === 0 };
+  const text = from === 0 ? decoded : pieces.join('') + decoded.slice(from);
+  return { text, encoding, bom: true, exact: (bytes.length & 1) === 0 };
 }
