@@ -122,7 +122,7 @@ describe('pip commands', () => {
       'sudo -u app bash -lc "pip install numpy==$V && pip uninstall -y onnxruntime"',
       "su app -c 'pip3 install onnxruntime-gpu==1.18.0'",
       "docker run --rm img sh -c 'echo pip install not-me==1.0'",
-      'sh -c "pip install \\"skipped==1.0\\""',
+      'sh -c "pip install \\"escaped==1.0\\""',
       "bash -c 'bash -c \"pip install nested==2.0\"'",
       'bash script.sh',
       '',
@@ -133,6 +133,8 @@ describe('pip commands', () => {
       ['torchvision', '==0.17.0', 'torchvision==0.17.0', 1],
       ['numpy', '==1.24.3', 'numpy==$V', 3],
       ['onnxruntime-gpu', '==1.18.0', 'onnxruntime-gpu==1.18.0', 4],
+      // Read as the inner shell reads it (escapes removed); the span ends at the closing quote's backslash.
+      ['escaped', '==1.0', 'escaped==1.0\\', 6],
       ['nested', '==2.0', 'nested==2.0', 7],
     ]);
     expect(file.commands?.map((c) => [c.action, c.line])).toEqual([
@@ -140,6 +142,7 @@ describe('pip commands', () => {
       ['install', 3],
       ['uninstall', 3],
       ['install', 4],
+      ['install', 6],
       ['install', 7],
     ]);
   });

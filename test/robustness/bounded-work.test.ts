@@ -95,3 +95,32 @@ describe('pyproject extras and dependency groups are linear', () => {
     ]);
   }, timeout);
 });
+
+describe('tree-sitter files: linear, and a budget that stops a parse is reported', () => {
+  const pins = { 'requirements.txt': 'numpy==1.26.4\n' };
+
+  it('a 100,000-link attribute chain: the deprecated API after it is still found', () => {
+    const text = 'import numpy as np\nx = np' + '.b'.repeat(100_000) + '\nnp.float\n';
+    const findings = check({ ...pins, 'app.py': text }, { select: ['deprecated-api'] });
+    expect(findings.map((f) => text.slice(f.span.start, f.span.end))).toEqual(['np.float']);
+  }, timeout);
+
+  it('shell nesting too deep to walk is a note, not "no problems"', () => {
+    const text = 'pip install torch==2.3.1 torchvision==0.17.0\n' + 'echo ' + '$('.repeat(5_000) + 'x' + ')'.repeat(5_000) + '\n';
+    const findings = check({ 'setup.sh': text });
+    expect(findings.map((f) => [f.ruleId, f.level])).toEqual([['syntax-error', 'note']]);
+    expect(findings[0]!.message).toMatch(/^Not fully checked: its commands were not read: /);
+  }, timeout);
+
+  it('a script over the size a script may have is a note', () => {
+    const text = 'pip install torch==2.3.1\nX="' + 'a'.repeat(3_000_000) + '"\n';
+    const findings = check({ 'setup.sh': text });
+    expect(findings.map((f) => [f.ruleId, f.level, f.message])).toEqual([['syntax-error', 'note', 'Not fully checked: it is 3000 KB, over the 2 MB a script may have to be read.']]);
+  }, timeout);
+
+  it('nested bash -c "bash -c \\"pip install …\\"" is read', () => {
+    const text = 'bash -c "bash -c \\"pip install torch==2.3.1 torchvision==0.17.0\\""\n';
+    const findings = check({ 'setup.sh': text }, { select: ['torch-family-mismatch'] });
+    expect(findings.map((f) => text.slice(f.span.start, f.span.end))).toEqual(['==0.17.0']);
+  }, timeout);
+});

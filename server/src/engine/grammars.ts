@@ -7,6 +7,16 @@ export interface Grammars {
   python: Language;
 }
 
+/** How long one parse may take, whatever the size: past it the file is reported as not checked. */
+export const parseTimeBudgetMs = 3_000;
+
+/** Why the last bounded parse of a text stopped, for the note that says what was not checked. */
+export function parseStopReason(reason: 'reads' | 'time'): string {
+  return reason === 'time'
+    ? `parsing it took longer than ${parseTimeBudgetMs / 1000} s, the budget for one file`
+    : 'its parse reread the text far more than a real file needs (pathological nesting or garbage)';
+}
+
 /**
  * Parses `text` with a bounded amount of work, or returns null. Tree-sitter's error
  * recovery rereads the text quadratically on some garbage (`[[x]]` lines, `)` or NUL
@@ -15,10 +25,12 @@ export interface Grammars {
  * and the caller treats the file as unparsed rather than hang. Real files use a small
  * fraction of either budget (a 280 KB script reads ~1.8× its size in ~80 ms).
  */
-export function parseBounded(parser: Parser, text: string): ReturnType<Parser['parse']> {
+export function parseBounded(parser: Parser, text: string, onStop?: (reason: 'reads' | 'time') => void): ReturnType<Parser['parse']> {
   let budget = text.length * 64 + 65_536;
-  const deadline = performance.now() + 2_000 + text.length / 100;
+  // A fixed backstop: one that grew with the size let a 16 MB file take minutes.
+  const deadline = performance.now() + parseTimeBudgetMs;
   let stopped = false;
+  let reason: 'reads' | 'time' = 'reads';
   let parsing = true;
   const tree = parser.parse(
     (index: number) => {
@@ -33,7 +45,10 @@ export function parseBounded(parser: Parser, text: string): ReturnType<Parser['p
     null,
     {
       progressCallback: () => {
-        if (performance.now() > deadline) stopped = true;
+        if (!stopped && performance.now() > deadline) {
+          stopped = true;
+          reason = 'time';
+        }
         return stopped;
       },
     },
@@ -41,6 +56,7 @@ export function parseBounded(parser: Parser, text: string): ReturnType<Parser['p
   parsing = false;
   if (stopped) {
     tree?.delete();
+    onStop?.(reason);
     return null;
   }
   return tree;

@@ -192,6 +192,8 @@ export interface ParseProblem {
   line: number;
   span: Span;
   message: string;
+  /** 'note': not an error in the file, but part of it was not checked (a work budget was reached). */
+  level?: 'note';
 }
 
 export interface ParsedFile {
@@ -259,6 +261,8 @@ export interface PyGuard {
 /** Parsing a .py file is the costly part, so it happens only when a rule asks. */
 export interface PythonFacts {
   references(): readonly PyReference[];
+  /** After references(): why the file could not be parsed within its budget (none were found), or null. */
+  notChecked(): string | null;
 }
 
 /** A requirement with nothing but its place: parsers fill in what the text says. */

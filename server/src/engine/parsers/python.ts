@@ -4,7 +4,7 @@
 // left unresolved rather than guessed.
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { pushAll } from '../arrays';
-import { parseBounded, type Grammars } from '../grammars';
+import { parseBounded, parseStopReason, type Grammars } from '../grammars';
 import type { ParsedFile, PyGuard, PyReference, PythonFacts, Span } from '../model';
 
 export function parsePythonFile(path: string, text: string, grammars?: Grammars): ParsedFile {
@@ -15,22 +15,24 @@ export function parsePythonFile(path: string, text: string, grammars?: Grammars)
 
 function lazyFacts(text: string, grammars: Grammars): PythonFacts {
   let cached: readonly PyReference[] | undefined;
+  let stopped: string | null = null;
   return {
     references() {
-      cached ??= pythonReferences(text, grammars);
+      cached ??= pythonReferences(text, grammars, (reason) => (stopped = parseStopReason(reason)));
       return cached;
     },
+    notChecked: () => stopped,
   };
 }
 
 /** Every reference to an imported name in `text`; never throws (a broken parse gives what it can). */
-export function pythonReferences(text: string, grammars: Grammars): PyReference[] {
+export function pythonReferences(text: string, grammars: Grammars, onStop?: (reason: 'reads' | 'time') => void): PyReference[] {
   let parser: InstanceType<Grammars['Parser']> | undefined;
   let tree: Tree | null = null;
   try {
     parser = new grammars.Parser();
     parser.setLanguage(grammars.python);
-    tree = parseBounded(parser, text);
+    tree = parseBounded(parser, text, onStop);
     if (!tree) return [];
     return collect(tree.rootNode);
   } catch {
@@ -57,12 +59,32 @@ function collect(root: Node): PyReference[] {
   const otherTargets: Node[] = [];
 
   // One iterative walk over the tree (no recursion: deep nesting must not overflow the stack).
+  // It records the path to each node: tree-sitter's `node.parent` searches down from the root,
+  // so walking up from every reference of a 100,000-link attribute chain is quadratic.
+  const path: Node[] = [];
+  /** Depths on `path` of the ancestors a guard looks at (try, if, conditional, and/or, functions). */
+  const guardDepths: number[] = [];
+  const ancestors = new Map<number, GuardAncestor[]>();
+  const recordAncestors = (node: Node, depth: number): void => {
+    const out: GuardAncestor[] = [];
+    for (let i = guardDepths.length - 1; i >= 0 && depth - guardDepths[i]! <= maxGuardDistance; i--) {
+      const at = guardDepths[i]!;
+      out.push({ parent: path[at]!, child: path[at + 1]! });
+    }
+    ancestors.set(node.id, out);
+  };
   const cursor = root.walk();
   try {
     let descend = true;
+    let depth = 0;
     for (;;) {
       if (descend) {
         const node = cursor.currentNode;
+        path[depth] = node;
+        path.length = depth + 1;
+        while (guardDepths.length > 0 && guardDepths[guardDepths.length - 1]! >= depth) guardDepths.pop();
+        if (node.type === 'attribute' || node.type === 'call' || node.type === 'import_statement' || node.type === 'import_from_statement') recordAncestors(node, depth);
+        if (guardAncestorTypes.has(node.type)) guardDepths.push(depth);
         switch (node.type) {
           case 'import_statement':
           case 'import_from_statement':
@@ -82,7 +104,7 @@ function collect(root: Node): PyReference[] {
             const value = node.namedChild(0);
             const alias = node.childForFieldName('alias');
             const target = alias?.namedChild(0) ?? null;
-            if (node.parent?.type === 'with_item' && value && target?.type === 'identifier') assignments.push({ target, value });
+            if (path[depth - 1]?.type === 'with_item' && value && target?.type === 'identifier') assignments.push({ target, value });
             else if (target) otherTargets.push(target);
             break;
           }
@@ -126,12 +148,16 @@ function collect(root: Node): PyReference[] {
             break;
         }
       }
-      if (descend && cursor.gotoFirstChild()) continue;
+      if (descend && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
       if (cursor.gotoNextSibling()) {
         descend = true;
         continue;
       }
       if (!cursor.gotoParent()) break;
+      depth--;
       descend = false;
     }
   } finally {
@@ -149,23 +175,35 @@ function collect(root: Node): PyReference[] {
   const importRefs: { ref: PyReference; statement: Node }[] = [];
   for (const statement of imports) collectImport(statement, bind, (ref) => importRefs.push({ ref, statement }));
 
-  const resolve = (node: Node | null, depth = 0): { path: string; root: Node } | null => {
-    if (!node || depth > 64) return null;
+  // Once the bindings are final, resolutions are memoised by node: resolving every link of a long
+  // attribute chain from the bottom up then costs one step per link (not up to 64 each).
+  type Resolved = { path: string; root: Node; links: number };
+  const memo = new Map<number, Resolved | null>();
+  let memoise = false;
+  const capped = Symbol('capped');
+  const resolveStep = (node: Node | null, depth: number): Resolved | null | typeof capped => {
+    if (!node) return null;
+    if (memoise && memo.has(node.id)) return memo.get(node.id)!;
+    if (depth > maxResolveDepth) return capped;
+    let result: Resolved | null | typeof capped = null;
+    const link = (inner: Resolved | null | typeof capped, path: (p: string) => string): Resolved | null | typeof capped =>
+      inner === capped || inner === null ? inner : inner.links >= maxResolveDepth ? null : { path: path(inner.path), root: inner.root, links: inner.links + 1 };
     if (node.type === 'identifier') {
       const path = bindings.get(node.text)?.path;
-      return path ? { path, root: node } : null;
-    }
-    if (node.type === 'attribute') {
-      const object = resolve(node.childForFieldName('object'), depth + 1);
+      result = path ? { path, root: node, links: 0 } : null;
+    } else if (node.type === 'attribute') {
       const name = node.childForFieldName('attribute');
-      return object && name ? { path: `${object.path}.${name.text}`, root: object.root } : null;
-    }
-    if (node.type === 'call') {
-      const callee = resolve(node.childForFieldName('function'), depth + 1);
-      return callee ? { path: `${callee.path}()`, root: callee.root } : null;
-    }
-    if (node.type === 'parenthesized_expression') return resolve(node.namedChild(0), depth + 1);
-    return null;
+      result = name ? link(resolveStep(node.childForFieldName('object'), depth + 1), (p) => `${p}.${name.text}`) : null;
+    } else if (node.type === 'call') {
+      result = link(resolveStep(node.childForFieldName('function'), depth + 1), (p) => `${p}()`);
+    } else if (node.type === 'parenthesized_expression') result = link(resolveStep(node.namedChild(0), depth + 1), (p) => p);
+    // A result cut short by the depth limit depends on where the resolution started: not memoised.
+    if (memoise && result !== capped) memo.set(node.id, result);
+    return result;
+  };
+  const resolve = (node: Node | null): { path: string; root: Node } | null => {
+    const result = resolveStep(node, 0);
+    return result === capped || result === null ? null : { path: result.path, root: result.root };
   };
 
   // Assignments from resolvable expressions bind too (`demo = gr.Blocks()`); two passes let
@@ -194,7 +232,10 @@ function collect(root: Node): PyReference[] {
   // variable or other assignment of the same name (`def f(np): np.float`) leaves it unresolved.
   for (const [name, binding] of bindings) if (rebound.has(name)) binding.path = null;
 
-  const guards = guardFinder(resolve, assignments);
+  const guards = guardFinder(resolve, assignments, (node) => ancestors.get(node.id) ?? []);
+  memoise = true;
+  // Innermost first (the walk met them outermost first), so each link finds the one below memoised.
+  for (let i = attributes.length - 1; i >= 0; i--) resolve(attributes[i]!);
 
   for (const node of attributes) {
     const resolved = resolve(node);
@@ -329,6 +370,21 @@ function caughtBy(clause: Node): string[] {
 }
 
 const functionLike = new Set(['function_definition', 'lambda']);
+
+/** Links (attributes, calls, parentheses) a reference is followed through to its imported root. */
+const maxResolveDepth = 64;
+
+/** An enclosing node a guard may come from, with the child of it on the path to the reference. */
+interface GuardAncestor {
+  parent: Node;
+  child: Node;
+}
+
+/** The node types guardFinder reads among a reference's ancestors (nearest first). */
+const guardAncestorTypes = new Set(['try_statement', 'if_statement', 'conditional_expression', 'boolean_operator', ...functionLike]);
+
+/** How far up (in tree levels) a guard is looked for. */
+const maxGuardDistance = 256;
 const stringValue = (node: Node): string | null => {
   if (node.type !== 'string') return null;
   const parts = node.namedChildren.filter((c) => c?.type === 'string_content');
@@ -342,7 +398,7 @@ const stringValue = (node: Node): string | null => {
  * `getattr(x, "name", default)` or a library's version (`np.__version__`, `sys.version_info`, a
  * name assigned from one, `importlib.metadata.version("numpy")`).
  */
-function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node }[]): (node: Node) => { guard?: PyGuard } {
+function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node }[], ancestorsOf: (node: Node) => GuardAncestor[]): (node: Node) => { guard?: PyGuard } {
   const flags = new Map<string, Node[]>();
   for (const { target, value } of assignments) {
     const list = flags.get(target.text);
@@ -402,8 +458,7 @@ function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node 
       pushAll(versions, found.versions);
     };
     let insideFunction = false;
-    let child = node;
-    for (let parent = node.parent, depth = 0; parent && depth < 256; child = parent, parent = parent.parent, depth++) {
+    for (const { parent, child } of ancestorsOf(node)) {
       switch (parent.type) {
         case 'try_statement':
           if (!insideFunction && (child.type === 'block' || child.type === 'except_clause')) {

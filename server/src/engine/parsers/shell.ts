@@ -2,7 +2,7 @@
 // the words as written. Parsed with tree-sitter-bash, so echo/printf text, comments and heredoc
 // bodies are never mistaken for commands. Never throws.
 import type { Node } from '@vscode/tree-sitter-wasm';
-import { parseBounded, type Grammars } from '../grammars';
+import { parseBounded, parseStopReason, type Grammars } from '../grammars';
 import { LineIndex } from '../line-index';
 import { blankRequirement, type InstallCommand, type ParsedFile, type PipOption, type PipOptionName, type Requirement, type Span, type UnquotedSpecifier } from '../model';
 import { normalizeName } from './pep508';
@@ -20,22 +20,37 @@ const maxFunctionDepth = 16;
 
 export function parseShellScript(path: string, text: string, grammars?: Grammars): ParsedFile {
   const file: ParsedFile = { path, kind: 'shell', requirements: [], options: [], includes: [], problems: [], commands: [] };
-  if (!grammars || text.length > maxScriptLength) return file;
+  if (!grammars) return file;
+  if (text.length > maxScriptLength) {
+    notChecked(file, `it is ${Math.round(text.length / 1000)} KB, over the ${maxScriptLength / 1_000_000} MB a script may have to be read`);
+    return file;
+  }
   const source = isDockerfile(path) ? maskDockerfile(text) : text;
   let parser: InstanceType<Grammars['Parser']> | undefined;
   let tree: ReturnType<InstanceType<Grammars['Parser']>['parse']> = null;
   try {
     parser = new grammars.Parser();
     parser.setLanguage(grammars.bash);
-    tree = parseBounded(parser, source);
+    tree = parseBounded(parser, source, (reason) => notChecked(file, `its ${isDockerfile(path) ? 'RUN lines' : 'commands'} were not read: ${parseStopReason(reason)}`));
     if (tree) new ScriptWalker(file, text, new LineIndex(text), grammars).run(tree.rootNode);
-  } catch {
-    // A grammar failure leaves the file without commands rather than failing the analysis.
+  } catch (error) {
+    // A grammar failure (or nesting too deep to walk) leaves the file unread, and says so.
+    const why = error instanceof RangeError ? 'its nesting is too deep to follow' : 'the shell parser failed on it';
+    file.commands = [];
+    file.requirements = [];
+    file.options = [];
+    file.includes = [];
+    notChecked(file, `its commands were not read: ${why}`);
   } finally {
     tree?.delete();
     parser?.delete();
   }
   return file;
+}
+
+/** A note on the whole file: part of it was not checked, and why (never a silent "no problems"). */
+function notChecked(file: ParsedFile, why: string): void {
+  file.problems.push({ line: 1, span: { start: 0, end: 0 }, message: `Not fully checked: ${why}.`, level: 'note' });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -143,10 +158,11 @@ class ScriptWalker {
   private readonly functions = new Map<string, Node>();
   private readonly inlined = new Set<string>();
   private inlineBudget: number;
+  private inlineBudgetNoted = false;
 
   constructor(
     private readonly file: ParsedFile,
-    private readonly text: string,
+    private text: string,
     private readonly lines: LineIndex,
     private readonly grammars: Grammars,
   ) {
@@ -395,17 +411,29 @@ class ScriptWalker {
    * `bash -c 'pip install …'`: the string is a script of its own. It is parsed from a copy of the
    * file with everything but the string's content blanked, so every offset is the written one.
    */
-  private inlineScript(content: Span, reachable: boolean, depth: number): void {
+  private inlineScript(content: Span & { escaped?: boolean }, reachable: boolean, depth: number): void {
     // Each inner parse reads a file-length copy: a budget keeps thousands of `-c` strings linear.
-    if (this.inlineBudget < this.text.length) return;
+    if (this.inlineBudget < this.text.length) {
+      if (!this.inlineBudgetNoted) notChecked(this.file, 'some of its `bash -c` strings and heredoc scripts were not read: the budget for inner scripts (8× the file) was reached');
+      this.inlineBudgetNoted = true;
+      return;
+    }
     this.inlineBudget -= this.text.length;
-    const masked = ' '.repeat(content.start) + this.text.slice(content.start, content.end) + ' '.repeat(this.text.length - content.end);
+    const inner = this.text.slice(content.start, content.end);
+    const masked = ' '.repeat(content.start) + (content.escaped ? unescapeInPlace(inner) : inner) + ' '.repeat(this.text.length - content.end);
     const parser = new this.grammars.Parser();
     let tree: ReturnType<typeof parser.parse> = null;
     try {
       parser.setLanguage(this.grammars.bash);
-      tree = parseBounded(parser, masked);
-      if (tree) this.visit(tree.rootNode, reachable, depth);
+      tree = parseBounded(parser, masked, (reason) => notChecked(this.file, `an inner script (\`bash -c\` or a heredoc) was not read: ${parseStopReason(reason)}`));
+      // An unescaped copy is what the inner shell reads: words are taken from it (same offsets).
+      const written = this.text;
+      if (content.escaped) this.text = masked;
+      try {
+        if (tree) this.visit(tree.rootNode, reachable, depth);
+      } finally {
+        this.text = written;
+      }
     } finally {
       tree?.delete();
       parser.delete();
@@ -583,10 +611,9 @@ const shells = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh']);
 
 /**
  * The content of the script string of `sh -c '…'` / `bash -lc "…"` (also after sudo, env, su, …), or null.
- * A double-quoted string with a backslash is skipped: its content, as the inner shell reads it, is
- * not the text as written, and spans must point at what is written.
+ * `escaped`: a double-quoted string with backslashes, which the inner shell reads unescaped.
  */
-function shellScriptArgument(words: Word[]): Span | null {
+function shellScriptArgument(words: Word[]): (Span & { escaped?: boolean }) | null {
   const name = (k: number): string => {
     const text = words[k]?.value?.text ?? '';
     return text.slice(text.lastIndexOf('/') + 1);
@@ -604,12 +631,21 @@ function shellScriptArgument(words: Word[]): Span | null {
       const script = words[j + 1]?.node;
       if (!script) return null;
       if (script.type === 'raw_string') return { start: script.startIndex + 1, end: script.endIndex - 1 };
-      if (script.type === 'string' && !script.text.includes('\\')) return { start: script.startIndex + 1, end: script.endIndex - 1 };
+      if (script.type === 'string') return { start: script.startIndex + 1, end: script.endIndex - 1, escaped: script.text.includes('\\') };
       return null;
     }
     return null;
   }
   return null;
+}
+
+/**
+ * What the inner shell reads from a double-quoted string: `\"`, `\\`, `\$` and `` \` `` lose their
+ * backslash. Each backslash becomes a space, so every other character keeps its written offset
+ * (nested `bash -c "bash -c \"pip install …\""` is read, with spans on the text as written).
+ */
+function unescapeInPlace(text: string): string {
+  return text.replace(/\\(["\\$`\n])/g, (_, c: string) => ` ${c}`);
 }
 
 /** A shell run with no script argument (`bash`, `sudo -E sh -s`, `env X=1 bash -e`): it reads its script from stdin. */

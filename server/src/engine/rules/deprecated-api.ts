@@ -265,6 +265,11 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
       const present = scope.active.filter((a) => a.mayMatch(text));
       if (present.length === 0) continue;
       const refs = parsed.python.references();
+      const notChecked = parsed.python.notChecked();
+      if (notChecked) {
+        context.report({ level: 'note', file: parsed.path, span: { start: 0, end: 0 }, message: `Not checked for deprecated APIs: ${notChecked}.` });
+        continue;
+      }
       // Behaviour notes: one per file and entry, at the first use, with the count.
       const notes = new Map<CompiledEntry, { uses: number; emit: (uses: number) => void }>();
       for (const ref of refs) {

@@ -29,7 +29,7 @@ Correct the line by hand; the message says what was expected at that position.
   (context) => {
     for (const file of context.project.parsed.values()) {
       for (const problem of file.problems) {
-        context.report({ file: file.path, span: problem.span, message: problem.message });
+        context.report({ file: file.path, span: problem.span, message: problem.message, ...(problem.level ? { level: problem.level } : {}) });
       }
     }
     // Broken metadata in an installed environment costs that distribution's checks, not the run.
