@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // Validates rules/ once; test files read the compiled result (test/support/knowledge-base.ts).
+    globalSetup: ['test/support/global-setup.ts'],
   },
 });

@@ -1,7 +1,7 @@
 // Build step: check rules/**/*.yaml for meaning and against their schemas, and write dist/kb.json.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compiledKnowledgeBaseName, KnowledgeBaseError, loadKnowledgeBase } from '../server/src/host/knowledge-base';
+import { compiledKnowledgeBaseName, compiledKnowledgeBaseText, KnowledgeBaseError, loadKnowledgeBase } from '../server/src/host/knowledge-base';
 import { knowledgeBaseMeaningProblems } from './check-kb-meaning';
 
 export function compileKnowledgeBase(root: string): void {
@@ -9,5 +9,5 @@ export function compileKnowledgeBase(root: string): void {
   const problems = knowledgeBaseMeaningProblems(rulesDir);
   if (problems.length > 0) throw new KnowledgeBaseError(`the knowledge base does not check:\n${problems.join('\n')}`);
   const kb = loadKnowledgeBase(rulesDir);
-  writeFileSync(join(root, 'dist', compiledKnowledgeBaseName), JSON.stringify(kb.documents));
+  writeFileSync(join(root, 'dist', compiledKnowledgeBaseName), compiledKnowledgeBaseText(kb));
 }

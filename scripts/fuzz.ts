@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { loadGrammars } from '../server/src/host/grammars';
+import { loadKnowledgeBase } from '../server/src/host/knowledge-base';
 import { corpusTexts, dependencyText, fuzzPaths, mutated } from '../test/fuzz/generators';
 import { analyzeChecked } from '../test/fuzz/invariants';
 import { hostileInputs } from '../test/robustness/pathological';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const minutes = Number(argument('--minutes') ?? 2);
   const baseSeed = Number(argument('--seed') ?? Date.now() % 2 ** 31);
   const grammars = await loadGrammars();
+  const kb = loadKnowledgeBase(join(__dirname, '..', 'rules'));
   const seeds = corpusTexts(join(__dirname, '..'));
   // Hostile inputs as mutation seeds too, cut to 20k chars so a run tries many of them.
   const hostile = hostileInputs(false).map((h) => h.text.slice(0, 20_000));
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
     const result = fc.check(
       fc.property(input, (files) => {
         const start = performance.now();
-        analyzeChecked(files, grammars);
+        analyzeChecked(files, kb, grammars);
         const ms = performance.now() - start;
         const size = files.reduce((n, f) => n + f.text.length, 0);
         const perKb = ms / Math.max(1, size / 1024);

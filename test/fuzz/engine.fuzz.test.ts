@@ -6,6 +6,9 @@ import { loadGrammars } from '../../server/src/host/grammars';
 import { join } from 'node:path';
 import { corpusTexts, dependencyText, fuzzPaths, mutated } from './generators';
 import { analyzeChecked } from './invariants';
+import { testKnowledgeBase } from '../support/knowledge-base';
+
+const kb = testKnowledgeBase();
 
 let grammars: Grammars;
 beforeAll(async () => {
@@ -18,7 +21,7 @@ describe('engine under random input (seeded)', () => {
   it('never throws and keeps every span inside its file, for each file kind', () => {
     fc.assert(
       fc.property(fc.constantFrom(...fuzzPaths), dependencyText, (path, text) => {
-        analyzeChecked([{ path, text }], grammars);
+        analyzeChecked([{ path, text }], kb, grammars);
       }),
       { seed: 20261122, numRuns: runs },
     );
@@ -29,7 +32,7 @@ describe('engine under random input (seeded)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(...fuzzPaths), mutated(seeds)), { minLength: 1, maxLength: 4 }), (pairs) => {
         const files = new Map(pairs.map(([path, text]) => [path, text]));
-        analyzeChecked([...files].map(([path, text]) => ({ path, text })), grammars);
+        analyzeChecked([...files].map(([path, text]) => ({ path, text })), kb, grammars);
       }),
       { seed: 7, numRuns: runs },
     );

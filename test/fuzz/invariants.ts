@@ -1,14 +1,12 @@
 import { analyze, defaultSettings, type AnalysisResult, type SourceFile } from '../../server/src/engine';
 import type { Grammars } from '../../server/src/engine/grammars';
-import { join } from 'node:path';
-import { loadKnowledgeBase } from '../../server/src/host/knowledge-base';
+import type { KnowledgeBase } from '../../server/src/engine/kb/types';
 
-// Loaded here rather than from test/support/analyze (which uses top-level await,
-// so `tsx scripts/fuzz.ts` could not load it as CommonJS).
-const kb = loadKnowledgeBase(join(__dirname, '..', '..', 'rules'));
-
-/** Analyzes `files` and throws a descriptive error when an engine invariant breaks. */
-export function analyzeChecked(files: SourceFile[], grammars?: Grammars): AnalysisResult {
+/**
+ * Analyzes `files` and throws a descriptive error when an engine invariant breaks. The caller passes
+ * the knowledge base: the tests' validated-once copy, or `scripts/fuzz.ts`'s own load of rules/.
+ */
+export function analyzeChecked(files: SourceFile[], kb: KnowledgeBase, grammars?: Grammars): AnalysisResult {
   const result = analyze({ files, settings: defaultSettings(), kb, grammars });
   if (result.internalErrors.length > 0) throw new Error(`rule threw: ${result.internalErrors.map((e) => e.message).join('\n')}`);
   const texts = new Map(files.map((f) => [f.path, f.text]));

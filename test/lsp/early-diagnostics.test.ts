@@ -9,9 +9,8 @@ import { createConnection } from 'vscode-languageserver/node';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import type { Grammars } from '../../server/src/engine/grammars';
 import { loadGrammars } from '../../server/src/host/grammars';
-import { loadKnowledgeBase } from '../../server/src/host/knowledge-base';
 import { startServer } from '../../server/src/lsp/server';
-import { repoRoot } from '../support/analyze';
+import { kb } from '../support/analyze';
 import { uriOf } from './client';
 
 const root = mkdtempSync(join(tmpdir(), 'pinwise-early-'));
@@ -26,7 +25,7 @@ describe('first diagnostics before the grammars load', () => {
     let release!: (g: Grammars) => void;
     const gate = new Promise<Grammars>((done) => (release = done));
     const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-    startServer(serverConnection, { loadKnowledgeBase: () => loadKnowledgeBase(join(repoRoot, 'rules')), loadGrammars: () => gate, debounceMs: 10 });
+    startServer(serverConnection, { loadKnowledgeBase: () => kb, loadGrammars: () => gate, debounceMs: 10 });
     const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
     const published: PublishDiagnosticsParams[] = [];
     const waiters: (() => void)[] = [];

@@ -10,7 +10,10 @@ import { parsePep508 } from '../../server/src/engine/parsers/pep508';
 import { parseSpecifierSet, parseVersion } from '../../server/src/engine/versions';
 import { loadGrammars } from '../../server/src/host/grammars';
 import { analyzeChecked } from '../fuzz/invariants';
+import { testKnowledgeBase } from '../support/knowledge-base';
 import { hostileInputs } from './pathological';
+
+const kb = testKnowledgeBase();
 
 let grammars: Grammars;
 beforeAll(async () => {
@@ -68,9 +71,10 @@ describe.each(hostileInputs(false).map((input) => [input.name, input] as const))
   });
 
   it('analyze() as every file kind, alone and as one project, keeps its invariants', () => {
-    for (const [, path] of kinds) analyzeChecked([{ path, text: input.text }], grammars);
+    for (const [, path] of kinds) analyzeChecked([{ path, text: input.text }], kb, grammars);
     analyzeChecked(
       kinds.map(([, path]) => ({ path, text: input.text })),
+      kb,
       grammars,
     );
   });
@@ -81,7 +85,7 @@ describe.each(hostileInputs(true).filter((i) => !hostileInputs(false).some((s) =
   'big input: %s',
   (_name, input) => {
     it.each(kinds.map(([kind, path]) => [kind, path] as const))('analyze() as %s', (_kind, path) => {
-      analyzeChecked([{ path, text: input.text }], grammars);
+      analyzeChecked([{ path, text: input.text }], kb, grammars);
     }, 120_000);
   },
 );

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze, defaultSettings } from '../../server/src/engine';
 import { loadProject } from '../../server/src/host/files';
-import { loadKnowledgeBase } from '../../server/src/host/knowledge-base';
 import { ensureBuilt, fixtureDir, runCli } from '../cli/run-cli';
+import { testKnowledgeBase } from '../support/knowledge-base';
 
 beforeAll(() => ensureBuilt());
 
@@ -104,8 +104,7 @@ describe('file-system faults through the CLI', () => {
     // Deleted after discovery: the host reports it unreadable and the engine says so.
     const loaded = loadProject(dir, [join(dir, 'requirements.txt'), join(dir, 'requirements-vanished.txt')]);
     expect(loaded.unreadable).toEqual([{ path: 'requirements-vanished.txt', reason: 'it does not exist' }]);
-    const kb = loadKnowledgeBase(join(__dirname, '..', '..', 'rules'));
-    const result = analyze({ files: loaded.files, unreadable: loaded.unreadable, settings: defaultSettings(), kb });
+    const result = analyze({ files: loaded.files, unreadable: loaded.unreadable, settings: defaultSettings(), kb: testKnowledgeBase() });
     expect(result.internalErrors).toEqual([]);
     expect(result.findings.map((f) => [f.ruleId, f.file])).toEqual(expect.arrayContaining([['syntax-error', 'requirements.txt']]));
   });

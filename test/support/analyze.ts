@@ -2,10 +2,10 @@
 import { join } from 'node:path';
 import { analyze, defaultSettings, fixAll, type Finding, type Settings } from '../../server/src/engine';
 import { loadGrammars } from '../../server/src/host/grammars';
-import { loadKnowledgeBase } from '../../server/src/host/knowledge-base';
+import { testKnowledgeBase } from './knowledge-base';
 
 export const repoRoot = join(__dirname, '..', '..');
-export const kb = loadKnowledgeBase(join(repoRoot, 'rules'));
+export const kb = testKnowledgeBase();
 /** Shell and Python parsing need the tree-sitter grammars (loaded once per test file). */
 export const grammars = await loadGrammars();
 

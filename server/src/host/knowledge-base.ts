@@ -57,6 +57,16 @@ export function loadKnowledgeBase(rulesDir: string): KnowledgeBase {
 /** File name of the knowledge base compiled (validated, as JSON) by the build, beside the bundles. */
 export const compiledKnowledgeBaseName = 'kb.json';
 
+/** The compiled form (what `dist/kb.json` holds): the validated documents as one JSON object. */
+export function compiledKnowledgeBaseText(kb: KnowledgeBase): string {
+  return JSON.stringify(kb.documents);
+}
+
+/** A knowledge base compiled by `compiledKnowledgeBaseText`: already validated, so only parsed. */
+export function readCompiledKnowledgeBase(file: string): KnowledgeBase {
+  return { documents: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> };
+}
+
 /**
  * The knowledge base the bundles ship with: `dist/kb.json`, validated at build
  * time, so starting the server or the CLI parses JSON instead of YAML and
@@ -64,8 +74,7 @@ export const compiledKnowledgeBaseName = 'kb.json';
  */
 export function loadShippedKnowledgeBase(bundleDir: string): KnowledgeBase {
   try {
-    const documents = JSON.parse(readFileSync(join(bundleDir, compiledKnowledgeBaseName), 'utf8')) as Record<string, unknown>;
-    return { documents };
+    return readCompiledKnowledgeBase(join(bundleDir, compiledKnowledgeBaseName));
   } catch {
     const candidates = [join(bundleDir, '..', 'rules'), join(bundleDir, '..', '..', '..', 'rules')];
     const rulesDir = candidates.find((dir) => existsSync(join(dir, 'schema'))) ?? candidates[0]!;
