@@ -6,10 +6,11 @@ import { dirname, join } from 'node:path';
 import { repoRoot } from '../support/analyze';
 
 export const cliPath = join(repoRoot, 'dist', 'cli.js');
+export const actionPath = join(repoRoot, 'dist', 'action.js');
 
 /** Builds the bundles once when a test file runs on its own (npm test builds first). */
 export function ensureBuilt(): void {
-  if (!existsSync(cliPath)) execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot });
+  if (!existsSync(cliPath) || !existsSync(actionPath)) execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot });
 }
 
 export function runCli(args: string[], cwd = repoRoot): { status: number; stdout: string; stderr: string } {

@@ -1,11 +1,24 @@
 // SARIF 2.1.0, as CONTRACTS.md describes it.
 import { ruleDocsUrl, rules } from '../engine/rules';
+import type { BaselineEntry, BaselineState } from './baseline';
 import type { LocatedFinding, Region } from './report';
 
 const sarifRegion = (region: Region) => ({ ...region });
 
+/** With a baseline: each result's state, and the baseline's findings no longer found (`absent`). */
+export interface SarifBaseline {
+  states: readonly BaselineState[];
+  absent: readonly BaselineEntry[];
+}
+
 /** `knowledgeDate`: the date the knowledge base is current to (CONTRACTS.md: `tool.driver.properties.knowledgeDate`). */
-export function formatSarif(located: readonly LocatedFinding[], version: string, internalErrors: readonly string[] = [], knowledgeDate: string | null = null): string {
+export function formatSarif(
+  located: readonly LocatedFinding[],
+  version: string,
+  internalErrors: readonly string[] = [],
+  knowledgeDate: string | null = null,
+  baseline?: SarifBaseline,
+): string {
   const catalog = rules.map((rule) => ({
     id: rule.meta.id,
     name: rule.meta.id,
@@ -16,7 +29,7 @@ export function formatSarif(located: readonly LocatedFinding[], version: string,
     defaultConfiguration: { level: rule.meta.defaultLevel },
   }));
   const ruleIndex = new Map(catalog.map((rule, index) => [rule.id, index]));
-  const results = located.map((item) => ({
+  const results: object[] = located.map((item, index) => ({
     ruleId: item.finding.ruleId,
     ruleIndex: ruleIndex.get(item.finding.ruleId),
     level: item.finding.level,
@@ -45,7 +58,18 @@ export function formatSarif(located: readonly LocatedFinding[], version: string,
           })),
         }
       : {}),
+    ...(baseline ? { baselineState: baseline.states[index] } : {}),
   }));
+  for (const entry of baseline?.absent ?? []) {
+    results.push({
+      ruleId: entry.ruleId,
+      ...(ruleIndex.has(entry.ruleId) ? { ruleIndex: ruleIndex.get(entry.ruleId) } : {}),
+      level: entry.level,
+      message: { text: entry.message },
+      locations: [{ physicalLocation: { artifactLocation: { uri: entry.file }, region: { startLine: entry.line } } }],
+      baselineState: 'absent',
+    });
+  }
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -3,6 +3,8 @@ import type { LocatedFinding } from './report';
 
 export interface TextStyle {
   color: boolean;
+  /** `--show-fixes`: each finding's fixes listed under it. */
+  showFixes?: boolean;
 }
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -24,6 +26,9 @@ export function formatText(located: readonly LocatedFinding[], style: TextStyle)
       lines.push(`  ${paint(c, '2', position)} ${levelText[item.finding.level].padEnd(c ? 16 : 7)} ${item.finding.message}  ${paint(c, '2', item.finding.ruleId)}${fixable}`);
       for (const related of item.related) {
         lines.push(`  ${' '.repeat(7)}   ${paint(c, '2', `↳ ${related.uri}:${related.region.startLine}:${related.region.startColumn}`)} ${related.message}`);
+      }
+      if (style.showFixes) {
+        for (const fix of item.fixes) lines.push(`  ${' '.repeat(7)}   ${paint(c, '32', 'fix:')} ${fix.title}${fix.safe ? '' : ' (unsafe: not applied by --fix)'}`);
       }
     }
     lines.push('');

@@ -15,36 +15,45 @@ import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../ho
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import type { InstalledEnvironmentInput } from '../engine/installed';
 import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
-import { formatJson } from './format-json';
-import { stackCommand, stackUsage } from './stack';
+import { BaselineError, fingerprintOf, readBaseline, type Reported } from './baseline';
+import { formatNames, report, writeFile, type CheckOutcome, type FormatName, type Output, type ReportOptions } from './output';
+import { locate } from './report';
+import { ruleDocumentation, UnknownRuleError } from './rule-docs';
 import { unifiedDiff } from './unified-diff';
+import { pinwiseVersion } from '../version';
+import { stackCommand, stackUsage } from './stack';
 import { upgradeCommand, upgradeUsage } from './upgrade';
-import { formatSarif } from './format-sarif';
-import { formatText } from './format-text';
-import { locate, type LocatedFinding } from './report';
-import { pushAll } from '../engine/arrays';
 
-declare const PINWISE_VERSION: string | undefined;
-const version = typeof PINWISE_VERSION === 'string' ? PINWISE_VERSION : '0.0.0-dev';
 
 const usage = `Usage:
-  pinwise check [PATH ...] [--format text|json|sarif] [--python X.Y] [--fix]
-                [--select IDS] [--ignore IDS] [--accelerator auto|cpu|cuda|rocm]
-                [--env DIR | --no-env]
-  pinwise parse FILE          print a requirements file's parsed model as JSON
+  pinwise check [PATH ...] [options]
+  pinwise rule [ID]           print a rule's documentation (every rule without ID)
   pinwise rules               list every rule
+  pinwise parse FILE          print a requirements file's parsed model as JSON
 ${stackUsage}${upgradeUsage}  pinwise --version
 
-Exit status: 0 no error-level finding, 1 at least one, 2 usage error or internal failure.
+Options of check:
+  --format FORMAT             text (default), json, sarif, github (workflow annotations),
+                              gitlab (Code Quality report) or junit (JUnit XML)
+  --output-file FILE          write the report to FILE instead of stdout
+  --python X.Y                target Python when the project does not declare one
+  --accelerator A             auto (default), cpu, cuda or rocm
+  --env DIR, --no-env         also check an installed environment (default: ./.venv or ./venv), or not
+  --select IDS, --ignore IDS  comma-separated rule ids to run only / never
+  --fix                       apply every safe fix in place, then report what remains
+  --diff                      print what --fix would change as a unified diff; write nothing
+  --show-fixes                list each finding's fixes under it (text format)
+  --quiet                     report errors only
+  --statistics                print how many findings each rule reported instead of the findings
+  --exit-zero                 exit 0 even when errors are found
+  --write-baseline FILE       record today's findings in FILE (and exit 0)
+  --baseline FILE             report only findings that FILE does not hold
+
+Exit status: 0 no error-level finding, 1 at least one (with --diff: a file would change),
+2 usage error or internal failure.
 `;
 
 class UsageError extends Error {}
-
-interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  isTTY: boolean;
-}
 
 
 function parseIdList(value: string | undefined, flag: string): string[] {
@@ -61,14 +70,23 @@ interface ProjectRun {
   installed: InstalledEnvironmentInput[];
 }
 
-async function check(args: string[], io: Output): Promise<number> {
+/** Runs `check` up to its findings, without printing them: the CLI and the GitHub Action share it. */
+export async function collectCheck(args: string[], io: Output): Promise<{ outcome: CheckOutcome; options: ReportOptions; diffs: string[] | null }> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
     options: {
       format: { type: 'string', default: 'text' },
+      'output-file': { type: 'string', short: 'o' },
       python: { type: 'string' },
       fix: { type: 'boolean', default: false },
+      diff: { type: 'boolean', default: false },
+      'show-fixes': { type: 'boolean', default: false },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      statistics: { type: 'boolean', default: false },
+      'exit-zero': { type: 'boolean', default: false },
+      baseline: { type: 'string' },
+      'write-baseline': { type: 'string' },
       select: { type: 'string' },
       ignore: { type: 'string' },
       accelerator: { type: 'string', default: 'auto' },
@@ -77,10 +95,32 @@ async function check(args: string[], io: Output): Promise<number> {
     },
   });
   const format = values.format!;
-  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got '${format}')`);
+  if (!(formatNames as readonly string[]).includes(format)) throw new UsageError(`--format must be ${formatNames.slice(0, -1).join(', ')} or ${formatNames[formatNames.length - 1]} (got '${format}')`);
+  if (values.statistics && format !== 'text' && format !== 'json') throw new UsageError('--statistics prints text or json only');
+  if (values.diff && values.fix) throw new UsageError('--diff shows what --fix would write: use one or the other');
+  if (values.baseline && values['write-baseline']) throw new UsageError('--baseline and --write-baseline: use one or the other');
   if (values.python !== undefined && !/^\d+\.\d+$/.test(values.python)) throw new UsageError(`--python must look like 3.11 (got '${values.python}')`);
   const accelerator = values.accelerator!;
   if (!['auto', 'cpu', 'cuda', 'rocm'].includes(accelerator)) throw new UsageError(`--accelerator must be auto, cpu, cuda or rocm`);
+  let baseline: ReportOptions['baseline'];
+  if (values.baseline !== undefined) {
+    try {
+      baseline = readBaseline(values.baseline);
+    } catch (error) {
+      throw error instanceof BaselineError ? new UsageError(error.message) : error;
+    }
+  }
+  const options: ReportOptions = {
+    format: format as FormatName,
+    ...(values['output-file'] ? { outputFile: values['output-file'] } : {}),
+    quiet: values.quiet!,
+    statistics: values.statistics!,
+    showFixes: values['show-fixes']!,
+    exitZero: values['exit-zero']!,
+    ...(baseline ? { baseline } : {}),
+    ...(values['write-baseline'] ? { writeBaseline: values['write-baseline'] } : {}),
+    color: io.isTTY && !process.env['NO_COLOR'],
+  };
   // Flags win over [tool.pinwise] in the project's pyproject.toml, which wins over the defaults.
   const flags: PinwiseConfig = {
     ...(values.python ? { python: values.python } : {}),
@@ -125,10 +165,20 @@ async function check(args: string[], io: Output): Promise<number> {
     runs.push({ loaded: loadProject(root, files, { boundary, grammars }), settings: resolved.engine, installed });
   }
 
-  const located: LocatedFinding[] = [];
+  const reported: Reported[] = [];
   const internalErrors: string[] = [];
+  const environments: CheckOutcome['environments'] = [];
+  const diffs: string[] = [];
   for (const run of runs) {
     const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars, installed: run.installed };
+    if (values.diff) {
+      const { changed } = fixAll(input);
+      for (const [path, text] of changed) {
+        const before = run.loaded.files.find((f) => f.path === path)?.text ?? '';
+        diffs.push(unifiedDiff(fromWorkingDirectory(run, path), before, text));
+      }
+      continue;
+    }
     if (values.fix) {
       const { changed, converged, passes } = fixAll(input);
       if (!converged) io.err(`pinwise: the fixes had not settled after ${passes} passes (some undo others); the files keep the texts reached, and a run of --fix again says what is left\n`);
@@ -142,17 +192,42 @@ async function check(args: string[], io: Output): Promise<number> {
       }
     }
     const result = analyze(input);
+    const rootLabel = relative(process.cwd(), run.loaded.root).split(sep).join('/');
+    for (const environment of result.project.environments) {
+      environments.push({ label: rootLabel ? `${rootLabel}: ${environment.label}` : environment.label, files: environment.files.map((file) => fromWorkingDirectory(run, file)) });
+    }
     for (const error of result.internalErrors) internalErrors.push(`internal error in rule ${error.ruleId}: ${error.message}`);
     const texts = new Map([...result.project.sources].map(([path, source]) => [path, source.text]));
-    pushAll(located, locate(result.findings, texts, displayPrefix(run, paths.length)));
+    const located = locate(result.findings, texts, displayPrefix(run, paths.length));
+    result.findings.forEach((finding, index) => {
+      const offending = linesOf(texts.get(finding.file) ?? '', finding.span);
+      reported.push({ item: located[index]!, path: fromWorkingDirectory(run, finding.file), fingerprint: fingerprintOf(finding.ruleId, offending) });
+    });
   }
+  return { outcome: { reported, internalErrors, environments, notices, knowledgeDate: knowledgeDate(kb) }, options, diffs: values.diff ? diffs : null };
+}
 
-  if (format === 'sarif') io.out(formatSarif(located, version, internalErrors, knowledgeDate(kb)) + '\n');
-  else if (format === 'json') io.out(formatJson(located, version) + '\n');
-  else io.out(notices.map((n) => `${n}\n`).join('') + formatText(located, { color: io.isTTY && !process.env['NO_COLOR'] }));
-  for (const error of internalErrors) io.err(`pinwise: ${error}\n`);
-  if (internalErrors.length > 0) return 2;
-  return located.some((item: LocatedFinding) => item.finding.level === 'error') ? 1 : 0;
+async function check(args: string[], io: Output): Promise<number> {
+  const { outcome, options, diffs } = await collectCheck(args, io);
+  if (diffs) {
+    const text = diffs.join('');
+    if (options.outputFile) writeFile(options.outputFile, text);
+    else io.out(text);
+    return diffs.length > 0 ? 1 : 0;
+  }
+  return report(outcome, options, pinwiseVersion, io);
+}
+
+/** The whole lines a span touches: `torchvision==0.17.0`, not just its `==0.17.0`, names the finding. */
+function linesOf(text: string, span: { start: number; end: number }): string {
+  const start = text.lastIndexOf('\n', Math.max(0, span.start - 1)) + 1;
+  const newline = text.indexOf('\n', Math.max(span.end, span.start + 1) - 1);
+  return text.slice(span.start === 0 ? 0 : start, newline === -1 ? text.length : newline);
+}
+
+/** A project file's path from the working directory, `/` separators (GitHub and GitLab want these). */
+function fromWorkingDirectory(run: ProjectRun, path: string): string {
+  return relative(process.cwd(), join(run.loaded.root, path)).split(sep).join('/');
 }
 
 /** Paths print relative to the PATH given; with several PATHs, prefixed so they say which project. */
@@ -215,6 +290,17 @@ function listRules(io: Output): number {
   return 0;
 }
 
+function ruleCommand(args: string[], io: Output): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length > 1) throw new UsageError('rule takes at most one rule ID');
+  try {
+    io.out(ruleDocumentation(__dirname, positionals[0]));
+  } catch (error) {
+    throw error instanceof UnknownRuleError ? new UsageError(error.message) : error;
+  }
+  return 0;
+}
+
 export async function main(argv: string[], io: Output): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -229,9 +315,11 @@ export async function main(argv: string[], io: Output): Promise<number> {
         return upgradeCommand(rest, io, { kb: loadShippedKnowledgeBase(__dirname), grammars: await loadGrammars(), write: writeFixed, diff: unifiedDiff });
       case 'stack':
         return stackCommand(rest, io, loadShippedKnowledgeBase(__dirname), await loadGrammars());
+      case 'rule':
+        return ruleCommand(rest, io);
       case '--version':
       case '-V':
-        io.out(`pinwise ${version} (knowledge current to ${knowledgeDate(loadShippedKnowledgeBase(__dirname)) ?? 'unknown'})\n`);
+        io.out(`pinwise ${pinwiseVersion} (knowledge current to ${knowledgeDate(loadShippedKnowledgeBase(__dirname)) ?? 'unknown'})\n`);
         return 0;
       case undefined:
       case '--help':
@@ -250,15 +338,4 @@ export async function main(argv: string[], io: Output): Promise<number> {
     io.err(`pinwise: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return 2;
   }
-}
-
-if (require.main === module) {
-  const io: Output = {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    isTTY: process.stdout.isTTY === true,
-  };
-  void main(process.argv.slice(2), io).then((code) => {
-    process.exitCode = code;
-  });
 }

@@ -4,6 +4,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadGrammars } from '../host/grammars';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import { startServer } from './server';
+import { pinwiseVersion } from '../version';
 
 const usage = `Usage: pinwise-language-server [--stdio | --node-ipc | --socket=PORT]
 
@@ -16,7 +17,7 @@ if (args.includes('--help') || args.includes('-h')) {
   process.exit(0);
 }
 if (args.includes('--version')) {
-  process.stdout.write(`${process.env.PINWISE_VERSION ?? '0.1.0'}\n`);
+  process.stdout.write(`${pinwiseVersion}\n`);
   process.exit(0);
 }
 if (!args.some((a) => a === '--stdio' || a === '--node-ipc' || a.startsWith('--socket') || a.startsWith('--pipe'))) process.argv.push('--stdio');

@@ -54,6 +54,7 @@ import { auditFolder, buildReport, type AuditFolder, type AuditReport } from './
 import { compileSettingPatterns, loadProjectConfig } from '../host/settings';
 import { defaultServerSettings, parseServerSettings, withProjectConfig, type ServerSettings } from './config';
 import { ignoreCommentEdit, minimalEdit } from './edits';
+import { pinwiseVersion } from '../version';
 
 export const serverName = 'pinwise';
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.pinwise`;
@@ -530,7 +531,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         executeCommandProvider: { commands: [commands.audit, commands.applyFixAll, commands.fixAllWorkspace] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
-      serverInfo: { name: serverName, version: process.env.PINWISE_VERSION ?? '0.1.0' },
+      serverInfo: { name: serverName, version: pinwiseVersion },
     };
   });
 
