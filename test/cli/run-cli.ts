@@ -1,5 +1,5 @@
 // Runs the built CLI (dist/cli.js) as a user would: a real process, real files.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,18 @@ export function ensureBuilt(): void {
 export function runCli(args: string[], cwd = repoRoot): { status: number; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * runCli without blocking the worker: files with many CLI runs use it, since a worker blocked for a
+ * minute on a loaded machine misses vitest's RPC replies ("Timeout calling onTaskUpdate").
+ */
+export function runCliAsync(args: string[], cwd = repoRoot): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+      done({ status: error ? Number((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+    });
+  });
 }
 
 /** Writes a fixture folder; values may be strings or raw bytes. */
