@@ -1,7 +1,9 @@
 // package.json: its rule and file-kind contributions are generated from the registries (npm run
 // manifest), and it is ready for the VS Code Marketplace and Open VSX.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileKindOf } from '../../server/src/engine/parsers';
@@ -58,9 +60,15 @@ describe('marketplace and Open VSX', () => {
     expect(readFileSync(join(repoRoot, 'CHANGELOG.md'), 'utf8')).toContain(`## ${manifest.version}`);
   });
 
-  it('packs the icon, the changelog and the bundles into the .vsix, and no sources', () => {
-    const listed = execFileSync(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' }).trim().split('\n');
+  it('packs the icon, the changelog and the bundles into the .vsix, and no sources', async () => {
+    const vsce = (...args: string[]) => promisify(execFile)(process.execPath, [join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+    // One list, package.json `files`, for the npm tarball and the .vsix: vsce refuses a .vscodeignore beside it.
+    expect(existsSync(join(repoRoot, '.vscodeignore'))).toBe(false);
+    const out = join(mkdtempSync(join(tmpdir(), 'pinwise-vsix-')), 'pinwise.vsix');
+    await vsce('package', '--no-dependencies', '--out', out);
+    expect(statSync(out).size).toBeLessThan(3_000_000);
+    const listed = (await vsce('ls', '--no-dependencies')).stdout.trim().split('\n');
     for (const needed of ['images/icon.png', 'CHANGELOG.md', 'README.md', 'LICENSE', 'dist/extension.js', 'dist/server.js', 'dist/kb.json']) expect(listed).toContain(needed);
     expect(listed.filter((path) => /^(server|client|test|scripts|node_modules)\/|\.map$/.test(path))).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -37,7 +37,7 @@ describe('npm package', () => {
     expect(manifest.private).toBeUndefined();
     expect(manifest.dependencies ?? {}).toEqual({});
     const paths = packed.files.map((f) => f.path).sort();
-    for (const needed of ['dist/cli.js', 'dist/server.js', 'dist/action.js', 'dist/kb.json', 'dist/wasm/tree-sitter.wasm', 'dist/wasm/tree-sitter-python.wasm', 'dist/wasm/tree-sitter-bash.wasm', 'docs/rules/torch-family-mismatch.md', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
+    for (const needed of ['dist/cli.js', 'dist/server.js', 'dist/action.js', 'dist/extension.js', 'syntaxes/pip-requirements.tmLanguage.json', 'images/icon.png', 'dist/kb.json', 'dist/wasm/tree-sitter.wasm', 'dist/wasm/tree-sitter-python.wasm', 'dist/wasm/tree-sitter-bash.wasm', 'docs/rules/torch-family-mismatch.md', 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
       expect(paths).toContain(needed);
     }
     expect(paths.filter((p) => /\.(map|ts)$|^(server|client|test|scripts|rules|examples)\//.test(p))).toEqual([]);
