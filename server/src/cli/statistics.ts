@@ -26,7 +26,7 @@ export function formatStatistics(located: readonly LocatedFinding[]): string {
   const counts = countByRule(located);
   if (counts.length === 0) return 'No problems found.\n';
   const width = String(counts[0]!.count).length;
-  const idWidth = Math.max(...counts.map((c) => c.ruleId.length));
+  const idWidth = counts.reduce((width, c) => Math.max(width, c.ruleId.length), 0);
   const lines = counts.map((c) => {
     const summary = rules.find((rule) => rule.meta.id === c.ruleId)?.meta.summary ?? '';
     const fixable = c.fixable > 0 ? `[${c.fixable} fixable] ` : '';
