@@ -17,7 +17,7 @@ describe('kb:refresh is never shipped', () => {
   it('is no entry point of the build', () => {
     const build = readFileSync(join(repoRoot, 'scripts/build.mjs'), 'utf8');
     const entries = [...build.matchAll(/entryPoints:\s*\[([^\]]*)\]/g)].flatMap((m) => [...m[1]!.matchAll(/'([^']+)'/g)].map((e) => e[1]!));
-    expect(entries).toContain('server/src/cli/main.ts');
+    expect(entries).toContain('server/src/cli/bin.ts');
     expect(entries.filter((e) => e.includes('kb-refresh'))).toEqual([]);
   });
 
@@ -27,15 +27,16 @@ describe('kb:refresh is never shipped', () => {
     }
   });
 
-  it('is in none of the bundles, and the .vsix whitelist holds no scripts', () => {
+  it('is in none of the bundles, and the files list holds no scripts', () => {
     ensureBuilt();
     for (const bundle of ['cli.js', 'server.js', 'extension.js']) {
       const text = readFileSync(join(repoRoot, 'dist', bundle), 'utf8');
       expect(text, bundle).not.toContain('pinwise-kb-refresh');
       expect(text, bundle).not.toContain('application/vnd.pypi.simple.v1+json');
     }
-    const whitelist = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!'));
-    expect(whitelist.filter((l) => /scripts|kb-refresh/.test(l))).toEqual([]);
+    // package.json `files` is the one list of what the npm package and the .vsix hold.
+    const { files } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { files: string[] };
+    expect(files.filter((l) => /scripts|kb-refresh/.test(l))).toEqual([]);
   });
 });
 
