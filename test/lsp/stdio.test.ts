@@ -37,7 +37,7 @@ describe('language server over stdio', () => {
     const result = await fresh.initialize(root);
     expect(result.serverInfo?.name).toBe('pinwise');
     expect(result.capabilities.hoverProvider).toBe(true);
-    expect(result.capabilities.codeActionProvider).toMatchObject({ codeActionKinds: ['quickfix', 'source.fixAll.pinwise'] });
+    expect(result.capabilities.codeActionProvider).toMatchObject({ codeActionKinds: ['quickfix', 'source.fixAll.pinwise', 'refactor.rewrite.pinwise.upgrade'] });
     expect(result.capabilities.executeCommandProvider?.commands).toEqual(['pinwise.audit', 'pinwise.applyFixAll', 'pinwise.fixAllWorkspace']);
     expect(await fresh.shutdown()).toBe(0);
   });

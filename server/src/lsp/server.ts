@@ -55,6 +55,7 @@ import { compileSettingPatterns, loadProjectConfig } from '../host/settings';
 import { defaultServerSettings, parseServerSettings, withProjectConfig, type ServerSettings } from './config';
 import { ignoreCommentEdit, minimalEdit } from './edits';
 import { pinwiseVersion } from '../version';
+import { upgradeActionKind, upgradeActions } from './upgrade-action';
 
 export const serverName = 'pinwise';
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.pinwise`;
@@ -526,7 +527,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind, upgradeActionKind], resolveProvider: false },
         hoverProvider: true,
         executeCommandProvider: { commands: [commands.audit, commands.applyFixAll, commands.fixAllWorkspace] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -713,6 +714,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (edit) actions.push(CodeAction.create('Fix all safely fixable Pinwise problems', { changes: { [doc.uri]: [edit] } }, fixAllKind));
       } catch (error) {
         logError(`Fix all failed: ${String(error)}`);
+      }
+    }
+    // On a torch-family pin: the project-wide upgrade (refactor), from the server's own analysis.
+    if (wants(upgradeActionKind)) {
+      const current = await currentAnalysis(doc);
+      if (current) {
+        const offset = new LineIndex(doc.getText()).offsetAt(params.range.start);
+        for (const action of upgradeActions(current.result.project, kb, current.path, offset, (path) => uriFor(current.folder, path, new Map()))) actions.push(action);
       }
     }
     return actions;
