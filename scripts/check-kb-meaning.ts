@@ -1,19 +1,9 @@
 // Build step: every rules/**/*.yaml checked for meaning (server/src/engine/kb/meaning.ts), each
 // problem named by file and line, so an invalid version, specifier, marker or URL fails the build.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { checkDocumentMeaning } from '../server/src/engine/kb/meaning';
-
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const full = join(dir, entry);
-    if (entry === 'schema') continue;
-    if (statSync(full).isDirectory()) out.push(...yamlFiles(full));
-    else if (/\.ya?ml$/.test(entry)) out.push(full);
-  }
-  return out;
-}
+import { yamlFiles } from '../server/src/host/knowledge-base';
 
 /** `rules/requires.yaml:15:16: requirements[1].specifier "..." is not a PEP 440 specifier set (...)`, one per problem. */
 export function knowledgeBaseMeaningProblems(rulesDir: string, shownAs = 'rules'): string[] {

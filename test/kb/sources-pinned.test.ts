@@ -1,20 +1,18 @@
 // Every source in rules/ must say next year what it says today: a tag or commit on GitHub, an issue
 // or pull request, a release page, a versioned docs page or a release's PyPI page. Moving pages
 // (/stable/, /latest/, blob/main, blob/master) are rejected in every file the test covers.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { documentKind, fieldMeanings } from '../../server/src/engine/kb/meaning';
+import { yamlFiles } from '../../server/src/host/knowledge-base';
 import { repoRoot } from '../support/analyze';
 
 const rulesDir = join(repoRoot, 'rules');
 
-/**
- * Files whose links are still being pinned by their owners (deprecations/: the deprecated-API
- * data). Remove an entry once its links are pinned: the test then covers it too.
- */
-const notYetCovered = ['deprecations/'];
+/** Files whose links are still being pinned by their owners: none left (every rules/ file is covered). */
+const notYetCovered: string[] = [];
 
 /**
  * Files held to the permalink shapes below as well (the others: no moving page). torch.yaml and
@@ -41,15 +39,6 @@ const permalink = [
   /^https:\/\/pypi\.org\/project\/[^/]+\/[^/]+\/(#files)?$/,
 ];
 
-function yamlFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
-      const full = join(dir, entry);
-      if (entry === 'schema') return [];
-      return statSync(full).isDirectory() ? yamlFiles(full) : entry.endsWith('.yaml') ? [full] : [];
-    });
-}
 
 /** Every URL-valued field of a rules/ file (as classified by the build's meaning check), with its line. */
 function links(file: string): { url: string; line: number }[] {

@@ -8,7 +8,8 @@ import { pushAll } from '../engine/arrays';
 
 export class KnowledgeBaseError extends Error {}
 
-function yamlFiles(dir: string): string[] {
+/** Every YAML document under a rules folder (its schema/ folder left out), in a stable order. */
+export function yamlFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const full = join(dir, entry);
