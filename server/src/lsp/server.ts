@@ -6,6 +6,7 @@ import type { Ignore } from 'ignore';
 import {
   CodeAction,
   CodeActionKind,
+  CodeActionTriggerKind,
   DiagnosticSeverity,
   DiagnosticTag,
   DidChangeConfigurationNotification,
@@ -650,9 +651,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const wants = (kind: string): boolean => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const quickFix = wants(CodeActionKind.QuickFix);
     const ours = params.context.diagnostics.filter((d) => d.source === serverName);
-    // No diagnostic of ours and no fix-all asked for by kind: nothing to look up, no analysis to run.
-    if (ours.length === 0 && !(only && wants(fixAllKind))) return [];
-    if (!quickFix && !wants(fixAllKind)) return [];
+    // The project-wide upgrade: when asked for (the Refactor menu) or on an explicit Ctrl+., not on every cursor move.
+    const refactor = only ? wants(upgradeActionKind) : params.context.triggerKind === CodeActionTriggerKind.Invoked;
+    // No diagnostic of ours, no fix-all asked for by kind and no refactor: nothing to look up, no analysis to run.
+    if (ours.length === 0 && !(only && wants(fixAllKind)) && !refactor) return [];
+    if (!quickFix && !wants(fixAllKind) && !refactor) return [];
     const current = await currentAnalysis(doc);
     if (!current) return [];
     const { folder, result, uris, path } = current;
@@ -717,12 +720,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       }
     }
     // On a torch-family pin: the project-wide upgrade (refactor), from the server's own analysis.
-    if (wants(upgradeActionKind)) {
-      const current = await currentAnalysis(doc);
-      if (current) {
-        const offset = new LineIndex(doc.getText()).offsetAt(params.range.start);
-        for (const action of upgradeActions(current.result.project, kb, current.path, offset, (path) => uriFor(current.folder, path, new Map()))) actions.push(action);
-      }
+    if (refactor) {
+      const offset = index.offsetAt(params.range.start);
+      for (const action of upgradeActions(result.project, kb, path, offset, (file) => uriFor(folder, file, uris))) actions.push(action);
     }
     return actions;
   });
