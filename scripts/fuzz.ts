@@ -2,12 +2,14 @@
 // mutated inputs (real corpus files, hostile inputs) through analyze(), alone and as
 // small projects. Reports inputs tried, failures (shrunk, up to 5 distinct), and the
 // slowest input per KB after warm-up. Exit code 1 when anything failed.
+// `--projects`: whole multi-file projects on disk through the built CLI instead (test/fuzz/projects.ts).
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { loadGrammars } from '../server/src/host/grammars';
 import { loadKnowledgeBase } from '../server/src/host/knowledge-base';
 import { corpusTexts, dependencyText, fuzzPaths, mutated } from '../test/fuzz/generators';
 import { analyzeChecked } from '../test/fuzz/invariants';
+import { makeProject, runProjectCase } from '../test/fuzz/projects';
 import { hostileInputs } from '../test/robustness/pathological';
 
 function argument(name: string): string | undefined {
@@ -15,8 +17,29 @@ function argument(name: string): string | undefined {
   return at > 0 ? process.argv[at + 1] : undefined;
 }
 
+/** The project campaign: one random project per seed through dist/cli.js, every invariant checked. */
+function projectCampaign(minutes: number, baseSeed: number): void {
+  const cli = join(__dirname, '..', 'dist', 'cli.js');
+  const deadline = Date.now() + minutes * 60_000;
+  let tried = 0;
+  let slowest = { ms: 0, seed: 0 };
+  const failures: string[] = [];
+  for (let seed = baseSeed; Date.now() < deadline; seed++) {
+    const result = runProjectCase(cli, makeProject(seed));
+    tried++;
+    if (result.ms > slowest.ms) slowest = { ms: result.ms, seed };
+    if (result.failure) {
+      failures.push(result.failure);
+      console.log(`FAILURE: ${result.failure}`);
+    }
+  }
+  console.log(`fuzz --projects: ${tried} projects in ${minutes} min from seed ${baseSeed}; ${failures.length} failure(s); slowest seed ${slowest.seed} (${slowest.ms.toFixed(0)} ms)`);
+  if (failures.length > 0) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
   const minutes = Number(argument('--minutes') ?? 2);
+  if (process.argv.includes('--projects')) return projectCampaign(minutes, Number(argument('--seed') ?? 1));
   const baseSeed = Number(argument('--seed') ?? Date.now() % 2 ** 31);
   const grammars = await loadGrammars();
   const kb = loadKnowledgeBase(join(__dirname, '..', 'rules'));
