@@ -124,3 +124,13 @@ describe('tree-sitter files: linear, and a budget that stops a parse is reported
     expect(findings.map((f) => text.slice(f.span.start, f.span.end))).toEqual(['==0.17.0']);
   }, timeout);
 });
+
+describe('deep TOML nesting', () => {
+  it('is a budget note, not "not valid TOML"', () => {
+    const text = '[project]\ndependencies = ["torch==2.3.1"]\n[tool.x]\ny = ' + '{a = '.repeat(5_000) + '1' + '}'.repeat(5_000) + '\n';
+    const findings = check({ 'pyproject.toml': text });
+    expect(findings.map((f) => [f.ruleId, f.level, f.message])).toEqual([
+      ['syntax-error', 'note', 'Not checked: this file nests too deeply to read (the TOML parser ran out of stack); its dependencies were not read.'],
+    ]);
+  }, timeout);
+});
