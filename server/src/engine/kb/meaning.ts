@@ -94,6 +94,7 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
   },
   knowledge: {
     knowledgeDate: 'date',
+    source: 'url',
   },
   stack: {
     source: 'url',

@@ -8,4 +8,8 @@ export interface KnowledgeDocument {
    * The date (YYYY-MM-DD) every file under rules/ was last checked against upstream.
    */
   knowledgeDate: string;
+  /**
+   * The newest upstream release the data was checked against on that date, at a fixed version.
+   */
+  source: string;
 }
