@@ -1,15 +1,16 @@
-// Generates the parts of package.json that list rules and file kinds, from the registries: the
-// rule registry (select/ignore enums, one severity setting per rule) and the file kinds the
-// language server watches (activation events, the pip-requirements language's file names).
-// `--check` fails (exit 1) when package.json differs, so the manifest never drifts.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileKindOf } from '../server/src/engine/parsers';
+// Generates the parts of the manifest that list rules and file kinds, from the registries: the
+// rule registry (select/ignore enums, one severity setting per rule) and the file-kind registry
+// (activation events, the pip-requirements language's file names, the client's document
+// selector). `--check` fails (exit 1) when either file differs, so neither ever drifts.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { activatingGlobs, documentSelector, fileKindList, fileKinds } from '../server/src/engine/kinds';
 import { ruleDocsUrl, ruleIds } from '../server/src/engine/rules';
-import { watchedGlobs } from '../server/src/lsp/server';
 
 const root = join(__dirname, '..');
 export const manifestPath = join(root, 'package.json');
+/** The client's document selector, imported by client/src/extension.ts. */
+export const selectorPath = join(root, 'client', 'src', 'generated', 'document-selector.json');
 
 type Json = Record<string, unknown>;
 
@@ -26,15 +27,6 @@ function severitySetting(id: string): Json {
     markdownDescription: `Level of [\`${id}\`](${ruleDocsUrl(id)}) findings.`,
   };
 }
-
-/** The kind a watched glob stands for, read from a path it matches (`**\/*requirements*.{txt,in}` -> requirements.txt). */
-function kindOfGlob(glob: string): string | null {
-  const sample = glob.replace(/^\*\*\//, '').replace(/\{([^,}]*)[^}]*\}/g, '$1').replace(/\*/g, '');
-  return fileKindOf(sample);
-}
-
-/** Workspaces holding dependency declarations start the extension; scripts and .py files alone do not. */
-const activatingKinds = new Set(['requirements', 'pyproject']);
 
 export function generatedManifest(current: Json): Json {
   const manifest = structuredClone(current) as Json & { contributes: Json & { configuration: Json & { properties: Json }; languages: Json[] }; activationEvents: string[] };
@@ -59,14 +51,13 @@ export function generatedManifest(current: Json): Json {
   if (!severitiesPlaced) for (const id of ruleIds) rebuilt[`pinwise.severity.${id}`] = severitySetting(id);
   manifest.contributes.configuration.properties = rebuilt;
 
-  // File kinds: what the server watches decides what activates the extension and what is highlighted.
-  const onLanguage = manifest.activationEvents.filter((event) => event.startsWith('onLanguage:'));
-  const workspaceContains = watchedGlobs.filter((glob) => activatingKinds.has(kindOfGlob(glob) ?? '')).map((glob) => `workspaceContains:${glob}`);
-  manifest.activationEvents = [...onLanguage, ...workspaceContains];
+  // File kinds: documents of a kind's languages, and workspaces holding a declaration, start it.
+  const languages = [...new Set(fileKindList.flatMap((spec) => spec.languages))];
+  manifest.activationEvents = [...languages.map((language) => `onLanguage:${language}`), ...activatingGlobs.map((glob) => `workspaceContains:${glob}`)];
   const requirements = manifest.contributes.languages.find((language) => language['id'] === 'pip-requirements');
   if (requirements) {
     // A pattern without `/` matches the file name, in any folder.
-    requirements['filenamePatterns'] = watchedGlobs.filter((glob) => kindOfGlob(glob) === 'requirements').map((glob) => (glob.slice(3).includes('/') ? glob : glob.replace(/^\*\*\//, '')));
+    requirements['filenamePatterns'] = fileKinds.requirements.globs.map((glob) => (glob.slice(3).includes('/') ? glob : glob.replace(/^\*\*\//, '')));
   }
   return manifest;
 }
@@ -76,15 +67,22 @@ export function manifestText(): { current: string; generated: string } {
   return { current, generated: JSON.stringify(generatedManifest(JSON.parse(current) as Json), null, 2) + '\n' };
 }
 
+export function selectorText(): { current: string | null; generated: string } {
+  const generated = JSON.stringify(documentSelector(), null, 2) + '\n';
+  return { current: existsSync(selectorPath) ? readFileSync(selectorPath, 'utf8') : null, generated };
+}
+
 if (require.main === module) {
-  const { current, generated } = manifestText();
-  if (process.argv.includes('--check')) {
-    if (current !== generated) {
-      console.error('out of date: package.json (rule and file-kind contributions). Run `npm run manifest` to regenerate.');
-      process.exitCode = 1;
+  for (const [path, { current, generated }] of [[manifestPath, manifestText()], [selectorPath, selectorText()]] as const) {
+    if (process.argv.includes('--check')) {
+      if (current !== generated) {
+        console.error(`out of date: ${path} (generated from the rule and file-kind registries). Run \`npm run manifest\` to regenerate.`);
+        process.exitCode = 1;
+      }
+    } else if (current !== generated) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, generated);
+      console.log(`wrote ${path}`);
     }
-  } else if (current !== generated) {
-    writeFileSync(manifestPath, generated);
-    console.log(`wrote ${manifestPath}`);
   }
 }

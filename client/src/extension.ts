@@ -15,6 +15,7 @@ import {
 import type { AuditReport } from '../../server/src/lsp/audit';
 import type { WorkspaceFixResult } from '../../server/src/lsp/server';
 import { parseAuditMessage, renderAuditHtml, type AuditView } from './audit-view';
+import documentSelector from './generated/document-selector.json';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
@@ -61,13 +62,8 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'pip-requirements' },
-      { scheme: 'file', pattern: '**/pyproject.toml' },
-      { scheme: 'file', pattern: '**/.python-version' },
-      { scheme: 'file', language: 'shellscript' },
-      { scheme: 'file', language: 'python' },
-    ],
+    // Generated from the file-kind registry (npm run manifest): the server decides each file's kind.
+    documentSelector,
     synchronize: { configurationSection: 'pinwise' },
     outputChannel: output,
     diagnosticCollectionName: 'pinwise',

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileKindOf } from '../../server/src/engine/parsers';
+import { fileKindOf } from '../../server/src/engine/kinds';
 import { ruleIds } from '../../server/src/engine/rules';
 import { generatedManifest, manifestText } from '../../scripts/gen-manifest';
 import { repoRoot } from '../support/analyze';

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fileKindOf } from '../../server/src/engine/parsers';
+import { fileKindOf } from '../../server/src/engine/kinds';
 import { ensureBuilt, runCli } from '../cli/run-cli';
 import { repoRoot } from '../support/analyze';
 

@@ -1,12 +1,39 @@
-// Which parser a file gets: from its name, and for a file without an extension from its `#!` line.
+// Which parser a file gets: the file-kind registry decides from the project path (folders
+// included), and for a name that leaves it open, from the content.
 import { describe, expect, it } from 'vitest';
 import { fileKindOf, fileKindOfText } from '../../server/src/engine';
+import { fileKindList, looksLikeRequirements } from '../../server/src/engine/kinds';
 
 describe('file kinds', () => {
   it('by name', () => {
-    expect(['requirements.txt', 'requirements/dev.txt', 'constraints-gpu.txt', 'base.pip', 'reqs.in', 'pyproject.toml', '.python-version', 'setup.sh', 'a/b.bash', 'Dockerfile', 'Dockerfile.cuda', 'app.py', 'README.md', 'install'].map((p) => fileKindOf(p))).toEqual([
-      'requirements', 'requirements', 'requirements', 'requirements', 'requirements', 'pyproject', 'python-version', 'shell', 'shell', 'shell', 'shell', 'python', null, null,
-    ]);
+    const cases: [string, string | null][] = [
+      ['requirements.txt', 'requirements'],
+      ['requirements/dev.txt', 'requirements'],
+      ['requirements/base.in', 'requirements'],
+      ['constraints-gpu.txt', 'requirements'],
+      ['base.pip', 'requirements'],
+      ['reqs.in', 'requirements'],
+      ['req.txt', 'requirements'],
+      ['deps.txt', 'requirements'],
+      ['dev-deps.txt', 'requirements'],
+      ['requirement.txt', 'requirements'],
+      ['requirments_linux.txt', 'requirements'],
+      ['dev-requirements.txt', 'requirements'],
+      ['pyproject.toml', 'pyproject'],
+      ['.python-version', 'python-version'],
+      ['setup.sh', 'shell'],
+      ['a/b.bash', 'shell'],
+      ['Dockerfile', 'dockerfile'],
+      ['docker/Dockerfile.cuda', 'dockerfile'],
+      ['gpu.dockerfile', 'dockerfile'],
+      ['app.py', 'python'],
+      ['README.md', null],
+      ['install', null],
+      ['notes.txt', null],
+      ['docs/requirements.md', null],
+      ['depsolver.txt', null],
+    ];
+    expect(cases.map(([path]) => [path, fileKindOf(path)])).toEqual(cases);
   });
 
   it('by a shell #! line, only for files without an extension', () => {
@@ -16,5 +43,30 @@ describe('file kinds', () => {
     for (const text of others) expect(fileKindOfText('scripts/install', text), JSON.stringify(text)).toBeNull();
     expect(fileKindOfText('notes.txt', '#!/bin/bash\n')).toBeNull();
     expect(fileKindOfText('requirements.txt', '#!/bin/bash\n')).toBe('requirements');
+  });
+
+  it('a .txt under any name whose lines are requirements is a requirements file', () => {
+    const requirements = '# pinned for the demo\ntorch==2.3.1\ntorchvision==0.18.1 ; sys_platform == "linux"\nnumpy>=1.24,<2\npillow\n--extra-index-url https://download.pytorch.org/whl/cu121\n';
+    expect(fileKindOfText('env/gpu_stack.txt', requirements)).toBe('requirements');
+    expect(fileKindOfText('env/gpu_stack.txt', '-r base.txt\n-c limits.txt\neinops==0.8.0\n')).toBe('requirements');
+    // Prose, word lists, licences and CMake files are not: too few pins, or lines that are not requirements.
+    const others = [
+      'MIT License\n\nCopyright (c) 2024\n\nPermission is hereby granted, free of charge, to any person\n',
+      'torch\nnumpy\npandas\nscipy\n',
+      'cmake_minimum_required(VERSION 3.18)\nproject(demo)\nadd_library(demo demo.cpp)\n',
+      'torch==2.3.1\nnumpy==1.26.4\nscipy==1.13.0\nThis list is what we used in the paper.\nIt may not install today.\n',
+      '',
+    ];
+    for (const text of others) expect(looksLikeRequirements(text), text).toBe(false);
+    expect(fileKindOfText('LICENSE.txt', others[0]!)).toBeNull();
+  });
+
+  it('has one entry per kind, each with a parser, globs and a role', () => {
+    const kinds = fileKindList.map((spec) => spec.kind);
+    expect(new Set(kinds).size).toBe(kinds.length);
+    for (const spec of fileKindList) {
+      expect(spec.globs.length, spec.kind).toBeGreaterThan(0);
+      expect(spec.parse({ path: 'x', text: '' }).kind).toBe(spec.kind);
+    }
   });
 });

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Grammars } from '../../server/src/engine/grammars';
 import type { Span } from '../../server/src/engine/model';
 import { parseShellScript } from '../../server/src/engine/parsers/shell';
+import { fileKindOf, parseFile } from '../../server/src/engine/kinds';
 import { loadGrammars } from '../../server/src/host/grammars';
 
 let grammars: Grammars;
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 
 const at = (text: string, span: Span | null | undefined) => (span ? text.slice(span.start, span.end) : null);
-const parse = (text: string, path = 'setup.sh') => parseShellScript(path, text, grammars);
+const parse = (text: string, path = 'setup.sh') => parseFile({ path, text }, fileKindOf(path) ?? 'shell', grammars);
 
 describe('pip commands', () => {
   it('finds every way of calling pip, with their options, in order', () => {

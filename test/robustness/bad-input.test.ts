@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Grammars } from '../../server/src/engine/grammars';
 import { parseMarker } from '../../server/src/engine/markers';
 import type { FileKind } from '../../server/src/engine/model';
-import { parseFile } from '../../server/src/engine/parsers';
+import { parseFile } from '../../server/src/engine/kinds';
 import { parsePep508 } from '../../server/src/engine/parsers/pep508';
 import { parseSpecifierSet, parseVersion } from '../../server/src/engine/versions';
 import { loadGrammars } from '../../server/src/host/grammars';

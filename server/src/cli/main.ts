@@ -5,22 +5,23 @@ import { parseArgs } from 'node:util';
 import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
 import { ruleIds } from '../engine/rules';
 import type { Settings } from '../engine/settings';
-import { realPathOrSelf, repositoryBoundaryFor } from '../host/boundary';
+import { realPathOrSelf } from '../host/boundary';
 import { replaceFile, writableFile } from '../host/safe-write';
 import { loadGrammars } from '../host/grammars';
 import { encodeText } from '../host/decode';
-import { absolutePathOf, discoverFiles, loadProject, projectRootFor, readTextFile, type LoadedProject } from '../host/files';
+import { absolutePathOf, readTextFile, type LoadedProject } from '../host/files';
 import { knowledgeDate } from '../engine/kb/knowledge';
 import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import type { InstalledEnvironmentInput } from '../engine/installed';
-import { filterFiles, loadProjectConfig, resolveSettings, type PinwiseConfig } from '../host/settings';
+import type { PinwiseConfig } from '../host/settings';
 import { BaselineError, fingerprintOf, readBaseline, type Reported } from './baseline';
 import { formatNames, report, writeFile, type CheckOutcome, type FormatName, type Output, type ReportOptions } from './output';
 import { locate } from './report';
 import { ruleDocumentation, UnknownRuleError } from './rule-docs';
 import { unifiedDiff } from './unified-diff';
 import { pinwiseVersion } from '../version';
+import { loadCliProject } from './project';
 import { stackCommand, stackUsage } from './stack';
 import { upgradeCommand, upgradeUsage } from './upgrade';
 
@@ -140,15 +141,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
   const notices: string[] = [];
   for (const path of paths) {
     if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
-    const root = projectRootFor(path);
-    // Nothing outside the repository holding PATH is read or written.
-    const boundary = repositoryBoundaryFor(path);
-    const isDir = statSync(path).isDirectory();
-    const project = loadProjectConfig(root, boundary);
-    for (const problem of project.problems) io.err(`pinwise: ${problem}\n`);
-    const resolved = resolveSettings(project.config, flags);
-    const onProblem = (problem: string): void => io.err(`pinwise: ${problem}\n`);
-    const files = isDir ? filterFiles(root, discoverFiles(root, { boundary, onProblem }), resolved.include, resolved.exclude, onProblem) : [resolve(path)];
+    const { root, boundary, isDir, resolved, loaded } = loadCliProject(path, { grammars, flags, onProblem: (problem) => io.err(`pinwise: ${problem}\n`) });
     // An installed environment is read only when named (--env) or kept at PATH's root (.venv / venv).
     let installed: InstalledEnvironmentInput[] = [];
     if (given) {
@@ -162,7 +155,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
         installed = [readEnvironment(location, root, label, boundary)];
       }
     }
-    runs.push({ loaded: loadProject(root, files, { boundary, grammars }), settings: resolved.engine, installed });
+    runs.push({ loaded, settings: resolved.engine, installed });
   }
 
   const reported: Reported[] = [];
@@ -170,7 +163,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
   const environments: CheckOutcome['environments'] = [];
   const diffs: string[] = [];
   for (const run of runs) {
-    const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars, installed: run.installed };
+    const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars, installed: run.installed, parseCache: run.loaded.parses };
     if (values.diff) {
       const { changed } = fixAll(input);
       for (const [path, text] of changed) {

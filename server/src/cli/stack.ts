@@ -1,5 +1,6 @@
 // `pinwise stack`: the PyTorch stack that fits a Python and an accelerator, and how to write it down.
 import { parseArgs } from 'node:util';
+import { loadCliProject } from './project';
 import { analyze } from '../engine/analyze';
 import type { Grammars } from '../engine/grammars';
 import type { KnowledgeBase } from '../engine/kb/types';
@@ -7,9 +8,6 @@ import { exactVersion, localTag } from '../engine/rules/support/pins';
 import { pytorchIndexVariant } from '../engine/rules/support/indexes';
 import { variantFamily } from '../engine/rules/support/variants';
 import { botConfigs, planStack, stackConventions, stackForms, type PlannedStack } from '../engine/stack';
-import { repositoryBoundaryFor } from '../host/boundary';
-import { discoverFiles, loadProject, projectRootFor } from '../host/files';
-import { filterFiles, loadProjectConfig, resolveSettings } from '../host/settings';
 
 interface Output {
   out: (text: string) => void;
@@ -27,13 +25,8 @@ interface ProjectDefaults {
 
 /** The target Python and accelerator of the project in `path`, as the linter reads them. */
 function projectDefaults(path: string, kb: KnowledgeBase, grammars: Grammars): ProjectDefaults {
-  const root = projectRootFor(path);
-  const boundary = repositoryBoundaryFor(path);
-  const config = loadProjectConfig(root, boundary);
-  const resolved = resolveSettings(config.config, {});
-  const files = filterFiles(root, discoverFiles(root, { boundary }), resolved.include, resolved.exclude);
-  const loaded = loadProject(root, files, { boundary, grammars });
-  const { project } = analyze({ files: loaded.files, unreadable: loaded.unreadable, settings: { ...resolved.engine, select: ['syntax-error'] }, kb, grammars });
+  const { resolved, loaded } = loadCliProject(path, { grammars });
+  const { project } = analyze({ files: loaded.files, unreadable: loaded.unreadable, parseCache: loaded.parses, settings: { ...resolved.engine, select: ['syntax-error'] }, kb, grammars });
   const out: ProjectDefaults = {};
   const target = project.targetPython;
   if (target) out.python = { version: target.version, from: target.source === 'settings' ? '[tool.pinwise]' : target.source.file };

@@ -1,17 +1,15 @@
 // `pinwise upgrade torch==X`: one PyTorch release row in every file of the project, written in place
 // (or shown as a diff with --dry-run). Reads and writes only inside the project boundary.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadCliProject } from './project';
 import { analyze } from '../engine/analyze';
 import { applyEdits, type Edit } from '../engine/findings';
 import type { Grammars } from '../engine/grammars';
 import type { KnowledgeBase } from '../engine/kb/types';
 import { LineIndex } from '../engine/line-index';
 import { planUpgrade } from '../engine/upgrade';
-import { repositoryBoundaryFor } from '../host/boundary';
-import { discoverFiles, loadProject, projectRootFor, type LoadedProject } from '../host/files';
-import { filterFiles, loadProjectConfig, resolveSettings } from '../host/settings';
+import type { LoadedProject } from '../host/files';
 
 interface Output {
   out: (text: string) => void;
@@ -49,13 +47,8 @@ export function upgradeCommand(args: string[], io: Output, host: UpgradeHost): n
   if (accelerator !== undefined && !/^(cpu|cuda|rocm|xpu|cu\d{2,3}|rocm\d+(\.\d+){1,2})$/.test(accelerator)) return fail(`--accelerator: unknown accelerator '${accelerator}'`);
   if (!existsSync(path) || !statSync(path).isDirectory()) return fail(`${path}: not a folder`);
 
-  const root = projectRootFor(path);
-  const boundary = repositoryBoundaryFor(path);
-  const config = loadProjectConfig(root, boundary);
-  const resolved = resolveSettings(config.config, {});
-  const files = filterFiles(root, discoverFiles(resolve(path), { boundary }), resolved.include, resolved.exclude);
-  const loaded = loadProject(root, files, { boundary, grammars: host.grammars });
-  const { project } = analyze({ files: loaded.files, unreadable: loaded.unreadable, settings: { ...resolved.engine, select: ['syntax-error'] }, kb: host.kb, grammars: host.grammars });
+  const { resolved, loaded } = loadCliProject(path, { grammars: host.grammars });
+  const { project } = analyze({ files: loaded.files, unreadable: loaded.unreadable, parseCache: loaded.parses, settings: { ...resolved.engine, select: ['syntax-error'] }, kb: host.kb, grammars: host.grammars });
   const plan = planUpgrade(project, host.kb, { torch: m[1]!, ...(accelerator ? { accelerator } : {}) });
   if (!plan.ok) {
     io.err(`pinwise: ${plan.reason}\n`);

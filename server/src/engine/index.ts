@@ -4,7 +4,7 @@ export { applyEdits, type Edit, type Finding, type Fix, type Level, type Related
 export { emptyKnowledgeBase, type KnowledgeBase } from './kb/types';
 export { LineIndex, type Position } from './line-index';
 export type * from './model';
-export { fileKindOf, fileKindOfText } from './parsers';
+export { fileKindOf, fileKindOfText } from './kinds';
 export { parseRequirementsFile } from './parsers/requirements';
 export type { Environment, Project } from './project';
 export { ruleById, ruleDocsUrl, ruleIds, rules } from './rules';

@@ -7,12 +7,18 @@ export interface Span {
   end: number;
 }
 
-export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'python' | 'python-version';
+/** Every kind has one entry in the file-kind registry (kinds.ts). */
+export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version';
 
 /** A file handed to the engine: a project-relative path (`/` separators) and its text. */
 export interface SourceFile {
   path: string;
   text: string;
+  /**
+   * The kind the host decided for a file its name and content leave open (a file named on the
+   * command line, one reached by `-r`); otherwise the registry decides (kinds.ts).
+   */
+  kind?: FileKind;
 }
 
 /** A file the host found but could not read or decode; the engine reports it instead of crashing. */
@@ -21,10 +27,10 @@ export interface UnreadableFile {
   reason: string;
   /**
    * Not read by design rather than by a read error: it lies `outside` the project boundary, or
-   * past the project's `budget` of files. Reported where it is included (or, for a file the walk
+   * past the project's `budget` of files, or it was named but is `not-dependency` file Pinwise reads. Reported where it is included (or, for a file the walk
    * found, on the file), never as a file of its own.
    */
-  notRead?: 'outside' | 'budget';
+  notRead?: 'outside' | 'budget' | 'not-dependency';
 }
 
 /** One clause of a specifier set, e.g. `>=2.1` in `>=2.1,<2.3`. */
@@ -41,6 +47,12 @@ export interface RequirementOrigin {
   section: string;
   /** e.g. the extra's or group's name */
   group?: string;
+  /**
+   * Which environment of a project declaration it belongs to (kinds with the `declaration` role):
+   * the base install, an extra or group over it (named by `group`), the build environment, or none
+   * of them. Absent: decided from pyproject's section names.
+   */
+  scope?: 'base' | 'extra' | 'group' | 'build' | 'other';
 }
 
 /** A per-package index from `[tool.uv.sources]` or a Poetry `source = "…"`. */
@@ -156,6 +168,19 @@ export interface InstallCommand {
   reachable: boolean;
   /** Requirements whose `<` / `>` the shell takes for a redirection (`pip install numpy>=1.24`). */
   unquotedSpecifiers: UnquotedSpecifier[];
+  /** The parts of the file that run it (ids of `ParsedFile.scopes`, e.g. CI jobs); absent: the whole file. */
+  scopes?: string[];
+}
+
+/**
+ * A part of a file whose commands run on their own, in a fresh environment (a CI job, one entry
+ * of its matrix): its commands form one environment, with its own Python when it sets one.
+ */
+export interface CommandScope {
+  id: string;
+  /** For messages: `build (python 3.11)`. */
+  label: string;
+  python?: { version: string; span: Span };
 }
 
 /** A requirement written unquoted in a shell command, so its comparison became a redirection. */
@@ -205,6 +230,8 @@ export interface ParsedFile {
   problems: ParseProblem[];
   /** Shell scripts and Dockerfiles: the pip runs in the order they happen. */
   commands?: InstallCommand[];
+  /** Kinds whose commands run in separate environments (CI jobs): those environments. */
+  scopes?: CommandScope[];
   /** pyproject: `requires-python` / Poetry `python`. */
   pythonRequirement?: PythonRequirement;
   /** pyproject: the extras and groups declared (each is an environment over the base). */

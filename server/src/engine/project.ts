@@ -1,7 +1,7 @@
 // Which files make up the project and which pins install together.
-import type { DependencyGroup, FileKind, Include, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
+import type { DependencyGroup, FileKind, Include, InstallCommand, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
 import type { Grammars } from './grammars';
-import { fileKindOf, hasShellShebang, parseFile } from './parsers';
+import { fileKindOfText, kindSpec, parseFile } from './kinds';
 import { lowestPython } from './parsers/pyproject';
 import { pushAll } from './arrays';
 import type { InstalledEnvironment } from './installed';
@@ -27,6 +27,8 @@ export interface Environment {
   optionsFor?: Map<Requirement, PipOption[]>;
   /** An installed environment (`--env`, a project's `.venv`): what is there, not what is declared. */
   installed?: InstalledEnvironment;
+  /** The Python this environment runs on when its file fixes one (a CI job's setup-python, a base image); else the project's. */
+  python?: TargetPython;
 }
 
 export type UnresolvedReason = 'missing' | 'unreadable' | 'remote' | 'cycle' | 'variable' | 'outside' | 'budget';
@@ -130,10 +132,11 @@ export type IncludeTargets = { reason: 'remote' | 'variable' } | { paths: string
 export function includeTargets(include: Include, fromKind: FileKind): IncludeTargets {
   if (remoteTarget.test(include.target)) return { reason: 'remote' };
   if (/\$\{[^}]*\}/.test(include.target)) return { reason: 'variable' };
-  if (fromKind === 'shell' && /\$[A-Za-z_(]|`/.test(include.target)) return { reason: 'variable' };
+  const runsCommands = kindSpec(fromKind).runsCommands;
+  if (runsCommands && /\$[A-Za-z_(]|`/.test(include.target)) return { reason: 'variable' };
   const relativeToFile = joinPath(include.file, include.target);
   const fromRoot = joinPath('', include.target);
-  return { paths: fromKind === 'shell' && fromRoot !== relativeToFile ? [relativeToFile, fromRoot] : [relativeToFile] };
+  return { paths: runsCommands && fromRoot !== relativeToFile ? [relativeToFile, fromRoot] : [relativeToFile] };
 }
 
 export function buildProject(input: ProjectInput): Project {
@@ -154,7 +157,7 @@ export function buildProject(input: ProjectInput): Project {
   };
 
   for (const file of input.files) {
-    const kind = fileKindOf(file.path) ?? (hasShellShebang(file.text) ? 'shell' : null);
+    const kind = file.kind ?? fileKindOfText(file.path, file.text);
     if (kind) parseAs(file.path, kind);
   }
 
@@ -190,7 +193,7 @@ export function buildProject(input: ProjectInput): Project {
     if (found !== undefined) return { path: found };
     for (const path of targets.paths) {
       const bad = unreadableByPath.get(path);
-      if (bad) return { include, reason: bad.notRead ?? 'unreadable', detail: bad.reason };
+      if (bad) return { include, reason: bad.notRead === 'outside' || bad.notRead === 'budget' ? bad.notRead : 'unreadable', detail: bad.reason };
     }
     return { include, reason: 'missing', detail: targets.paths[0]! };
   }
@@ -198,14 +201,12 @@ export function buildProject(input: ProjectInput): Project {
   const trees = new IncludeGraph(parsed, edges, unresolvedIncludes);
   const environments = buildRequirementsEnvironments(parsed, includedBy, trees);
   const budgetNotes: BudgetNote[] = [];
+  // Declarations first, then scripts: the order environments are listed and reported in.
   for (const file of parsed.values()) {
-    if (file.kind === 'pyproject') pushAll(environments, buildPyprojectEnvironments(file, trees, budgetNotes));
+    if (kindSpec(file.kind).environments === 'declaration') pushAll(environments, buildDeclarationEnvironments(file, trees, budgetNotes));
   }
   for (const file of parsed.values()) {
-    if (file.kind === 'shell') {
-      const env = buildScriptEnvironment(file, trees);
-      if (env) environments.push(env);
-    }
+    if (kindSpec(file.kind).environments === 'script') pushAll(environments, buildScriptEnvironments(file, trees));
   }
   return {
     sources,
@@ -344,6 +345,16 @@ const baseSections = new Set(['project.dependencies', 'tool.poetry.dependencies'
 const extraSections = new Set(['project.optional-dependencies', 'tool.poetry.extras']);
 const groupSections = new Set(['dependency-groups', 'tool.poetry.group', 'tool.uv.dev-dependencies', 'tool.pdm.dev-dependencies']);
 
+/** Which environment of its declaration a requirement belongs to: as its parser said, else by pyproject's section. */
+function scopeOf(r: Requirement): NonNullable<Requirement['origin']['scope']> {
+  if (r.origin.scope) return r.origin.scope;
+  const section = r.origin.section;
+  if (baseSections.has(section)) return 'base';
+  if (extraSections.has(section)) return 'extra';
+  if (groupSections.has(section)) return 'group';
+  return section === 'build-system.requires' ? 'build' : 'other';
+}
+
 /**
  * Options for the indexes packages are pinned to (uv sources, Poetry `source`), declared in this file.
  * A uv source scoped to an extra or a group (`extra = "cuda"`) counts only where it is installed.
@@ -365,7 +376,6 @@ function indexOptionsOf(requirements: readonly Requirement[], active: { kind: 'e
   return out;
 }
 
-/** pyproject: the base install, each extra and each group over it, and the build environment. */
 /**
  * Pins one pyproject.toml's extras and groups may put into environments, all together. Each
  * environment repeats the base dependencies and the groups it includes, so 1,000 groups each
@@ -374,7 +384,8 @@ function indexOptionsOf(requirements: readonly Requirement[], active: { kind: 'e
  */
 export const maxGroupEnvironmentPins = 25_000;
 
-function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph, notes: BudgetNote[]): Environment[] {
+/** A project declaration (pyproject.toml and its like): the base install, each extra and each group over it, and the build environment. */
+function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, notes: BudgetNote[]): Environment[] {
   const make = (id: string, label: string): Environment => ({
     id,
     label,
@@ -388,7 +399,7 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph, notes
     pushAll(env.options, indexOptionsOf(env.requirements, active));
     return env;
   };
-  const isBase = (r: Requirement) => !r.isConstraint && r.origin.group === undefined && baseSections.has(r.origin.section);
+  const isBase = (r: Requirement) => !r.isConstraint && r.origin.group === undefined && scopeOf(r) === 'base';
   const base = make(file.path, file.path);
   pushAll(base.requirements, file.requirements.filter(isBase));
   for (const include of file.includes) {
@@ -406,7 +417,8 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph, notes
   file.requirements.forEach((r, i) => {
     position.set(r, i);
     if (r.isConstraint || r.origin.group === undefined) return;
-    const kind = extraSections.has(r.origin.section) ? 'extra' : groupSections.has(r.origin.section) ? 'group' : null;
+    const scope = scopeOf(r);
+    const kind = scope === 'extra' || scope === 'group' ? scope : null;
     if (!kind) return;
     const key = `${kind}\0${r.origin.group}`;
     if (!ownOf.has(key)) ownOf.set(key, []);
@@ -460,7 +472,7 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph, notes
     environments.push(finish(env, { kind: group.kind, names }));
   }
 
-  const build = file.requirements.filter((r) => r.origin.section === 'build-system.requires');
+  const build = file.requirements.filter((r) => scopeOf(r) === 'build');
   if (build.length > 0) {
     const env = make(`${file.path}#build-system`, `${file.path} [build-system]`);
     env.constraints = [];
@@ -470,14 +482,30 @@ function buildPyprojectEnvironments(file: ParsedFile, trees: IncludeGraph, notes
   return environments;
 }
 
+/** A script's runs: the whole file, or each of its scopes (CI jobs) on its own. */
+function buildScriptEnvironments(file: ParsedFile, trees: IncludeGraph): Environment[] {
+  const reachable = (file.commands ?? []).filter((c) => c.reachable);
+  if (!file.scopes || file.scopes.length === 0) {
+    const env = buildScriptEnvironment(file, reachable, trees, { id: file.path, label: file.path });
+    return env ? [env] : [];
+  }
+  const environments: Environment[] = [];
+  for (const scope of file.scopes) {
+    const commands = reachable.filter((c) => c.scopes?.includes(scope.id));
+    const python = scope.python ? { version: scope.python.version, source: { file: file.path, span: scope.python.span } } : undefined;
+    const env = buildScriptEnvironment(file, commands, trees, { id: `${file.path}#${scope.id}`, label: `${file.path} (${scope.label})`, python });
+    if (env) environments.push(env);
+  }
+  return environments;
+}
+
 /**
  * A script run: its pip commands applied in order over an empty environment, with the
  * requirements files it installs. `pip uninstall` removes; a later install of the same name wins.
  */
-function buildScriptEnvironment(file: ParsedFile, trees: IncludeGraph): Environment | null {
-  const commands = (file.commands ?? []).filter((c) => c.reachable);
+function buildScriptEnvironment(file: ParsedFile, commands: readonly InstallCommand[], trees: IncludeGraph, at: { id: string; label: string; python?: TargetPython }): Environment | null {
   if (!commands.some((c) => c.action === 'install')) return null;
-  const env: Environment = { id: file.path, label: file.path, rootFile: file.path, files: [file.path], requirements: [], constraints: [], options: [] };
+  const env: Environment = { id: at.id, label: at.label, rootFile: file.path, files: [file.path], requirements: [], constraints: [], options: [], ...(at.python ? { python: at.python } : {}) };
   const installed = new Map<string, Requirement>();
   const optionsFor = new Map<Requirement, PipOption[]>();
   const keyOf = (r: Requirement) => r.normalizedName ?? `url:${r.url ?? ''}:${r.span.start}:${r.file}`;

@@ -6,7 +6,7 @@ import type { Ignore } from 'ignore';
 import type { Grammars } from '../engine/grammars';
 import { decodeText, type Decoded } from './decode';
 import type { SourceFile, UnreadableFile } from '../engine/model';
-import { fileKindOf, fileKindOfText, hasShellShebang, isExtensionless } from '../engine/parsers';
+import { fileKindOf, fileKindOfText, mayBeKindByContent, sniffBytes } from '../engine/kinds';
 import { includeTargets, parseCached, type ParseCache } from '../engine/project';
 import { boundaryAt, isUnder, placeOf, realPathOrSelf, type Boundary } from './boundary';
 import { compilePatterns, safelyIgnores } from './ignore-patterns';
@@ -152,7 +152,7 @@ export function discoverFiles(root: string, options: DiscoverOptions = {}): stri
         stats = statSync(full);
       }
     } catch {
-      if (outside && fileKindOf(entry) !== null) found.push(full); // a dangling link out of the project: said so when read
+      if (outside && fileKindOf(toProjectPath(root, full)) !== null) found.push(full); // a dangling link out of the project: said so when read
       continue; // dangling link or vanished file
     }
     const isDir = stats.isDirectory();
@@ -163,19 +163,24 @@ export function discoverFiles(root: string, options: DiscoverOptions = {}): stri
     if (isDir) {
       const child = open(full, frame.scopes);
       if (child) stack.push(child);
-    } else if (fileKindOf(entry) !== null || (!outside && isExtensionless(entry) && stats.isFile() && isShellScript(full))) found.push(full);
+    } else {
+      // Kinds are decided on the project path: `requirements/gpu.txt` is one by its folder.
+      const path = toProjectPath(root, full);
+      if (fileKindOf(path) !== null || (!outside && stats.isFile() && mayBeKindByContent(path) && isKindByContent(full, path))) found.push(full);
+    }
   }
   return found;
 }
 
-/** Whether a file without an extension is a shell script: its first bytes are a sh/bash `#!` line (only those are read). */
-function isShellScript(path: string): boolean {
+/** Whether a file no kind claims by name is one by its first bytes (a `#!` line, requirements under another name); only those are read. */
+function isKindByContent(absolute: string, path: string): boolean {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const head = Buffer.alloc(256);
+    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+    const head = Buffer.alloc(sniffBytes);
     const read = readSync(fd, head, 0, head.length, 0);
-    return hasShellShebang(head.subarray(0, read).toString('latin1'));
+    const decoded = decodeText(head.subarray(0, read));
+    return fileKindOfText(path, decoded?.text ?? head.subarray(0, read).toString('latin1')) !== null;
   } catch {
     return false; // unreadable: not worth a finding for a file that may not be ours
   } finally {
@@ -201,6 +206,8 @@ export interface LoadedProject {
   unreadable: UnreadableFile[];
   /** Modification time and size when read, so `--fix` can refuse a file changed since. */
   readStats: Map<string, { mtimeMs: number; size: number }>;
+  /** The parses made while following includes: the analysis reuses them, so each file is parsed once. */
+  parses: ParseCache;
 }
 
 export function toProjectPath(root: string, absolute: string): string {
@@ -223,8 +230,17 @@ export interface LoadOptions {
   open?: ReadonlyMap<string, string>;
   /** Disk text read before, by project path (a long-lived host's cache); receives what is read now. */
   disk?: Map<string, string>;
-  /** Parses kept between runs (the language server): an include is found by parsing once. */
+  /**
+   * Parses kept between runs (the language server): an include is found by parsing once. Without
+   * one, the load makes its own (`LoadedProject.parses`), for the analysis to reuse.
+   */
   parseCache?: ParseCache;
+  /**
+   * Files the user named (absolute): read whatever their name, as the kind their content shows,
+   * as a requirements file when their name allows it (`.txt`, `.in`, no extension), or else listed
+   * as not a dependency file, never skipped silently.
+   */
+  named?: readonly string[];
   limits?: { files: number; bytes: number };
 }
 
@@ -242,6 +258,8 @@ export function loadProject(root: string, paths: readonly string[], options: Loa
   const files = new Map<string, SourceFile>();
   const unreadable = new Map<string, UnreadableFile>();
   const readStats = new Map<string, { mtimeMs: number; size: number }>();
+  const parses: ParseCache = options.parseCache ?? new Map();
+  const named = new Set((options.named ?? []).map((p) => toProjectPath(root, p)));
   const queued = new Set<string>();
   const queue: string[] = [];
   const enqueue = (path: string): void => {
@@ -250,6 +268,7 @@ export function loadProject(root: string, paths: readonly string[], options: Loa
     queue.push(path);
   };
   for (const p of paths) enqueue(toProjectPath(root, p));
+  for (const p of named) enqueue(p);
   const listed = queue.length;
   let bytes = 0;
   for (let i = 0; i < queue.length; i++) {
@@ -271,11 +290,16 @@ export function loadProject(root: string, paths: readonly string[], options: Loa
       readStats.set(path, { mtimeMs: result.stats.mtimeMs, size: result.stats.size });
     }
     bytes += text.length;
-    const source = { path, text };
+    // A file reached by an include, or named with a name a requirements file may have, is one whatever its name.
+    const kind = fileKindOfText(path, text) ?? (i >= listed || (named.has(path) && /(?:\.txt|\.in|^[^.]*)$/i.test(basename(path))) ? 'requirements' : null);
+    if (!kind && named.has(path)) {
+      unreadable.set(path, { path, reason: notDependencyFileReason, notRead: 'not-dependency' });
+      continue;
+    }
+    const source: SourceFile = kind && kind !== fileKindOfText(path, text) ? { path, text, kind } : { path, text };
     files.set(path, source);
-    const kind = fileKindOfText(path, text) ?? (i >= listed ? 'requirements' : null);
     if (!kind) continue;
-    for (const include of parseCached(source, kind, options.grammars, options.parseCache).includes) {
+    for (const include of parseCached(source, kind, options.grammars, parses).includes) {
       const targets = includeTargets(include, kind);
       if ('reason' in targets) continue;
       // The first candidate known or existing inside the project, as the engine resolves it; else
@@ -298,8 +322,11 @@ export function loadProject(root: string, paths: readonly string[], options: Loa
       if (outside !== undefined) enqueue(outside);
     }
   }
-  return { root, boundary, files: [...files.values()], unreadable: [...unreadable.values()], readStats };
+  return { root, boundary, files: [...files.values()], unreadable: [...unreadable.values()], readStats, parses };
 }
+
+/** Why a file named on the command line was not checked. */
+export const notDependencyFileReason = 'it is not a dependency file Pinwise reads (a requirements file, pyproject.toml, a script, a Dockerfile, Python code; see the README for every kind)';
 
 /** Why a file outside the boundary is not read (its include quotes nothing of it). */
 export const outsideReason = 'it is outside the project';

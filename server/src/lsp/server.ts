@@ -43,7 +43,7 @@ import {
   type KnowledgeBase,
 } from '../engine';
 import type { Grammars } from '../engine/grammars';
-import { hasShellShebang, isExtensionless } from '../engine/parsers';
+import { fileKindOfText, kindSpec, mayBeKindByContent, watchedGlobs } from '../engine/kinds';
 import { boundaryAt, realPathOrSelf, type Boundary } from '../host/boundary';
 import { writableFile } from '../host/safe-write';
 import { absolutePathOf, discoverFiles, readTextFile } from '../host/files';
@@ -75,22 +75,6 @@ export interface WorkspaceFixResult {
   notFixed: { uri: string; reason: string }[];
 }
 
-/** Files whose changes matter to the analysis, for `workspace/didChangeWatchedFiles`. */
-export const watchedGlobs = [
-  '**/*requirements*.{txt,in}',
-  '**/*constraints*.{txt,in}',
-  '**/*reqs*.{txt,in}',
-  '**/requirements/*.{txt,in}',
-  '**/*.pip',
-  '**/pyproject.toml',
-  '**/.python-version',
-  '**/*.{sh,bash}',
-  '**/.gitignore',
-  // The installed environment (pinwise.environment, default .venv / venv): its metadata changes on every pip run.
-  '**/pyvenv.cfg',
-  '**/*.dist-info/METADATA',
-  '**/*.egg-info/PKG-INFO',
-];
 
 export interface ServerOptions {
   /** Folder holding the knowledge base (rules/*.yaml and rules/schema). */
@@ -235,15 +219,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return path !== null && folderFor(path) === folder;
     });
 
-  /** A file's kind from its name, or for a file without an extension, from the `#!` line of its open or last-read text. */
+  /** A file's kind from its name, or for a name that leaves it open, from its open or last-read text. */
   const kindOf = (path: string): Kind => {
     const slashed = path.split(sep).join('/');
     const kind = fileKindOf(slashed);
-    if (kind !== null || !isExtensionless(slashed)) return kind;
+    if (kind !== null || !mayBeKindByContent(slashed)) return kind;
     const open = documents.all().find((doc) => pathOf(doc.uri) === path);
     const folder = folderFor(path);
     const text = open?.getText() ?? folder.disk.get(projectPath(folder.root, path));
-    return text !== undefined && hasShellShebang(text) ? 'shell' : null;
+    return text === undefined ? null : fileKindOfText(slashed, text);
   };
 
   /** Which files the analysis reads: dependency files (every .py file too in an audit) plus open documents. */
@@ -436,7 +420,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const needsGrammar = (uri: string): boolean => {
         const path = pathOf(uri);
         const kind = path === null ? null : kindOf(path);
-        return kind === 'shell' || kind === 'python';
+        return kind !== null && kindSpec(kind).needsGrammars;
       };
       for (const uri of [...targets]) if (needsGrammar(uri)) targets.delete(uri);
       for (const uri of [...byUri.keys()]) if (needsGrammar(uri)) byUri.delete(uri);

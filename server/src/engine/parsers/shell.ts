@@ -9,29 +9,34 @@ import { normalizeName } from './pep508';
 import { identityText, mapSpan, parseMappedRequirement, type MappedText } from './pyproject';
 import { pushAll } from '../arrays';
 
-/** Dockerfile-like names: their RUN lines are shell. */
-export function isDockerfile(path: string): boolean {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  return /^(?:Dockerfile|Containerfile)(?:[._-].*)?$/i.test(base) || /\.(?:dockerfile|containerfile)$/i.test(base);
-}
 
 const maxScriptLength = 2_000_000;
 const maxFunctionDepth = 16;
 
 export function parseShellScript(path: string, text: string, grammars?: Grammars): ParsedFile {
-  const file: ParsedFile = { path, kind: 'shell', requirements: [], options: [], includes: [], problems: [], commands: [] };
+  return parseCommands(path, text, grammars, 'shell');
+}
+
+/** A Dockerfile's RUN lines, read as the shell commands they are (everything else is masked). */
+export function parseDockerfile(path: string, text: string, grammars?: Grammars): ParsedFile {
+  return parseCommands(path, text, grammars, 'dockerfile');
+}
+
+function parseCommands(path: string, text: string, grammars: Grammars | undefined, kind: 'shell' | 'dockerfile'): ParsedFile {
+  const file: ParsedFile = { path, kind, requirements: [], options: [], includes: [], problems: [], commands: [] };
+  const isDockerfile = kind === 'dockerfile';
   if (!grammars) return file;
   if (text.length > maxScriptLength) {
     notChecked(file, `it is ${Math.round(text.length / 1000)} KB, over the ${maxScriptLength / 1_000_000} MB a script may have to be read`);
     return file;
   }
-  const source = isDockerfile(path) ? maskDockerfile(text) : text;
+  const source = isDockerfile ? maskDockerfile(text) : text;
   let parser: InstanceType<Grammars['Parser']> | undefined;
   let tree: ReturnType<InstanceType<Grammars['Parser']>['parse']> = null;
   try {
     parser = new grammars.Parser();
     parser.setLanguage(grammars.bash);
-    tree = parseBounded(parser, source, (reason) => notChecked(file, `its ${isDockerfile(path) ? 'RUN lines' : 'commands'} were not read: ${parseStopReason(reason)}`));
+    tree = parseBounded(parser, source, (reason) => notChecked(file, `its ${isDockerfile ? 'RUN lines' : 'commands'} were not read: ${parseStopReason(reason)}`));
     if (tree) new ScriptWalker(file, text, new LineIndex(text), grammars).run(tree.rootNode);
   } catch (error) {
     // A grammar failure (or nesting too deep to walk) leaves the file unread, and says so.

@@ -56,10 +56,12 @@ Raise the pin to a release that supports the target Python (NumPy 1.26 is the fi
     const reported = new Set<string>();
     for (const env of context.project.environments) {
       // An installed environment runs its own Python; declared files are judged against the target.
-      const python = env.installed ? env.installed.python : target?.version;
+      // A CI job or a base image runs its own Python; other declared files, the project's target.
+      const own = env.python ?? target;
+      const python = env.installed ? env.installed.python : own?.version;
       if (!python) continue;
-      const from = env.installed ? env.installed.label : target!.source === 'settings' ? 'the settings' : target!.source.file;
-      const related = env.installed || target!.source === 'settings' ? [] : [{ file: target!.source.file, span: target!.source.span, message: `target Python ${python}` }];
+      const from = env.installed ? env.installed.label : own!.source === 'settings' ? 'the settings' : own!.source.file;
+      const related = env.installed || own!.source === 'settings' ? [] : [{ file: own!.source.file, span: own!.source.span, message: `target Python ${python}` }];
       for (const requirement of env.requirements) {
         const name = requirement.normalizedName;
         if (!name || requirement.url !== null || requirement.clauses.length === 0) continue;

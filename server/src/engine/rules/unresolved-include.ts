@@ -69,6 +69,10 @@ Point the include at an existing file relative to the including file, or vendor 
     for (const file of notRead.filter((u) => u.notRead === 'outside')) {
       context.report({ file: file.path, span: { start: 0, end: 0 }, message: 'This file is a symbolic link to a file outside the project; Pinwise reads nothing outside it, so it is not checked.' });
     }
+    // Named on the command line but of no kind Pinwise reads: said, so a run on it is never a silent pass.
+    for (const file of notRead.filter((u) => u.notRead === 'not-dependency')) {
+      context.report({ file: file.path, span: { start: 0, end: 0 }, level: 'note', message: `Not checked: ${file.reason}.` });
+    }
     const overBudget = notRead.filter((u) => u.notRead === 'budget');
     if (overBudget.length > 0) {
       const others = overBudget.length - 1;
