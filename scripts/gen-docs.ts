@@ -1,5 +1,6 @@
 // Generates docs/rules/<id>.md and the README rule table from the rule registry.
 // `--check` fails (exit 1) when a generated file differs, so docs never drift.
+import { fileKindList } from '../server/src/engine/kinds';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeprecationLibrary } from '../server/src/engine/kb/deprecations';
@@ -67,6 +68,21 @@ export function rulesTable(): string {
 
 const startMarker = '<!-- rules:start -->';
 const endMarker = '<!-- rules:end -->';
+const kindsStart = '<!-- file-kinds:start -->';
+const kindsEnd = '<!-- file-kinds:end -->';
+
+/** README's table of the file kinds read, from the file-kind registry. */
+function fileKindTable(): string {
+  const roles: Record<string, string> = {
+    requirements: 'an install of its own, with its includes',
+    declaration: 'the base install, each extra and group, the build environment',
+    script: 'its commands in order (one environment per CI job)',
+    none: 'read for the checks of its own kind',
+  };
+  const rows = fileKindList.map((spec) => `| ${spec.title} | ${spec.names} | ${roles[spec.environments]} | ${spec.comment ? `\`${spec.comment} pinwise: ignore[…]\`` : '—'} |`);
+  return ['| Kind | Read from | Its pins form | Suppression |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
 const coverageStart = '<!-- deprecations:start -->';
 const coverageEnd = '<!-- deprecations:end -->';
 
@@ -83,7 +99,7 @@ export function generatedFiles(): Map<string, string> {
   const readmePath = join(root, 'README.md');
   if (existsSync(readmePath)) {
     const readme = readFileSync(readmePath, 'utf8');
-    files.set(readmePath, between(between(readme, startMarker, endMarker, rulesTable()), coverageStart, coverageEnd, deprecationTable('')));
+    files.set(readmePath, between(between(between(readme, startMarker, endMarker, rulesTable()), coverageStart, coverageEnd, deprecationTable('')), kindsStart, kindsEnd, fileKindTable()));
   }
   return files;
 }

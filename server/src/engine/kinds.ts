@@ -126,7 +126,7 @@ export const fileKinds = {
   requirements: {
     kind: 'requirements',
     title: 'Requirements and constraints files',
-    names: '`requirements*.txt|in`, `*constraints*`, `*reqs*`, `req.txt`, `deps*.txt`, `requirments*.txt`, `*.pip`, any `.txt`/`.in` in `requirements/`, any file reached by `-r`/`-c`, and any other `.txt` whose lines are requirements',
+    names: '`requirements*.txt` and `.in`, `*constraints*`, `*reqs*`, `req.txt`, `deps*.txt`, `requirments*.txt`, `*.pip`, any `.txt`/`.in` in `requirements/`, any file reached by `-r`/`-c`, and any other `.txt` whose lines are requirements',
     matchesPath: isRequirementsName,
     sniff: { candidate: (path) => /\.txt$/i.test(path), matches: looksLikeRequirements, globs: ['**/*.txt'] },
     parse: (source) => parseRequirementsFile(source.path, source.text),

@@ -234,6 +234,8 @@ export interface ParsedFile {
   scopes?: CommandScope[];
   /** pyproject: `requires-python` / Poetry `python`. */
   pythonRequirement?: PythonRequirement;
+  /** The one Python this file's environments run on (conda `python=3.10`, cog's `python_version`), when it fixes one. */
+  targetPython?: { version: string; span: Span };
   /** pyproject: the extras and groups declared (each is an environment over the base). */
   groups?: DependencyGroup[];
   /** pyproject: `[tool.uv] conflicts`, sets of extras/groups declared mutually exclusive. */

@@ -386,6 +386,7 @@ export const maxGroupEnvironmentPins = 25_000;
 
 /** A project declaration (pyproject.toml and its like): the base install, each extra and each group over it, and the build environment. */
 function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, notes: BudgetNote[]): Environment[] {
+  const python = file.targetPython ? { version: file.targetPython.version, source: { file: file.path, span: file.targetPython.span } } : undefined;
   const make = (id: string, label: string): Environment => ({
     id,
     label,
@@ -394,6 +395,7 @@ function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, not
     requirements: [],
     constraints: file.requirements.filter((r) => r.isConstraint),
     options: [...file.options],
+    ...(python ? { python } : {}),
   });
   const finish = (env: Environment, active: { kind: 'extra' | 'group'; names: ReadonlySet<string> } | null = null): Environment => {
     pushAll(env.options, indexOptionsOf(env.requirements, active));
