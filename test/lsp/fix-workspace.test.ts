@@ -72,6 +72,8 @@ describe('pinwise.fixAllWorkspace', () => {
   it('says when there is nothing to fix safely', async () => {
     writeFileSync(join(root, 'requirements.txt'), 'torch==2.1.2\n');
     writeFileSync(join(root, 'app.py'), 'import numpy as np\n');
+    // No longer included, it is still a requirements file by its lines: emptied too.
+    writeFileSync(join(root, 'sub', 'base.txt'), '# nothing pinned\n');
     const result = await fixWorkspace(true);
     expect(result).toMatchObject({ files: [], applied: null, reason: 'Nothing to fix safely.' });
   });
