@@ -26,6 +26,8 @@ const kinds: [FileKind, string][] = [
   ['shell', 'setup.sh'],
   ['python', 'train.py'],
   ['python-version', '.python-version'],
+  ['batch', 'install.bat'],
+  ['powershell', 'setup.ps1'],
 ];
 
 /** Every `{start, end}` pair anywhere in `value` (parser results nest spans in many shapes). */

@@ -65,4 +65,49 @@ describe('unquoted-specifier', () => {
     expect(fixed).toBe("pip install 'numpy>=1.24' torch\n");
     expect(checkRule(id, { 'setup.sh': fixed })).toEqual([]);
   });
+
+  it('says what cmd.exe and PowerShell do, and quotes in their own quoting', () => {
+    const files = {
+      'install.bat': '@echo off\r\npip install numpy>=1.24 pillow<10\r\n',
+      'setup.ps1': 'pip install numpy>=1.24\npip install pillow<10\n',
+    };
+    const findings = checkRule(id, files);
+    expect(findings.map((f) => [f.file, f.text, f.message, f.fixes.map((x) => x.edits[0]!.text)])).toEqual([
+      [
+        'install.bat',
+        'numpy>=1.24',
+        '`numpy>=1.24` is not quoted: cmd.exe reads `>=1.24` as a redirection: pip installs any numpy and writes its output to a file named `=1.24`. Quote the requirement.',
+        ['"numpy>=1.24"'],
+      ],
+      [
+        'install.bat',
+        'pillow<10',
+        '`pillow<10` is not quoted: cmd.exe reads `<10` as a redirection from a file named `10`: without that file it prints "The system cannot find the file specified." and does not run the command, with it pip installs any pillow. Quote the requirement.',
+        ['"pillow<10"'],
+      ],
+      [
+        'setup.ps1',
+        'numpy>=1.24',
+        '`numpy>=1.24` is not quoted: PowerShell reads `>=1.24` as a redirection: pip installs any numpy and writes its output to a file named `=1.24`. Quote the requirement.',
+        ["'numpy>=1.24'"],
+      ],
+      [
+        'setup.ps1',
+        'pillow<10',
+        '`pillow<10` is not quoted: PowerShell refuses to parse the script ("The \'<\' operator is reserved for future use."), so none of it runs. Quote the requirement.',
+        ["'pillow<10'"],
+      ],
+    ]);
+  });
+
+  it('is suppressed by REM / :: comments in batch files and # in PowerShell', () => {
+    const files = {
+      'a.bat': 'pip install numpy>=1.24 & REM pinwise: ignore[unquoted-specifier]\npip install scipy>=1.10 & :: pinwise: ignore\npip install pillow>=10\n',
+      'b.ps1': 'pip install numpy>=1.24  # pinwise: ignore[unquoted-specifier]\npip install pillow>=10\n',
+    };
+    expect(checkRule(id, files).map((f) => [f.file, f.text])).toEqual([
+      ['a.bat', 'pillow>=10'],
+      ['b.ps1', 'pillow>=10'],
+    ]);
+  });
 });

@@ -11,6 +11,7 @@ import { buildProject, type ParseCache, type Project } from './project';
 import { rules } from './rules';
 import type { Rule } from './rules/types';
 import type { Settings } from './settings';
+import { kindSpec } from './kinds';
 import { findSuppressions, isSuppressed, type SuppressionMap } from './suppressions';
 
 export interface AnalysisInput {
@@ -66,7 +67,11 @@ export function analyze(input: AnalysisInput): AnalysisResult {
   const suppressed = (file: string, offset: number, ruleId: string): boolean => {
     const source = project.sources.get(file);
     if (!source) return false;
-    if (!suppressions.has(file)) suppressions.set(file, findSuppressions(source.text));
+    if (!suppressions.has(file)) {
+      const kind = project.parsed.get(file)?.kind;
+      const style = kind ? kindSpec(kind).comment : null;
+      suppressions.set(file, findSuppressions(source.text, style ?? '#'));
+    }
     const map = suppressions.get(file)!;
     if (map.size === 0) return false;
     if (!lineIndexes.has(file)) lineIndexes.set(file, new LineIndex(source.text));

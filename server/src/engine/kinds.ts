@@ -12,6 +12,8 @@ import { parsePythonFile } from './parsers/python';
 import { parsePyproject } from './parsers/pyproject';
 import { parseRequirementsFile } from './parsers/requirements';
 import { parseDockerfile, parseShellScript } from './parsers/shell';
+import { parseBatchFile, parsePowerShellScript } from './parsers/windows-scripts';
+import type { CommentStyle } from './suppressions';
 
 /**
  * How a kind's pins become environments (see project.ts):
@@ -55,8 +57,8 @@ export interface FileKindSpec {
   languages: string[];
   /** A workspace holding one is a Python dependency project: the extension starts. */
   activates: boolean;
-  /** How `pinwise: ignore` comments are written, or null when the format has no comments. */
-  comment: '#' | null;
+  /** How `pinwise: ignore` comments are written (`rem`: `REM …` / `:: …` lines of cmd.exe), or null when the format has no comments. */
+  comment: CommentStyle | null;
   /** Its parser needs the tree-sitter grammars: until they load, its files read as empty. */
   needsGrammars: boolean;
 }
@@ -208,6 +210,34 @@ export const fileKinds = {
     activates: false,
     comment: '#',
     needsGrammars: true,
+  },
+  batch: {
+    kind: 'batch',
+    title: 'Windows batch files',
+    names: '`*.bat`, `*.cmd` (cmd.exe: `set` variables, `call`, `if`/`for` blocks, `^` continuations)',
+    matchesPath: (path) => /\.(?:bat|cmd)$/i.test(path),
+    parse: (source) => parseBatchFile(source.path, source.text),
+    environments: 'script',
+    runsCommands: true,
+    globs: ['**/*.{bat,cmd}'],
+    languages: ['bat'],
+    activates: false,
+    comment: 'rem',
+    needsGrammars: false,
+  },
+  powershell: {
+    kind: 'powershell',
+    title: 'PowerShell scripts',
+    names: '`*.ps1`',
+    matchesPath: (path) => /\.ps1$/i.test(path),
+    parse: (source) => parsePowerShellScript(source.path, source.text),
+    environments: 'script',
+    runsCommands: true,
+    globs: ['**/*.ps1'],
+    languages: ['powershell'],
+    activates: false,
+    comment: '#',
+    needsGrammars: false,
   },
 } as const satisfies { [K in FileKind]: FileKindSpec & { kind: K } };
 

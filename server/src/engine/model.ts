@@ -8,7 +8,7 @@ export interface Span {
 }
 
 /** Every kind has one entry in the file-kind registry (kinds.ts). */
-export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version';
+export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell';
 
 /** A file handed to the engine: a project-relative path (`/` separators) and its text. */
 export interface SourceFile {
@@ -192,6 +192,8 @@ export interface UnquotedSpecifier {
   operator: '<' | '>';
   operatorSpan: Span;
   target: string;
+  /** The shell that reads it, for what it does instead: absent for POSIX shells (sh, bash, a Dockerfile's RUN). */
+  shell?: 'cmd' | 'powershell';
 }
 
 /** `requires-python` or Poetry's `python = "…"`, as written and translated. */

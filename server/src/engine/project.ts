@@ -133,7 +133,8 @@ export function includeTargets(include: Include, fromKind: FileKind): IncludeTar
   if (remoteTarget.test(include.target)) return { reason: 'remote' };
   if (/\$\{[^}]*\}/.test(include.target)) return { reason: 'variable' };
   const runsCommands = kindSpec(fromKind).runsCommands;
-  if (runsCommands && /\$[A-Za-z_(]|`/.test(include.target)) return { reason: 'variable' };
+  // `$VAR` / `$(…)` / backticks (POSIX shells, PowerShell), `%VAR%` / `%~dp0` (cmd.exe): known only when it runs.
+  if (runsCommands && /\$[A-Za-z_({]|`|%[^%\s]+%|%~?[0-9a-z*]/i.test(include.target)) return { reason: 'variable' };
   const relativeToFile = joinPath(include.file, include.target);
   const fromRoot = joinPath('', include.target);
   return { paths: runsCommands && fromRoot !== relativeToFile ? [relativeToFile, fromRoot] : [relativeToFile] };

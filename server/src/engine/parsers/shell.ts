@@ -148,12 +148,21 @@ const recordedOptions: Record<string, PipOptionName> = {
 /** pip's general options that take a value (before the subcommand). */
 const generalValueOptions = new Set(['--log', '--proxy', '--retries', '--timeout', '--exists-action', '--trusted-host', '--cert', '--client-cert', '--cache-dir', '--python', '--directory', '--project', '--config-file']);
 
-interface Word {
-  node: Node;
+/**
+ * One word of a command line, from any shell's tokenizer (bash here; cmd.exe and PowerShell in
+ * parsers/windows-scripts.ts): what pip receives and where it is written.
+ */
+export interface CommandWord {
   /** The word after quote removal and variable expansion; null when it cannot be known statically. */
   value: MappedText | null;
   /** Where it is written. */
   span: Span;
+  /** The word as written (quotes included). */
+  raw: string;
+}
+
+interface Word extends CommandWord {
+  node: Node;
 }
 
 const pathLike = /^(?:\.{1,2}(?:[/[]|$)|\/|~)|:\/\/|\.(?:whl|zip|tar\.gz|tgz|tar\.bz2|tar)$/i;
@@ -245,7 +254,7 @@ class ScriptWalker {
   // --- words
 
   private word(node: Node): Word {
-    return { node, value: this.expand(node), span: { start: node.startIndex, end: node.endIndex } };
+    return { node, value: this.expand(node), span: { start: node.startIndex, end: node.endIndex }, raw: node.text };
   }
 
   /** Quote removal and expansion of literal variables, keeping each character's written place. */
@@ -366,7 +375,7 @@ class ScriptWalker {
     }
     const pip = findPip(words);
     if (!pip) return;
-    const command = this.pipCommand(node, pip.tool, words.slice(pip.next), reachable);
+    const command = addPipCommand(this.file, this.lines, { start: node.startIndex, end: node.endIndex }, pip.tool, words.slice(pip.next), reachable);
     if (command?.action === 'install') command.unquotedSpecifiers = this.unquotedSpecifiers(redirects);
   }
 
@@ -445,7 +454,16 @@ class ScriptWalker {
     }
   }
 
-  private pipCommand(node: Node, tool: string, args: Word[], reachable: boolean): InstallCommand | null {
+}
+
+/** Builds pip runs from command words into a file's model: options, `-r` / `-c`, requirements with their spans. */
+class PipCommandBuilder {
+  constructor(
+    private readonly file: ParsedFile,
+    private readonly lines: LineIndex,
+  ) {}
+
+  add(span: Span, tool: string, args: readonly CommandWord[], reachable: boolean): InstallCommand | null {
     let i = 0;
     // General options before the subcommand.
     while (i < args.length && args[i]!.value?.text.startsWith('-')) {
@@ -456,8 +474,8 @@ class ScriptWalker {
     if (sub !== 'install' && sub !== 'uninstall' && sub !== 'sync') return null;
     const command: InstallCommand = {
       file: this.file.path,
-      line: this.lines.positionAt(node.startIndex).line + 1,
-      span: { start: node.startIndex, end: node.endIndex },
+      line: this.lines.positionAt(span.start).line + 1,
+      span: { ...span },
       tool,
       action: sub === 'uninstall' ? 'uninstall' : 'install',
       requirements: [],
@@ -506,7 +524,7 @@ class ScriptWalker {
           if (recorded) command.options.push(this.option(recorded, arg.span, null));
           continue;
         }
-        let valueWord: Word | null = null;
+        let valueWord: CommandWord | null = null;
         if (!inline) {
           valueWord = args[i + 1] ?? null;
           i++;
@@ -514,7 +532,7 @@ class ScriptWalker {
         const optionValue = inline ?? valueWord?.value ?? null;
         const optionSpan = { start: arg.span.start, end: valueWord ? valueWord.span.end : arg.span.end };
         if (long === '--requirement' || long === '--constraint') {
-          const target = optionValue?.text ?? valueWord?.node.text.replace(/^(["'])(.*)\1$/s, '$2') ?? '';
+          const target = optionValue?.text ?? valueWord?.raw.replace(/^(["'])(.*)\1$/s, '$2') ?? '';
           if (target) {
             command.includes.push({
               file: this.file.path,
@@ -592,6 +610,16 @@ class ScriptWalker {
     command.requirements.push(this.file.requirements.length);
     this.file.requirements.push(requirement);
   }
+}
+
+/**
+ * Reads one pip run (`args`: the words after the pip executable, e.g. `install -U torch==2.1`)
+ * into `file`: its requirements, options and includes are appended to the file's lists and the
+ * command to `file.commands`. Every shell's tokenizer hands its words here, so pip's command line
+ * is parsed in one place. Returns null when the words are not an install, uninstall or sync.
+ */
+export function addPipCommand(file: ParsedFile, lines: LineIndex, span: Span, tool: string, args: readonly CommandWord[], reachable: boolean): InstallCommand | null {
+  return new PipCommandBuilder(file, lines).add(span, tool, args, reachable);
 }
 
 function concat(parts: MappedText[], whole: Span): MappedText {
@@ -676,14 +704,23 @@ function readsScriptFromStdin(words: Word[]): boolean {
   return false;
 }
 
-function findPip(words: Word[]): { tool: string; next: number } | null {
+/**
+ * Where pip starts in a command's words, and how it was invoked: `pip3`, `sudo -H pip`,
+ * `python3 -m pip`, `venv\\Scripts\\python.exe -m pip`, `py -3.10 -m pip`, `uv pip`, `conda run -n x pip`,
+ * and an interpreter only known at run time (`"$PYTHON" -m pip`, `%PYTHON% -m pip`).
+ */
+export function findPip(words: readonly CommandWord[]): { tool: string; next: number } | null {
   let i = 0;
   const text = (k: number): string => {
     const w = words[k];
     if (!w) return '';
-    return w.value?.text ?? w.node.text;
+    return w.value?.text ?? w.raw;
   };
-  const base = (k: number): string => text(k).slice(text(k).lastIndexOf('/') + 1);
+  // A program's name: after its folder (`/` or Windows' `\\`), without Windows' `.exe`.
+  const base = (k: number): string => {
+    const path = text(k);
+    return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).replace(/\.exe$/i, '');
+  };
   for (let guard = 0; guard < 8 && i < words.length; guard++) {
     const name = base(i);
     if (wrapperCommands.has(name)) {
@@ -702,12 +739,14 @@ function findPip(words: Word[]): { tool: string; next: number } | null {
       }
       continue;
     }
-    if (/^pip(?:\d+(?:\.\d+)?)?$/.test(name)) return { tool: text(i), next: i + 1 };
+    if (/^pip(?:\d+(?:\.\d+)?)?$/i.test(name)) return { tool: text(i), next: i + 1 };
     if (name === 'uv' && text(i + 1) === 'pip') return { tool: 'uv pip', next: i + 2 };
-    if (/^(?:python(?:\d+(?:\.\d+)?)?|py)$/.test(name)) {
+    const unknownInterpreter = words[i]!.value === null;
+    if (/^(?:python(?:\d+(?:\.\d+)?)?|py)$/i.test(name) || unknownInterpreter) {
       let k = i + 1;
-      while (k < words.length && /^-[a-zA-Z]+$/.test(text(k)) && text(k) !== '-m' && text(k) !== '-c') k++;
-      if (text(k) === '-m' && text(k + 1) === 'pip') return { tool: `${name} -m pip`, next: k + 2 };
+      // Interpreter flags (`-u`, `-I`), and the py launcher's version (`py -3.10`).
+      while (k < words.length && (/^-[a-zA-Z]+$/.test(text(k)) || (name === 'py' && /^-\d+(?:\.\d+)?(?:-\d+)?$/.test(text(k)))) && text(k) !== '-m' && text(k) !== '-c') k++;
+      if (text(k) === '-m' && text(k + 1) === 'pip') return { tool: `${unknownInterpreter ? words[i]!.raw : name} -m pip`, next: k + 2 };
       return null;
     }
     return null;
