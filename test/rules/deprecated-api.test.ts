@@ -79,6 +79,7 @@ describe('deprecated-api: NumPy', () => {
   it('uses the nearest project root for the version', () => {
     const files = {
       'requirements.txt': 'numpy==1.19.5\n',
+      'svc/pyproject.toml': '[project]\nname = "svc"\nversion = "1.0"\n',
       'svc/requirements.txt': 'numpy==1.26.4\n',
       'svc/app/main.py': 'import numpy as np\nnp.int\n',
       'tool.py': 'import numpy as np\nnp.int\n',

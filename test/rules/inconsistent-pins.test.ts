@@ -54,10 +54,10 @@ describe('inconsistent-pins', () => {
     const files = {
       'pyproject.toml': '[project]\nname = "app"\nversion = "1"\ndependencies = ["torch==2.3.1"]\n',
       'requirements.txt': 'torch==2.3.1\n',
-      'requirements-cpu.txt': 'torch==2.2.0\n',
+      'docker/requirements.txt': 'torch==2.2.0\n',
     };
     expect(run(files).map((f) => [f.file, f.message])).toEqual([
-      ['requirements-cpu.txt', 'torch is pinned to 2.2.0 here but to 2.3.1 in pyproject.toml, requirements.txt; installs from these files get different versions of torch.'],
+      ['docker/requirements.txt', 'torch is pinned to 2.2.0 here but to 2.3.1 in pyproject.toml, requirements.txt; installs from these files get different versions of torch.'],
     ]);
   });
 
@@ -78,20 +78,20 @@ describe('inconsistent-pins', () => {
 
   it('offers no alignment that would split a PyTorch release row beside the stray pin', () => {
     const files = {
-      'cuda/requirements.txt': 'torch==2.3.1\ntorchvision==0.18.1\n',
-      'cpu/requirements.txt': 'torchvision==0.17.0\n',
+      'train/requirements.txt': 'torch==2.3.1\ntorchvision==0.18.1\n',
+      'serve/requirements.txt': 'torchvision==0.17.0\n',
       'ci/requirements.txt': 'torchvision==0.17.0\n',
     };
     const [finding, ...rest] = run(files);
     expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ file: 'cuda/requirements.txt', text: '==0.18.1' });
+    expect(finding).toMatchObject({ file: 'train/requirements.txt', text: '==0.18.1' });
     // Only the project-wide alignment on the stray's version is offered: it moves the lone torchvision pins.
     expect(finding!.fixes).toEqual([
       {
         title: 'Align every file to torchvision 0.18.1 (2 pins in 2 files)',
         safe: false,
         edits: [
-          ['cpu/requirements.txt', '0.17.0', '0.18.1'],
+          ['serve/requirements.txt', '0.17.0', '0.18.1'],
           ['ci/requirements.txt', '0.17.0', '0.18.1'],
         ],
       },
@@ -107,9 +107,9 @@ describe('inconsistent-pins', () => {
       ['==0.17.2', []],
     ]);
     // without torch beside it, the alignment is offered
-    const loose = run({ ...files, 'cuda/requirements.txt': 'torchvision==0.18.1\n' });
+    const loose = run({ ...files, 'train/requirements.txt': 'torchvision==0.18.1\n' });
     expect(loose[0]!.fixes.map((f) => f.title)).toEqual([
-      'Pin torchvision to 0.17.0, as in cpu/requirements.txt, ci/requirements.txt',
+      'Pin torchvision to 0.17.0, as in serve/requirements.txt, ci/requirements.txt',
       'Align every file to torchvision 0.18.1 (2 pins in 2 files)',
     ]);
   });
@@ -178,5 +178,41 @@ describe('inconsistent-pins', () => {
 
   it('honours a suppression comment on the stray pin', () => {
     expect(run({ 'requirements.txt': 'torch==2.3.1\n', 'requirements-old.txt': 'torch==2.2.2  # pinwise: ignore[inconsistent-pins]\n' })).toEqual([]);
+  });
+});
+
+describe('inconsistent-pins: alternatives, vendored copies and copies meant to be one', () => {
+  const levels = (files: Record<string, string>) => run(files).map((f) => [f.file, f.level, f.text]);
+
+  it('per-accelerator files are not drift on what differs by accelerator, and a note on the rest', () => {
+    const files = {
+      'requirements_linux.txt': '--extra-index-url https://download.pytorch.org/whl/cu128\ntorch==2.7.0+cu128\ntorchvision==0.22.0+cu128\nnumpy==1.26.4\n',
+      'requirements_linux_rocm.txt': '--extra-index-url https://download.pytorch.org/whl/rocm6.3\ntorch==2.7.1+rocm6.3\ntorchvision==0.22.1+rocm6.3\nnumpy==1.26.4\n',
+      'requirements_ipex_xpu.txt': '--extra-index-url https://download.pytorch.org/whl/xpu\ntorch==2.7.1+xpu\ntorchvision==0.22.1+xpu\nnumpy==2.1.0\n',
+    };
+    expect(levels(files)).toEqual([['requirements_ipex_xpu.txt', 'note', '==2.1.0']]);
+  });
+
+  it('files on different PyTorch indexes are alternatives whatever their names', () => {
+    const files = {
+      'env/a.txt': '--index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1\ntorchvision==0.18.1\neinops==0.8.0\n',
+      'env/b.txt': '--index-url https://download.pytorch.org/whl/rocm6.0\ntorch==2.3.0\ntorchvision==0.18.0\neinops==0.7.0\n',
+    };
+    expect(levels(files).map(([file, level]) => [file, level])).toEqual([['env/b.txt', 'note']]);
+  });
+
+  it("a vendored module's own requirements are compared with the host's at note level", () => {
+    const files = { 'requirements.txt': 'numpy==2.1.0\nrich==13.7.0\n', 'third_party/taming/requirements.txt': 'numpy==1.26.4\nrich==13.7.0\n' };
+    const findings = run(files);
+    expect(findings.map((f) => [f.file, f.level])).toEqual([['third_party/taming/requirements.txt', 'note']]);
+    expect(findings[0]!.message).toContain("runs in the host's environment");
+     // Two plugins of one app are two vendored modules: a note too.
+    const plugins = { 'extensions/superbooga/requirements.txt': 'chromadb==0.4.24\n', 'extensions/superboogav2/requirements.txt': 'chromadb==0.6.3\n' };
+    expect(run(plugins).map((f) => f.level)).toEqual(['note']);
+  });
+
+  it('an install script and the requirements file it mirrors are copies: a warning', () => {
+    const files = { 'requirements.txt': 'torch==2.3.1\nnumpy==1.26.4\n', 'install.sh': '#!/bin/sh\npip install torch==2.2.2 numpy==1.26.4\n' };
+    expect(levels(files)).toEqual([['install.sh', 'warning', '==2.2.2']]);
   });
 });

@@ -4,7 +4,8 @@ import { deprecationLibraries } from '../kb/deprecations';
 import type { KnowledgeBase } from '../kb/types';
 import type { PyReference, Span } from '../model';
 import type { Project } from '../project';
-import { allowedVersions, judge, matches, nearestEnvironments, short } from '../rules/support/deprecations';
+import { governingEnvironments } from '../layout';
+import { allowedVersions, judge, matches, short } from '../rules/support/deprecations';
 
 export function deprecationHover(project: Project, kb: KnowledgeBase, file: string, offset: number): { markdown: string; span: Span } | null {
   const python = project.parsed.get(file)?.python;
@@ -31,7 +32,7 @@ export function deprecationHover(project: Project, kb: KnowledgeBase, file: stri
         : replacement.to
           ? `Use \`${replacement.kind === 'keyword-renamed' ? `${replacement.to}=` : replacement.to}\`${replacement.since ? ` (${lib} ${short(replacement.since)}+)` : ''}.`
           : '';
-    const allowed = allowedVersions(library, nearestEnvironments(project, file), project.targetPython);
+    const allowed = allowedVersions(library, governingEnvironments(project, file), project.targetPython);
     const verdict = judge(entry, allowed.versions);
     const state = !verdict
       ? 'it still works'

@@ -4,7 +4,8 @@ import type { PyReference } from '../model';
 import type { Environment } from '../project';
 import { compareVersions } from '../versions';
 import { defineRule } from './define';
-import { allowedVersions, isGuarded, judge, matches, nearestEnvironments, short, type Allowed, type Verdict } from './support/deprecations';
+import { governingEnvironments } from '../layout';
+import { allowedVersions, isGuarded, judge, matches, short, type Allowed, type Verdict } from './support/deprecations';
 
 /** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
 function rooted(to: string, ref: PyReference, text: string): string | null {
@@ -259,7 +260,7 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
       if (parsed.kind !== 'python' || !parsed.python) continue;
       const text = context.project.sources.get(parsed.path)?.text;
       if (text === undefined) continue;
-      const scope = scopeOf(nearestEnvironments(context.project, parsed.path));
+      const scope = scopeOf(governingEnvironments(context.project, parsed.path));
       // Byte-level prefilter: parse only files that import a tracked module and write one of the names
       // that can fail on the versions in effect.
       const present = scope.active.filter((a) => a.mayMatch(text));

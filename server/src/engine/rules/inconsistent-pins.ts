@@ -4,6 +4,8 @@ import { compareVersions, localTag, pinnedVersion, publicVersion } from '../vers
 import { torchFamily, torchKnowledge, type TorchFamilyPackage } from '../kb/torch';
 import { defineRule } from './define';
 import { canInstallTogether, exactVersion } from './support/pins';
+import { pytorchIndexVariant } from './support/indexes';
+import { deploymentOf, vendoredModule } from '../layout';
 import type { RuleContext } from './types';
 
 interface Pin {
@@ -89,6 +91,36 @@ function pinsOf(file: ParsedFile): Pin[] {
   return pins;
 }
 
+/**
+ * How two files that pin a package differently relate: `copies` are meant to be one (a script and
+ * the file it installs, a pyproject and its requirements, a lock and its source); `alternatives` are
+ * deployments never installed together (per-accelerator or per-platform files, different PyTorch
+ * indexes); `vendored` pairs a vendored module's own files with its host's.
+ */
+type Relation = 'copies' | 'alternatives' | 'vendored';
+
+function relationOf(context: RuleContext, a: Pin, b: Pin, pytorchIndex: (file: string) => string): Relation {
+  const together = context.project.environments.some((env) => env.files.includes(a.file.path) && env.files.includes(b.file.path));
+  if (together) return 'copies';
+  if (vendoredModule(a.file.path) !== vendoredModule(b.file.path)) return 'vendored';
+  if (deploymentOf(a.file.path) !== deploymentOf(b.file.path)) return 'alternatives';
+  // Two PyTorch indexes, or two builds (`+cu121` beside `+rocm6.2`): one stack for two accelerators.
+  // A file with none beside one with a variant is a copy that also picks the build.
+  const differ = (x: string | null, y: string | null) => !!x && !!y && x !== y;
+  if (differ(pytorchIndex(a.file.path), pytorchIndex(b.file.path)) || differ(localTag(a.version), localTag(b.version))) return 'alternatives';
+  return 'copies';
+}
+
+/**
+ * Packages that differ between deployments by design: the PyTorch family, builds named for an
+ * accelerator (`onnxruntime-gpu`, `cupy-cuda12x`, `nvidia-cudnn-cu12`, `tensorflow-metal`), and any
+ * pin with a local tag.
+ */
+function isAcceleratorSpecific(pin: Pin): boolean {
+  const name = pin.requirement.normalizedName ?? '';
+  return (torchFamily as readonly string[]).includes(name) || localTag(pin.version) !== null || deploymentOf(name) !== '';
+}
+
 /** Markers decide where a pin applies: pins under different markers are not compared. */
 function markerKey(requirement: Requirement): string {
   return (requirement.marker ?? '').replace(/\s+/g, '').replace(/'/g, '"');
@@ -116,6 +148,17 @@ locations. Pins are compared by their public version: \`torch==2.3.1+cu121\` in 
 \`torch==2.3.1\` in \`pyproject.toml\` agree (the local tag is checked by \`local-tag-mismatch\`).
 Pins under different environment markers, pins within one file, and pins in shell functions the
 script never calls are not compared.
+
+Files are compared where they are meant to agree. Copies meant to be one — a script and the
+requirements file it installs, \`pyproject.toml\` and its requirements, a lock and its source, two
+files of one deployment — are a warning. Alternatives — files for one accelerator or platform each
+(names or folders carrying \`cpu\`, \`cuda\`, \`cu121\`, \`rocm\`, \`xpu\`, \`ipex\`, \`mps\`, \`dml\`,
+\`linux\`, \`windows\`, \`macos\`, \`arm64\`…), on two different PyTorch indexes, or pinning two builds
+(\`+cu128\` and \`+rocm6.3\`) — are never installed together: what differs by accelerator (the PyTorch
+family, \`onnxruntime-gpu\`-style builds, pins with a local tag) is not compared at all, the rest is a
+\`note\`. Vendored modules (\`third_party/\`, \`vendor/\`, \`extensions/<name>/\`,
+\`repositories/<name>/\`, \`custom_nodes/<name>/\`) run in the host's environment; their own files are
+compared with the host's, and with each other, at \`note\` level.
 
 ## Why it matters
 Where the files are installed together (a script that installs a requirements file, then pins
@@ -147,6 +190,18 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
 `,
   },
   (context) => {
+    // The PyTorch index variant each file's environments install from ('' when none), for telling deployments apart.
+    const indexOf = new Map<string, string>();
+    const pytorchIndex = (file: string): string => {
+      let variant = indexOf.get(file);
+      if (variant === undefined) {
+        const variants = new Set<string>();
+        for (const env of context.project.environments) if (env.files.includes(file)) variants.add(pytorchIndexVariant(env, context.kb)?.variant ?? '');
+        variant = [...variants].sort().join('+');
+        indexOf.set(file, variant);
+      }
+      return variant;
+    };
     const groups = new Map<string, Pin[]>();
     for (const file of context.project.parsed.values()) {
       if (file.kind === 'python' || file.kind === 'python-version') continue;
@@ -178,6 +233,11 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
       for (const [, strays] of ordered.slice(1)) {
         for (const stray of strays) {
           const clause = stray.requirement.clauses[0]!;
+          // Compared where they are meant to agree: copies warn; alternatives and vendored copies are
+          // a note at most, and alternatives are not compared on what differs by accelerator.
+          const relations = new Set(chosen.map((pin) => relationOf(context, stray, pin, pytorchIndex)));
+          if (!relations.has('copies') && relations.has('alternatives') && !relations.has('vendored') && isAcceleratorSpecific(stray)) continue;
+          const level = relations.has('copies') ? undefined : ('note' as const);
           // The pins to align with first, then one pin per other version: in a monorepo with hundreds
           // of copies, a list of every pin on every stray would grow with the square of the copies.
           const otherVersions = ordered
@@ -210,13 +270,18 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
           );
           const consequence = together
             ? 'which version gets installed depends on which file is installed last'
-            : `installs from these files get different versions of ${name}`;
+            : level === 'note'
+              ? relations.has('vendored')
+                ? `${vendoredModule(stray.file.path) === null ? 'the vendored module' : 'this vendored module'} runs in the host's environment, which installs the other`
+                : `these files are alternative deployments (${[...new Set([stray.file.path, ...chosenFiles].map((f) => deploymentOf(f) || pytorchIndex(f) || 'default'))].join(' / ')}), so this is only worth keeping in step`
+              : `installs from these files get different versions of ${name}`;
           context.report({
             file: stray.file.path,
             span: clause.span,
             message: `${name} is pinned to ${stray.version} here but to ${chosenShown} in ${fileList(chosenFiles)}; ${consequence}.`,
             related,
             fixes,
+            ...(level ? { level } : {}),
           });
         }
       }

@@ -2,7 +2,7 @@
 // entry a reference hits, and how an entry fares on those versions.
 import type { CompiledEntry, CompiledLibrary } from '../../kb/deprecations';
 import type { PyReference, Requirement } from '../../model';
-import type { Environment, Project, TargetPython } from '../../project';
+import type { Environment, TargetPython } from '../../project';
 import { compareVersions, filterVersions, pinnedVersion } from '../../versions';
 
 /** The versions of one library the project lets pip install for one file. */
@@ -15,23 +15,6 @@ export interface Allowed {
   python?: boolean;
 }
 
-const dirOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
-
-/** The environments of the nearest project root at or above the file's folder. */
-export function nearestEnvironments(project: Project, file: string): Environment[] {
-  const dir = dirOf(file);
-  let best = -1;
-  let found: Environment[] = [];
-  for (const env of project.environments) {
-    const root = dirOf(env.rootFile);
-    if (!(root === '' || dir === root || dir.startsWith(`${root}/`))) continue;
-    if (root.length > best) {
-      best = root.length;
-      found = [env];
-    } else if (root.length === best) found.push(env);
-  }
-  return found;
-}
 
 const releaseOf = (version: string): string => version.replace(/\+.*$/, '');
 /** `1.24.0` → `1.24` for messages. */
