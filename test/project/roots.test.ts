@@ -31,6 +31,9 @@ describe('project roots', () => {
       'requirements.txt': 'numpy==1.26.4\n',
     };
     expect(verdicts(files)).toEqual({ 'packages/new/src/new/core.py': 'error' });
+     // The message names the project whose pin it is.
+    const [finding] = checkRule('deprecated-api', files);
+    expect(finding!.message).toContain('the project in packages/new/ pins numpy==1.26.4');
   });
 
   it('a project declaring no pins is governed by the project around it', () => {

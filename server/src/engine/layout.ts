@@ -74,6 +74,11 @@ const governingMemo = new WeakMap<Project, Governing>();
  * declares none, of the nearest project around it that does.
  */
 export function governingEnvironments(project: Project, file: string): Environment[] {
+  return governingProject(project, file).environments;
+}
+
+/** The project root whose pins govern a file (`''`: the repository's), with its environments. */
+export function governingProject(project: Project, file: string): { root: string; environments: Environment[] } {
   let governing = governingMemo.get(project);
   if (!governing) {
     governing = { roots: projectRoots(project), byRoot: new Map() };
@@ -87,8 +92,8 @@ export function governingEnvironments(project: Project, file: string): Environme
   }
   for (let root = projectRootOf(governing.roots, file); ; root = projectRootOf(governing.roots, root)) {
     const found = governing.byRoot.get(root);
-    if (found) return found;
-    if (root === '') return [];
+    if (found) return { root, environments: found };
+    if (root === '') return { root, environments: [] };
   }
 }
 

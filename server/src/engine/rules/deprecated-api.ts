@@ -4,7 +4,7 @@ import type { PyReference } from '../model';
 import type { Environment } from '../project';
 import { compareVersions } from '../versions';
 import { defineRule } from './define';
-import { governingEnvironments } from '../layout';
+import { governingProject } from '../layout';
 import { allowedVersions, isGuarded, judge, matches, short, type Allowed, type Verdict } from './support/deprecations';
 
 /** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
@@ -164,8 +164,9 @@ function context(library: CompiledLibrary, allowed: Allowed): string {
     if (!allowed.described) return `no target Python is declared, so the newest known Python ${short(allowed.versions[0]!)} is assumed`;
     return allowed.exact ? `this project targets ${allowed.described}` : `this project allows ${allowed.described}`;
   }
-  if (!allowed.described) return `${library.distribution} is not pinned, so the newest known ${library.library} ${short(allowed.versions[0]!)} is assumed`;
-  return allowed.exact ? `this project pins ${allowed.described}` : `this project allows ${allowed.described}`;
+  const subject = allowed.project ? `the project in ${allowed.project}/` : 'this project';
+  if (!allowed.described) return `${library.distribution} is not pinned${allowed.project ? ` in ${allowed.project}/` : ''}, so the newest known ${library.library} ${short(allowed.versions[0]!)} is assumed`;
+  return allowed.exact ? `${subject} pins ${allowed.described}` : `${subject} allows ${allowed.described}`;
 }
 
 function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdict, allowed: Allowed, ref: PyReference, text: string, uses = 1): string {
@@ -213,7 +214,7 @@ export const deprecatedApi = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Flags uses in \`.py\` files of APIs that the pinned version of a library deprecated (warning) or removed (error); unpinned means the newest known version. Names are resolved through the file's imports (\`import numpy as np\`, \`from PIL import Image\`), attribute chains, instances (\`draw = ImageDraw.Draw(im)\`) and keyword arguments; strings, comments and unrelated objects are never flagged. The version comes from the nearest project root at or above the file: removed in every version the pins allow is an error, removed in only some of them is a warning naming those versions.
+Flags uses in \`.py\` files of APIs that the pinned version of a library deprecated (warning) or removed (error); unpinned means the newest known version. Names are resolved through the file's imports (\`import numpy as np\`, \`from PIL import Image\`), attribute chains, instances (\`draw = ImageDraw.Draw(im)\`) and keyword arguments; strings, comments and unrelated objects are never flagged. The version comes from the pins of the project the file belongs to (see README, Which pins govern which file), named in the message when it is not the repository's own: removed in every version the pins allow is an error, removed in only some of them is a warning naming those versions.
 
 ## Why it matters
 Removed APIs fail at run time (\`AttributeError: module 'numpy' has no attribute 'float'\`); deprecated ones will with the next upgrade. Which is which depends on the version you pin: \`np.bool\` fails on NumPy 1.24–1.26 and works again on 2.0.
@@ -241,13 +242,13 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
       active: { library: CompiledLibrary; entries: CompiledEntry[]; mayMatch: (text: string) => boolean }[];
     }
     const scopes = new Map<string, Scope>();
-    const scopeOf = (environments: Environment[]): Scope => {
-      const id = environments.map((e) => e.id).join('\0');
+    const scopeOf = ({ root, environments }: { root: string; environments: Environment[] }): Scope => {
+      const id = `${root}\0${environments.map((e) => e.id).join('\0')}`;
       let scope = scopes.get(id);
       if (scope) return scope;
       scope = { allowed: new Map(), active: [] };
       for (const library of libraries) {
-        const allowed = allowedVersions(library, environments, context.project.targetPython);
+        const allowed: Allowed = { ...allowedVersions(library, environments, context.project.targetPython), ...(root ? { project: root } : {}) };
         scope.allowed.set(library, allowed);
         const entries = library.entries.filter((e) => judge(e, allowed.versions) !== null);
         if (entries.length > 0) scope.active.push({ library, entries, mayMatch: library.prefilter(entries) });
@@ -260,7 +261,7 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
       if (parsed.kind !== 'python' || !parsed.python) continue;
       const text = context.project.sources.get(parsed.path)?.text;
       if (text === undefined) continue;
-      const scope = scopeOf(governingEnvironments(context.project, parsed.path));
+      const scope = scopeOf(governingProject(context.project, parsed.path));
       // Byte-level prefilter: parse only files that import a tracked module and write one of the names
       // that can fail on the versions in effect.
       const present = scope.active.filter((a) => a.mayMatch(text));

@@ -13,6 +13,8 @@ export interface Allowed {
   exact: boolean;
   /** The standard library: the versions are the project's target Python. */
   python?: boolean;
+  /** The folder of the project whose pins these are, when it is not the repository's own (a monorepo's package). */
+  project?: string;
 }
 
 
