@@ -13,6 +13,8 @@ const samples: Record<string, string[]> = {
   dockerfile: ['Dockerfile', 'docker/Dockerfile.cuda', 'Containerfile', 'gpu.dockerfile'],
   'python-version': ['.python-version'],
   python: ['train.py', 'pkg/stubs.pyi'],
+  batch: ['webui.bat', 'scripts/install.cmd', 'WEBUI-USER.BAT'],
+  powershell: ['install.ps1', 'scripts/setup.ps1'],
 };
 
 describe('file-kind registry', () => {

@@ -219,7 +219,7 @@ export const fileKinds = {
     parse: (source) => parseBatchFile(source.path, source.text),
     environments: 'script',
     runsCommands: true,
-    globs: ['**/*.{bat,cmd}'],
+    globs: ['**/*.{bat,cmd,BAT,CMD,Bat,Cmd}'],
     languages: ['bat'],
     activates: false,
     comment: 'rem',
