@@ -4,7 +4,7 @@
 // selector). `--check` fails (exit 1) when either file differs, so neither ever drifts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { activatingGlobs, documentSelector, fileKindList, fileKinds } from '../server/src/engine/kinds';
+import { activatingGlobs, documentSelector, fileKindList, fileKinds, preCommitFilesPattern } from '../server/src/engine/kinds';
 import { ruleDocsUrl, ruleIds } from '../server/src/engine/rules';
 
 const root = join(__dirname, '..');
@@ -67,13 +67,22 @@ export function manifestText(): { current: string; generated: string } {
   return { current, generated: JSON.stringify(generatedManifest(JSON.parse(current) as Json), null, 2) + '\n' };
 }
 
+/** The pre-commit hook's `files:` line, rewritten in place (the rest of the file is hand-written). */
+export const preCommitPath = join(root, '.pre-commit-hooks.yaml');
+export function preCommitText(): { current: string | null; generated: string } {
+  const current = existsSync(preCommitPath) ? readFileSync(preCommitPath, 'utf8') : null;
+  // Single-quoted YAML: a quote is doubled, nothing else is special.
+  const line = `  files: '${preCommitFilesPattern().replace(/'/g, "''")}'`;
+  return { current, generated: (current ?? '').replace(/^  files: .*$/m, () => line) };
+}
+
 export function selectorText(): { current: string | null; generated: string } {
   const generated = JSON.stringify(documentSelector(), null, 2) + '\n';
   return { current: existsSync(selectorPath) ? readFileSync(selectorPath, 'utf8') : null, generated };
 }
 
 if (require.main === module) {
-  for (const [path, { current, generated }] of [[manifestPath, manifestText()], [selectorPath, selectorText()]] as const) {
+  for (const [path, { current, generated }] of [[manifestPath, manifestText()], [selectorPath, selectorText()], [preCommitPath, preCommitText()]] as const) {
     if (process.argv.includes('--check')) {
       if (current !== generated) {
         console.error(`out of date: ${path} (generated from the rule and file-kind registries). Run \`npm run manifest\` to regenerate.`);

@@ -4,7 +4,7 @@
 import { matchesGlob } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import documentSelector from '../../client/src/generated/document-selector.json';
-import { fileKindList, fileKindOf, watchedGlobs } from '../../server/src/engine/kinds';
+import { fileKindList, fileKindOf, preCommitFilesPattern, watchedGlobs } from '../../server/src/engine/kinds';
 
 const samples: Record<string, string[]> = {
   requirements: ['requirements.txt', 'dev-requirements.txt', 'requirements/gpu.txt', 'deps.txt', 'req.txt', 'requirments_linux.txt', 'ci/constraints-cu121.txt', 'base.pip'],
@@ -38,5 +38,11 @@ describe('file-kind registry', () => {
         expect(byPattern, `${path} (${spec.kind})`).toBe(true);
       }
     }
+  });
+
+  it('runs the pre-commit hook for every file of every kind', () => {
+    const pattern = new RegExp(preCommitFilesPattern().replace(/^\(\?i\)/, ''), 'i');
+    for (const paths of Object.values(samples)) for (const path of paths) expect(pattern.test(path), path).toBe(true);
+    for (const path of ['README.md', 'src/index.js', 'requirements.txt.orig', 'data/train.csv']) expect(pattern.test(path), path).toBe(false);
   });
 });

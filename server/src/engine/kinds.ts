@@ -311,3 +311,29 @@ export function documentSelector(): { scheme: 'file'; language?: string; pattern
   }
   return selector;
 }
+
+/** A workspace glob of the registry as a regular expression over project paths (`**\/` any folders, `*`, `{a,b}`). */
+export function globSource(glob: string): string {
+  let body = glob;
+  let prefix = '^';
+  if (body.startsWith('**/')) {
+    body = body.slice(3);
+    prefix = '(?:^|/)';
+  }
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '*') out += '[^/]*';
+    else if (c === '{') out += '(?:';
+    else if (c === '}') out += ')';
+    else if (c === ',') out += '|';
+    else out += /[\\^$.|?+()[\]]/.test(c) ? `\\${c}` : c;
+  }
+  return `${prefix}${out}$`;
+}
+
+/** pre-commit's `files` pattern (Python `re.search`, case-insensitive): every file of every kind, candidates by content included. */
+export function preCommitFilesPattern(): string {
+  const globs = [...new Set(fileKindList.flatMap((spec) => [...spec.globs, ...(spec.sniff?.globs ?? [])]))];
+  return `(?i)${globs.map(globSource).join('|')}`;
+}
