@@ -2,11 +2,12 @@
 import { applyEdits, type Edit, type Finding } from './findings';
 import { withoutDisagreeingFixes } from './fix-conflicts';
 import type { Grammars } from './grammars';
+import { imageCatalog } from './kb/docker-images';
 import { cpythonMinors } from './kb/python';
 import type { KnowledgeBase } from './kb/types';
 import { addInstalledEnvironments, type InstalledEnvironmentInput } from './installed';
 import { LineIndex } from './line-index';
-import type { SourceFile, UnreadableFile } from './model';
+import type { SourceFile, Span, UnreadableFile } from './model';
 import { buildProject, type ParseCache, type Project } from './project';
 import { rules } from './rules';
 import type { Rule } from './rules/types';
@@ -54,10 +55,22 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     pythonMinors: cpythonMinors(input.kb),
     grammars: input.grammars,
     parseCache: input.parseCache,
+    baseImages: (reference) => imageCatalog(input.kb)?.contentsOf(reference) ?? null,
   });
   if (input.installed) addInstalledEnvironments(project, input.installed, input.settings.python);
   // Metadata of installed distributions is read, never written: fixes that would edit it are dropped.
   const readOnly = new Set(project.installed.flatMap((env) => env.distributions.map((d) => d.file)));
+  // What a base image installed is named by its FROM line: a fix for the package must not rewrite the image.
+  const imageSpans = new Map<string, Span[]>();
+  for (const env of project.environments) {
+    for (const r of env.requirements) {
+      if (!r.preinstalled) continue;
+      if (!imageSpans.has(r.file)) imageSpans.set(r.file, []);
+      imageSpans.get(r.file)!.push(r.span, ...(r.specifierSpan ? [r.specifierSpan] : []));
+    }
+  }
+  const editable = (edit: Edit): boolean =>
+    !readOnly.has(edit.file) && !(imageSpans.get(edit.file) ?? []).some((span) => edit.span.start < span.end && span.start < edit.span.end);
   const findings: Finding[] = [];
   const internalErrors: AnalysisResult['internalErrors'] = [];
   const seen = new Set<string>();
@@ -97,7 +110,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
             file: report.file,
             span: report.span,
             related: report.related ?? [],
-            fixes: (report.fixes ?? []).filter((fix) => fix.edits.every((edit) => !readOnly.has(edit.file))),
+            fixes: (report.fixes ?? []).filter((fix) => fix.edits.every(editable)),
             ...(report.deprecated ? { deprecated: true } : {}),
           });
         },

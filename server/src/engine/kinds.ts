@@ -11,7 +11,8 @@ import type { FileKind, ParsedFile, SourceFile } from './model';
 import { parsePythonFile } from './parsers/python';
 import { parsePyproject } from './parsers/pyproject';
 import { parseRequirementsFile } from './parsers/requirements';
-import { parseDockerfile, parseShellScript } from './parsers/shell';
+import { parseDockerfile } from './parsers/dockerfile';
+import { parseShellScript } from './parsers/shell';
 import { parseBatchFile, parsePowerShellScript } from './parsers/windows-scripts';
 import type { CommentStyle } from './suppressions';
 

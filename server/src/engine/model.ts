@@ -100,6 +100,11 @@ export interface Requirement {
   origin: RequirementOrigin;
   /** Indexes this package must come from (uv sources, Poetry `source`); absent when none. */
   indexes?: RequirementIndex[];
+  /**
+   * Installed by a Dockerfile's base image, not written by anyone: `span` is the FROM line's tag
+   * (or image). Messages say so, and no fix edits it.
+   */
+  preinstalled?: { image: string };
 }
 
 export type PipOptionName =
@@ -142,6 +147,11 @@ export interface Include {
   targetSpan: Span;
   /** For includes declared in pyproject (`file = [...]`) or by a script: where they apply. */
   origin?: RequirementOrigin;
+  /**
+   * A Dockerfile's image path put there by `COPY`/`ADD` from the build context: the context paths
+   * it may be (relative to the context, most likely first). They are looked for instead of `target`.
+   */
+  copiedFrom?: string[];
 }
 
 /** One `pip install` / `pip uninstall` (or `uv pip …`) run found in a shell script or Dockerfile. */
@@ -181,6 +191,12 @@ export interface CommandScope {
   /** For messages: `build (python 3.11)`. */
   label: string;
   python?: { version: string; span: Span };
+  /**
+   * A Dockerfile stage's base image (for a stage built on another stage, the first stage's): the
+   * reference with ARG defaults substituted, where it is written, and whether it is written as is
+   * (`literal`: offsets into `reference` are offsets from `span.start`).
+   */
+  baseImage?: { reference: string; span: Span; literal: boolean; line: number };
 }
 
 /** A requirement written unquoted in a shell command, so its comparison became a redirection. */

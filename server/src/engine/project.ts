@@ -1,10 +1,11 @@
 // Which files make up the project and which pins install together.
-import type { DependencyGroup, FileKind, Include, InstallCommand, ParsedFile, PipOption, Requirement, SourceFile, Span, UnreadableFile } from './model';
+import { blankRequirement, type CommandScope, type DependencyGroup, type FileKind, type Include, type InstallCommand, type ParsedFile, type PipOption, type Requirement, type SourceFile, type Span, type UnreadableFile } from './model';
 import type { Grammars } from './grammars';
 import { fileKindOfText, kindSpec, parseFile } from './kinds';
 import { lowestPython } from './parsers/pyproject';
 import { pushAll } from './arrays';
 import type { InstalledEnvironment } from './installed';
+import type { ImageContents, ReferenceRange } from './kb/docker-images';
 
 /** Pins that pip installs together: a root requirements file with everything it includes. */
 export interface Environment {
@@ -29,6 +30,19 @@ export interface Environment {
   installed?: InstalledEnvironment;
   /** The Python this environment runs on when its file fixes one (a CI job's setup-python, a base image); else the project's. */
   python?: TargetPython;
+  /** What the environment's base image is built for (a Dockerfile stage on `nvidia/cuda`, `pytorch/pytorch`, `rocm/pytorch`). */
+  accelerator?: EnvironmentAccelerator;
+}
+
+export interface EnvironmentAccelerator {
+  family: 'cuda' | 'rocm';
+  /** CUDA or ROCm version, `12.1`. */
+  version: string;
+  /** The PyTorch variant built for it (`cu121`), when PyTorch serves one. */
+  variant: string | null;
+  /** For messages: `the base image nvidia/cuda:12.1.0-runtime-ubuntu22.04`. */
+  evidence: string;
+  source: { file: string; span: Span };
 }
 
 export type UnresolvedReason = 'missing' | 'unreadable' | 'remote' | 'cycle' | 'variable' | 'outside' | 'budget';
@@ -80,6 +94,8 @@ export interface ProjectInput {
   grammars?: Grammars;
   /** Parses of earlier runs, reused for files whose text is unchanged (see parseCached). */
   parseCache?: ParseCache;
+  /** What a Dockerfile's base image holds (the knowledge base's docker-images.yaml); null: not known, nothing assumed. */
+  baseImages?: (reference: string) => ImageContents | null;
 }
 
 /**
@@ -130,6 +146,12 @@ export type IncludeTargets = { reason: 'remote' | 'variable' } | { paths: string
  * variable targets are never looked for. The hosts read these and the engine resolves them, alike.
  */
 export function includeTargets(include: Include, fromKind: FileKind): IncludeTargets {
+  if (include.copiedFrom) {
+    // Put in the image by a Dockerfile's COPY: its build context is usually the Dockerfile's folder, else the project root.
+    const beside = include.copiedFrom.map((source) => joinPath(include.file, source));
+    const fromRoot = include.copiedFrom.map((source) => joinPath('', source));
+    return { paths: [...new Set([...beside, ...fromRoot])] };
+  }
   if (remoteTarget.test(include.target)) return { reason: 'remote' };
   if (/\$\{[^}]*\}/.test(include.target)) return { reason: 'variable' };
   const runsCommands = kindSpec(fromKind).runsCommands;
@@ -207,7 +229,7 @@ export function buildProject(input: ProjectInput): Project {
     if (kindSpec(file.kind).environments === 'declaration') pushAll(environments, buildDeclarationEnvironments(file, trees, budgetNotes));
   }
   for (const file of parsed.values()) {
-    if (kindSpec(file.kind).environments === 'script') pushAll(environments, buildScriptEnvironments(file, trees));
+    if (kindSpec(file.kind).environments === 'script') pushAll(environments, buildScriptEnvironments(file, trees, input.baseImages));
   }
   return {
     sources,
@@ -485,8 +507,8 @@ function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, not
   return environments;
 }
 
-/** A script's runs: the whole file, or each of its scopes (CI jobs) on its own. */
-function buildScriptEnvironments(file: ParsedFile, trees: IncludeGraph): Environment[] {
+/** A script's runs: the whole file, or each of its scopes (CI jobs, Dockerfile stages) on its own. */
+function buildScriptEnvironments(file: ParsedFile, trees: IncludeGraph, baseImages: ProjectInput['baseImages']): Environment[] {
   const reachable = (file.commands ?? []).filter((c) => c.reachable);
   if (!file.scopes || file.scopes.length === 0) {
     const env = buildScriptEnvironment(file, reachable, trees, { id: file.path, label: file.path });
@@ -495,23 +517,83 @@ function buildScriptEnvironments(file: ParsedFile, trees: IncludeGraph): Environ
   const environments: Environment[] = [];
   for (const scope of file.scopes) {
     const commands = reachable.filter((c) => c.scopes?.includes(scope.id));
-    const python = scope.python ? { version: scope.python.version, source: { file: file.path, span: scope.python.span } } : undefined;
-    const env = buildScriptEnvironment(file, commands, trees, { id: `${file.path}#${scope.id}`, label: `${file.path} (${scope.label})`, python });
+    const image = scope.baseImage ? baseImageOf(file, scope.baseImage, baseImages) : null;
+    const python = scope.python ? { version: scope.python.version, source: { file: file.path, span: scope.python.span } } : image?.python;
+    const at = { id: `${file.path}#${scope.id}`, label: `${file.path} (${scope.label})`, python, preinstalled: image?.packages, accelerator: image?.accelerator };
+    const env = buildScriptEnvironment(file, commands, trees, at);
     if (env) environments.push(env);
   }
   return environments;
 }
 
+/** What a stage starts with, from its base image as the knowledge base knows it (nothing when it does not). */
+function baseImageOf(
+  file: ParsedFile,
+  image: NonNullable<CommandScope['baseImage']>,
+  baseImages: ProjectInput['baseImages'],
+): { python?: TargetPython; packages: Requirement[]; accelerator?: EnvironmentAccelerator } | null {
+  const contents = baseImages?.(image.reference);
+  if (!contents) return null;
+  // Offsets into the reference are offsets into the file when the reference is written as is.
+  const spanOf = (at: ReferenceRange | undefined): Span => (at && image.literal ? { start: image.span.start + at[0], end: image.span.start + at[1] } : { ...image.span });
+  const tagAt = contents.reference.lastIndexOf(':') > contents.reference.lastIndexOf('/') ? contents.reference.lastIndexOf(':') + 1 : 0;
+  const tagSpan = spanOf([tagAt, contents.reference.length]);
+  const packages = contents.packages.map((pkg) => {
+    const versionSpan = pkg.at ? spanOf(pkg.at) : tagSpan;
+    const requirement = blankRequirement({ file: file.path, line: image.line, span: tagSpan, origin: { section: 'FROM' } });
+    requirement.name = pkg.name;
+    requirement.normalizedName = pkg.name;
+    requirement.specifier = `==${pkg.version}`;
+    requirement.specifierSpan = versionSpan;
+    requirement.clauses = [{ operator: '==', version: pkg.version, span: versionSpan, versionSpan }];
+    requirement.preinstalled = { image: contents.reference };
+    return requirement;
+  });
+  return {
+    ...(contents.python ? { python: { version: contents.python.version, source: { file: file.path, span: spanOf(contents.python.at ?? [tagAt, contents.reference.length]) } } } : {}),
+    packages,
+    ...(contents.accelerator
+      ? {
+          accelerator: {
+            family: contents.accelerator.family,
+            version: contents.accelerator.version,
+            variant: contents.accelerator.variant,
+            evidence: `the base image ${contents.reference}`,
+            source: { file: file.path, span: spanOf(contents.accelerator.at) },
+          },
+        }
+      : {}),
+  };
+}
+
+
 /**
  * A script run: its pip commands applied in order over an empty environment, with the
  * requirements files it installs. `pip uninstall` removes; a later install of the same name wins.
  */
-function buildScriptEnvironment(file: ParsedFile, commands: readonly InstallCommand[], trees: IncludeGraph, at: { id: string; label: string; python?: TargetPython }): Environment | null {
+function buildScriptEnvironment(
+  file: ParsedFile,
+  commands: readonly InstallCommand[],
+  trees: IncludeGraph,
+  at: { id: string; label: string; python?: TargetPython; preinstalled?: readonly Requirement[]; accelerator?: EnvironmentAccelerator },
+): Environment | null {
   if (!commands.some((c) => c.action === 'install')) return null;
-  const env: Environment = { id: at.id, label: at.label, rootFile: file.path, files: [file.path], requirements: [], constraints: [], options: [], ...(at.python ? { python: at.python } : {}) };
+  const env: Environment = {
+    id: at.id,
+    label: at.label,
+    rootFile: file.path,
+    files: [file.path],
+    requirements: [],
+    constraints: [],
+    options: [],
+    ...(at.python ? { python: at.python } : {}),
+    ...(at.accelerator ? { accelerator: at.accelerator } : {}),
+  };
   const installed = new Map<string, Requirement>();
   const optionsFor = new Map<Requirement, PipOption[]>();
   const keyOf = (r: Requirement) => r.normalizedName ?? `url:${r.url ?? ''}:${r.span.start}:${r.file}`;
+  // What the base image installed comes first: the stage's own installs replace it.
+  for (const r of at.preinstalled ?? []) installed.set(keyOf(r), r);
   const listed = new Set(env.files);
   for (const command of commands) {
     if (command.action === 'uninstall') {

@@ -17,8 +17,8 @@ export function parseShellScript(path: string, text: string, grammars?: Grammars
   return parseCommands(path, text, grammars, 'shell');
 }
 
-/** A Dockerfile's RUN lines, read as the shell commands they are (everything else is masked). */
-export function parseDockerfile(path: string, text: string, grammars?: Grammars): ParsedFile {
+/** A Dockerfile's RUN lines, read as the shell commands they are (everything else is masked; parsers/dockerfile.ts reads the rest). */
+export function parseDockerfileRunLines(path: string, text: string, grammars?: Grammars): ParsedFile {
   return parseCommands(path, text, grammars, 'dockerfile');
 }
 

@@ -16,6 +16,7 @@ const acceleratorLabel: Record<string, string> = { cpu: 'CPU', cuda: 'CUDA', roc
 /** What the environment targets, and why: the user's setting, the PyTorch index, or a torch local tag. */
 function targetAccelerator(env: Environment, settings: Settings, kb: KnowledgeBase): { accelerator: VariantKind; evidence: string } | null {
   if (settings.accelerator !== 'auto') return { accelerator: settings.accelerator, evidence: 'the accelerator setting' };
+  if (env.accelerator) return { accelerator: env.accelerator.family, evidence: env.accelerator.evidence };
   const index = pytorchIndexVariant(env, kb);
   if (index) return { accelerator: variantKind(index.variant)!, evidence: `the PyTorch index ${index.index.url}` };
   for (const requirement of env.requirements) {

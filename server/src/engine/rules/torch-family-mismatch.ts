@@ -258,7 +258,13 @@ function judge(context: RuleContext, kb: TorchView, anchor: Pin, other: Pin): vo
     message,
     file: other.req.file,
     span: other.req.specifierSpan ?? other.req.span,
-    related: [{ file: anchor.req.file, span: anchor.req.specifierSpan ?? anchor.req.span, message: `${describePin(anchor.req)} is pinned here` }],
+    related: [
+      {
+        file: anchor.req.file,
+        span: anchor.req.specifierSpan ?? anchor.req.span,
+        message: anchor.req.preinstalled ? `${anchor.pkg} ${exactVersion(anchor.req) ?? anchor.req.specifier} is preinstalled by this base image` : `${describePin(anchor.req)} is pinned here`,
+      },
+    ],
     fixes: [
       wanted.length > 0 ? setVersion(other, wanted[wanted.length - 1]!, anchor.candidates.length === 1 && wanted.length === 1, kb) : null,
       anchorTarget ? setVersion(anchor, anchorTarget, false, kb) : null,

@@ -104,6 +104,7 @@ export function canInstallTogether(project: Project, pins: readonly Requirement[
  * when the name and the specifier are written apart (Poetry's `numpy = ">=1.24"`).
  */
 function writtenPin(project: Project, req: Requirement): Span | null {
+  if (req.preinstalled) return null; // named by its base image, not written
   const start = req.nameSpan?.start ?? req.span.start;
   let end = req.nameSpan?.end ?? req.span.end;
   const specStart = req.specifierSpan?.start ?? req.clauses[0]?.span.start;
@@ -129,11 +130,12 @@ export function displayName(req: Requirement): string {
 
 /** How a pin reads in a message: its name and specifier, without extras, marker or comment. */
 export function describePin(req: Requirement): string {
-  return `${displayName(req)}${req.specifier}`;
+  return `${displayName(req)}${req.specifier}${req.preinstalled ? ` (preinstalled by the base image)` : ''}`;
 }
 
 /** The pin as written, name + extras + specifier with whitespace dropped (else name, extras and specifier as parsed). */
 export function pinText(project: Project, req: Requirement): string {
+  if (req.preinstalled) return `${describePin(req)}`;
   const text = project.sources.get(req.file)?.text;
   const span = writtenPin(project, req);
   if (text !== undefined && span && span.end <= text.length && span.end > span.start) return text.slice(span.start, span.end).replace(/\s+/g, '');
