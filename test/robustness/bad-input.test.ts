@@ -24,6 +24,7 @@ const kinds: [FileKind, string][] = [
   ['requirements', 'requirements.txt'],
   ['pyproject', 'pyproject.toml'],
   ['shell', 'setup.sh'],
+  ['dockerfile', 'Dockerfile'],
   ['python', 'train.py'],
   ['python-version', '.python-version'],
   ['batch', 'install.bat'],

@@ -80,10 +80,11 @@ export class ImageCatalog {
       if (row) out.python = { version: row.python, source: row.source };
     }
     const preinstalled = tag.preinstalled ?? [];
-    if (torch && preinstalled.includes('torch')) {
+    // A torch release the data does not know may not exist as an image: nothing is assumed about it.
+    const row = torch ? torchKnowledge(this.kb)?.releaseOf('torch', torch.value) : undefined;
+    if (torch && row && preinstalled.includes('torch')) {
       out.packages.push({ name: 'torch', version: torch.value, at: torch.at });
-      // The packages the tag does not name are torch's release row; without a row, none is assumed.
-      const row = torchKnowledge(this.kb)?.releaseOf('torch', torch.value);
+      // The packages the tag does not name are those of torch's release row.
       for (const name of ['torchvision', 'torchaudio'] as const) {
         const version = row?.[name];
         if (preinstalled.includes(name) && version) out.packages.push({ name, version });
