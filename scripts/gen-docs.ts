@@ -76,7 +76,7 @@ function fileKindTable(): string {
   const roles: Record<string, string> = {
     requirements: 'an install of its own, with its includes',
     declaration: 'the base install, each extra and group, the build environment',
-    script: 'its commands in order (one environment per CI job)',
+    script: 'its commands in order (one environment per CI job or build stage)',
     none: 'read for the checks of its own kind',
   };
   const rows = fileKindList.map((spec) => `| ${spec.title} | ${spec.names} | ${roles[spec.environments]} | ${spec.comment ? `\`${spec.comment} pinwise: ignore[…]\`` : '—'} |`);
