@@ -39,7 +39,7 @@ describe('Dockerfile stages', () => {
       ['stage-1', 'stage test, FROM builder', 'python:3.11-slim', 'python:${PY}-slim', false, 4],
       ['stage-2', 'FROM ${BASE}', 'nvidia/cuda:12.1.0-runtime-ubuntu22.04', '${BASE}', false, 8],
     ]);
-    expect(file.commands!.map((c) => [at(text, c.span).split(' ').pop(), c.scopes])).toEqual([
+    expect(file.commands!.map((c) => [at(text, c.span)!.split(' ').pop(), c.scopes])).toEqual([
       ['numpy==1.26.4', ['stage-0', 'stage-1']],
       ['pytest==8.0.0', ['stage-1']],
       ['onnxruntime-gpu==1.18.0', ['stage-2']],
