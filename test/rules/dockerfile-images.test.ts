@@ -41,6 +41,11 @@ describe('pytorch/pytorch images preinstall the torch family', () => {
     expect(fixFiles(files)).toEqual(files);
   });
 
+  it('applies no index option of the stage to what the image installed', () => {
+    const files = { Dockerfile: lines('FROM pytorch/pytorch:2.1.2-cuda11.8-cudnn8-runtime', 'RUN pip install --index-url https://download.pytorch.org/whl/cu126 onnx==1.16.0') };
+    expect(check(files, { select: ['index-variant-mismatch', 'local-tag-mismatch', 'unknown-wheel-variant'] })).toEqual([]);
+  });
+
   it('lets a stage replace the whole family (a later install replaces the image’s)', () => {
     const files = { Dockerfile: lines('FROM pytorch/pytorch:2.1.2-cuda11.8-cudnn8-runtime', 'RUN pip install torch==2.2.0 torchvision==0.17.0 torchaudio==2.2.0') };
     expect(checkRule('torch-family-mismatch', files)).toEqual([]);

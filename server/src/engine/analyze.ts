@@ -66,7 +66,9 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     for (const r of env.requirements) {
       if (!r.preinstalled) continue;
       if (!imageSpans.has(r.file)) imageSpans.set(r.file, []);
-      imageSpans.get(r.file)!.push(r.span, ...(r.specifierSpan ? [r.specifierSpan] : []));
+      const spans = imageSpans.get(r.file)!;
+      spans.push(r.span);
+      if (r.specifierSpan) spans.push(r.specifierSpan);
     }
   }
   const editable = (edit: Edit): boolean =>

@@ -592,8 +592,12 @@ function buildScriptEnvironment(
   const installed = new Map<string, Requirement>();
   const optionsFor = new Map<Requirement, PipOption[]>();
   const keyOf = (r: Requirement) => r.normalizedName ?? `url:${r.url ?? ''}:${r.span.start}:${r.file}`;
-  // What the base image installed comes first: the stage's own installs replace it.
-  for (const r of at.preinstalled ?? []) installed.set(keyOf(r), r);
+  // What the base image installed comes first: the stage's own installs replace it. No pip option
+  // of the stage (an --index-url) applied to it.
+  for (const r of at.preinstalled ?? []) {
+    installed.set(keyOf(r), r);
+    optionsFor.set(r, []);
+  }
   const listed = new Set(env.files);
   for (const command of commands) {
     if (command.action === 'uninstall') {
