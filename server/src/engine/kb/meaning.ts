@@ -63,6 +63,8 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'indexes/host': 'text',
     'indexes/stable': 'url-template',
     'indexes/nightly': 'url-template',
+    'indexes/test': 'url-template',
+    'indexes/testSource': 'url',
     'indexes/legacyFindLinks/*/url': 'url-template',
     'indexes/legacyFindLinks/*/source': 'url',
     'indexes/source': 'url',

@@ -23,6 +23,9 @@ export interface TorchIndexConventions {
   host: string;
   stable: string;
   nightly: string;
+  /** The release-candidate channel's template, and where it is documented. */
+  test: string;
+  testSource: string;
   legacyFindLinks: { url: string; servesAllVariants: boolean; source: string }[];
   source: string;
 }

@@ -25,6 +25,11 @@ export interface TorchDocument {
      */
     stable: string;
     nightly: string;
+    /**
+     * The release-candidate channel's index URL template: its variants are not judged.
+     */
+    test: string;
+    testSource: Source;
     legacyFindLinks: {
       url: string;
       servesAllVariants: boolean;

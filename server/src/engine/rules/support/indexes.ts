@@ -81,6 +81,8 @@ interface PytorchIndexLayout {
   host: string;
   base: string[];
   nightly: string[];
+  /** The release-candidate channel's segments after `base` (`test`): its variants are never judged. */
+  test: string[];
   legacyAll: string | null;
   legacyPerVariant: string | null;
 }
@@ -99,11 +101,13 @@ function pytorchIndexLayout(conventions: TorchIndexConventions): PytorchIndexLay
   let layout: PytorchIndexLayout | null = null;
   const stable = templateSegments(conventions.stable, conventions.host);
   const nightly = templateSegments(conventions.nightly, conventions.host);
+  const test = templateSegments(conventions.test, conventions.host);
   if (stable && nightly && stable[stable.length - 1] === '{variant}' && nightly[nightly.length - 1] === '{variant}') {
     const base = stable.slice(0, -1);
     const channel = nightly.slice(0, -1);
     if (base.every((s, i) => channel[i] === s) && channel.length > base.length) {
-      layout = { host: conventions.host.toLowerCase(), base, nightly: channel.slice(base.length), legacyAll: null, legacyPerVariant: null };
+      const testChannel = test && test[test.length - 1] === '{variant}' && base.every((s, i) => test[i] === s) ? test.slice(base.length, -1) : [];
+      layout = { host: conventions.host.toLowerCase(), base, nightly: channel.slice(base.length), test: testChannel, legacyAll: null, legacyPerVariant: null };
       for (const page of conventions.legacyFindLinks) {
         const segments = templateSegments(page.url, conventions.host);
         if (!segments || !base.every((s, i) => segments[i] === s)) continue;
@@ -154,7 +158,7 @@ export function parsePytorchIndexUrl(url: string, conventions: TorchIndexConvent
   if (rest.length === 0) return null;
   if (rest.length === 1 && layout.legacyAll !== null && rest[0]!.toLowerCase() === layout.legacyAll) return { variant: null, nightly, legacy: true, variantOffset: null };
   // PyTorch's release-candidate channel (`/whl/test/<variant>`): not a variant, and not judged.
-  if (rest[0]!.toLowerCase() === 'test') return null;
+  if (layout.test.length > 0 && layout.test.every((s, k) => segments[layout.base.length + k]?.toLowerCase() === s.toLowerCase())) return null;
   const start = at(i);
   const variant = rest[0]!;
   const legacy = rest.length === 2 && layout.legacyPerVariant !== null && rest[1]!.toLowerCase() === layout.legacyPerVariant;
