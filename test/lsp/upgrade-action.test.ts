@@ -54,4 +54,22 @@ describe('Upgrade the PyTorch family in every file', () => {
     });
     expect(quick.filter((a) => a.kind?.startsWith('refactor'))).toEqual([]);
   });
+
+  it("offers uv's PyTorch index for a pyproject.toml that pins a build uv would not find", async () => {
+    const uri = uriOf(join(root, 'pyproject.toml'));
+    const text = '[project]\nname = "app"\nversion = "1"\ndependencies = ["torch==2.3.1+cu121"]\n';
+    writeFileSync(join(root, 'pyproject.toml'), text);
+    client.open(uri, text);
+    await client.waitForDiagnostics(uri, () => true);
+    const actions = await client.connection.sendRequest<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 3, character: 20 }, end: { line: 3, character: 20 } },
+      context: { diagnostics: [], only: ['refactor'] },
+    });
+    const uv = actions.find((a) => a.kind === 'refactor.rewrite.pinwise.uvIndex')!;
+    expect(uv.title).toBe("Pinwise: Install the PyTorch family from PyTorch's cu121 index with uv (from torch's +cu121)");
+    const after = applyTextEdits(text, editsFor(uv.edit!, uri));
+    expect(after).toContain('[[tool.uv.index]]\nname = "pytorch-cu121"\nurl = "https://download.pytorch.org/whl/cu121"\nexplicit = true\n');
+    expect(after).toContain('torch = [{ index = "pytorch-cu121"');
+  });
 });

@@ -137,6 +137,20 @@ export interface StackForms {
   conda: string;
 }
 
+/**
+ * uv's configuration that installs the stack's PyTorch packages from its index: the index, explicit
+ * (only the packages sourced from it come from it), and one source per package, gated by the
+ * family's platforms (rules/stack.yaml).
+ */
+export function uvIndexConfiguration(stack: PlannedStack, conventions: StackConventions | null, packages?: readonly string[]): string {
+  const family = conventions?.families[stack.family];
+  const indexName = `pytorch-${stack.variant}`;
+  const marker = family?.marker;
+  const source = (pkg: string) => `${pkg} = [{ index = "${indexName}"${marker ? `, marker = "${marker}"` : ''} }]`;
+  const sourced = packages ?? ['torch', 'torchvision', ...(stack.torchaudio ? ['torchaudio'] : [])];
+  return ['[[tool.uv.index]]', `name = "${indexName}"`, `url = "${stack.indexUrl}"`, 'explicit = true', '', '[tool.uv.sources]', ...[...sourced, ...(family?.alsoFromIndex ?? [])].map(source), ''].join('\n');
+}
+
 /** Ready-to-paste forms of a planned stack. */
 export function stackForms(stack: PlannedStack, conventions: StackConventions | null, python?: string): StackForms {
   const tagged = stackPins(stack, true);
@@ -145,11 +159,8 @@ export function stackForms(stack: PlannedStack, conventions: StackConventions | 
   const pip = `pip install ${plain.join(' ')} --index-url ${stack.indexUrl}`;
   const uvPip = `uv pip install ${plain.join(' ')} --index-url ${stack.indexUrl}`;
   const family = conventions?.families[stack.family];
-  const indexName = `pytorch-${stack.variant}`;
   const helpers = family?.alsoFromIndex ?? [];
   const marker = family?.marker;
-  const source = (pkg: string) => `${pkg} = [{ index = "${indexName}"${marker ? `, marker = "${marker}"` : ''} }]`;
-  const sourced = ['torch', 'torchvision', ...(stack.torchaudio ? ['torchaudio'] : []), ...helpers];
   const pyproject = [
     '[project]',
     'dependencies = [',
@@ -157,14 +168,7 @@ export function stackForms(stack: PlannedStack, conventions: StackConventions | 
     ...helpers.map((h) => `  "${h}${marker ? ` ; ${marker}` : ''}",`),
     ']',
     '',
-    '[[tool.uv.index]]',
-    `name = "${indexName}"`,
-    `url = "${stack.indexUrl}"`,
-    'explicit = true',
-    '',
-    '[tool.uv.sources]',
-    ...sourced.map(source),
-    '',
+    uvIndexConfiguration(stack, conventions),
   ].join('\n');
   const conda = [
     'dependencies:',

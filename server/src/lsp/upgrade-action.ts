@@ -8,8 +8,10 @@ import { LineIndex } from '../engine/line-index';
 import type { Project } from '../engine/project';
 import { exactVersion } from '../engine/rules/support/pins';
 import { planUpgrade } from '../engine/upgrade';
+import { uvIndexPlan } from '../engine/uv-index';
 
 export const upgradeActionKind = `${CodeActionKind.RefactorRewrite}.pinwise.upgrade`;
+export const uvIndexActionKind = `${CodeActionKind.RefactorRewrite}.pinwise.uvIndex`;
 
 /**
  * Actions for the torch-family pin at `offset` of `file`: align the project on that pin's release row,
@@ -34,6 +36,9 @@ export function upgradeActions(project: Project, kb: KnowledgeBase, file: string
     const title = `Pinwise: Upgrade the PyTorch family to torch ${torch} in every file (${plan.edits.length} change${plan.edits.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'})`;
     actions.push(CodeAction.create(title, workspaceEdit(project, plan.edits, uriOf), upgradeActionKind));
   }
+  // In a pyproject.toml that tells uv nothing about PyTorch's index: add it, for the build the project pins.
+  const uv = uvIndexPlan(project, kb, file);
+  if (uv) actions.push(CodeAction.create(`Pinwise: Install the PyTorch family from PyTorch's ${uv.variant} index with uv (from ${uv.from})`, workspaceEdit(project, [uv.edit], uriOf), uvIndexActionKind));
   return actions;
 }
 
