@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 
 /** Paths that make the engine pick each parser. */
-export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version'];
+export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml'];
 
 const tokens = [
   'torch', 'torchvision', 'numpy', 'onnxruntime-gpu', '==', '>=', '<', '~=', '===', '!=', '=', ',', ';', '[', ']', '(', ')', '@',
   '2.3.1', '+rocm5.7', '+cu118', '.*', '-r ', '-c ', '-e ', '--index-url ', '--extra-index-url=', '--hash=sha256:', '\\\n', '\r\n', '\n', '\r',
   '#', ' ', '\t', '"', "'", 'python_version', 'sys_platform', ' and ', ' or ', 'not in', 'https://download.pytorch.org/whl/cu121',
-  '${TORCH}', '[project]', 'dependencies = [', '"numpy>=2",', '[tool.poetry.dependencies]', '= "^2.1"', 'pip install ', 'python -m pip ',
+  '${TORCH}', '[[package]]\nname = "torch"\nversion = "2.1.2"\n', 'resolution-markers = [', '{"default": {"numpy": {"version": "==2.1.0"', '}}', '[project]', 'dependencies = [', '"numpy>=2",', '[tool.poetry.dependencies]', '= "^2.1"', 'pip install ', 'python -m pip ',
   'echo "', '<<EOF\n', 'EOF\n', 'import numpy as np\n', 'np.float', 'from PIL import Image\n', 'Image.ANTIALIAS', '\uFEFF', '\u0000', 'é', '☕', '\uD800',
 ];
 

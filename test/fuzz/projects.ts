@@ -58,6 +58,8 @@ export function makeProject(seed: number): ProjectCase {
   // Other file kinds that read includes and pins.
   if (next() < 0.5) writeFileSync(join(project, 'pyproject.toml'), `[project]\nname = "x"\ndependencies = ["${pick(pins)}"]\n[tool.setuptools.dynamic]\ndependencies = { file = ["../secret.txt"] }\n`);
   if (next() < 0.5) writeFileSync(join(project, 'Dockerfile'), `FROM pytorch/pytorch:2.1.2-cuda11.8-cudnn8-runtime\nCOPY ../secret.txt ../../sentinel/requirements.txt /app/\nRUN pip install -r /app/secret.txt -r /app/requirements.txt ${pick(pins)}\n`);
+  if (next() < 0.4) writeFileSync(join(project, 'uv.lock'), `version = 1\nrequires-python = ">=3.10"\n[[package]]\nname = "torch"\nversion = "${pick(['2.1.2', '2.3.1+cu121', '../secret.txt'])}"\nsource = { path = "../secret.txt" }\n`);
+  if (next() < 0.3) writeFileSync(join(project, 'Pipfile.lock'), `{"_meta": {"requires": {"python_version": "3.10"}}, "default": {"numpy": {"version": "==${pick(['2.1.0', '1.26.4', '../secret.txt'])}"}}}\n`);
   if (next() < 0.5) writeFileSync(join(project, 'setup.sh'), `pip install -r ../secret.txt ${pick(pins)}\nbash -c "pip install -r ../sentinel/requirements.txt"\n`);
   // Links: in the tree, out of it (file and folder), to /dev/zero, a FIFO.
   const link = (target: string, at: string) => {

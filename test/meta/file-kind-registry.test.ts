@@ -15,6 +15,11 @@ const samples: Record<string, string[]> = {
   python: ['train.py', 'pkg/stubs.pyi'],
   batch: ['webui.bat', 'scripts/install.cmd', 'WEBUI-USER.BAT'],
   powershell: ['install.ps1', 'scripts/setup.ps1'],
+  'uv-lock': ['uv.lock', 'services/api/uv.lock'],
+  'poetry-lock': ['poetry.lock', 'libs/core/poetry.lock'],
+  'pdm-lock': ['pdm.lock'],
+  'pipfile-lock': ['Pipfile.lock', 'app/Pipfile.lock'],
+  pylock: ['pylock.toml', 'pylock.gpu.toml', 'deploy/pylock.cpu-only.toml'],
 };
 
 describe('file-kind registry', () => {

@@ -29,6 +29,11 @@ const kinds: [FileKind, string][] = [
   ['python-version', '.python-version'],
   ['batch', 'install.bat'],
   ['powershell', 'setup.ps1'],
+  ['uv-lock', 'uv.lock'],
+  ['poetry-lock', 'poetry.lock'],
+  ['pdm-lock', 'pdm.lock'],
+  ['pipfile-lock', 'Pipfile.lock'],
+  ['pylock', 'pylock.toml'],
 ];
 
 /** Every `{start, end}` pair anywhere in `value` (parser results nest spans in many shapes). */

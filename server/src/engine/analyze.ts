@@ -73,6 +73,13 @@ export function analyze(input: AnalysisInput): AnalysisResult {
   }
   const editable = (edit: Edit): boolean =>
     !readOnly.has(edit.file) && !(imageSpans.get(edit.file) ?? []).some((span) => edit.span.start < span.end && span.start < edit.span.end);
+  // Generated files (locks) are rewritten by their tool, never by a fix: where a fix would edit one,
+  // the finding says to regenerate it instead.
+  const generatedBy = new Map<string, string>();
+  for (const file of project.parsed.values()) {
+    const generated = kindSpec(file.kind).generated;
+    if (generated) generatedBy.set(file.path, generated.by);
+  }
   const findings: Finding[] = [];
   const internalErrors: AnalysisResult['internalErrors'] = [];
   const seen = new Set<string>();
@@ -105,14 +112,18 @@ export function analyze(input: AnalysisInput): AnalysisResult {
           const key = `${rule.meta.id}\0${report.file}\0${report.span.start}\0${report.span.end}\0${report.message}`;
           if (seen.has(key) || suppressed(report.file, report.span.start, rule.meta.id)) return;
           seen.add(key);
+          const offered = report.fixes ?? [];
+          const fixes = offered.filter((fix) => fix.edits.every((edit) => editable(edit) && !generatedBy.has(edit.file)));
+          const regenerate = [...new Set(offered.filter((fix) => !fixes.includes(fix)).flatMap((fix) => fix.edits.map((e) => e.file)))].filter((f) => generatedBy.has(f));
+          const advice = regenerate.map((f) => ` ${f} is generated: change what it is generated from, then regenerate it (${generatedBy.get(f)}).`).join('');
           findings.push({
             ruleId: rule.meta.id,
             level: override && override !== 'off' ? override : (report.level ?? rule.meta.defaultLevel),
-            message: report.message,
+            message: report.message + advice,
             file: report.file,
             span: report.span,
             related: report.related ?? [],
-            fixes: (report.fixes ?? []).filter((fix) => fix.edits.every(editable)),
+            fixes,
             ...(report.deprecated ? { deprecated: true } : {}),
           });
         },

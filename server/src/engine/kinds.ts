@@ -15,6 +15,8 @@ import { parseDockerfile } from './parsers/dockerfile';
 import { parseShellScript } from './parsers/shell';
 import { parseBatchFile, parsePowerShellScript } from './parsers/windows-scripts';
 import type { CommentStyle } from './suppressions';
+import { parsePdmLock, parsePoetryLock, parsePylock, parseUvLock } from './parsers/locks';
+import { parsePipfileLock } from './parsers/pipfile-lock';
 
 /**
  * How a kind's pins become environments (see project.ts):
@@ -62,6 +64,12 @@ export interface FileKindSpec {
   comment: CommentStyle | null;
   /** Its parser needs the tree-sitter grammars: until they load, its files read as empty. */
   needsGrammars: boolean;
+  /**
+   * A file a tool writes (a lock): findings never edit it (their fixes are dropped and the message
+   * says to regenerate it with `by`), and it is meant to agree with the files it is generated
+   * `from` (project paths beside it), which inconsistent-pins checks.
+   */
+  generated?: { by: string; from(path: string): string[] };
 }
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
@@ -121,6 +129,12 @@ export function looksLikeRequirements(text: string): boolean {
   }
   return lines > 0 && specific >= 3 && good >= lines * 0.9;
 }
+
+/** The path of `name` in the folder of `path`. */
+const beside = (path: string, name: string): string => (path.includes('/') ? `${path.slice(0, path.lastIndexOf('/'))}/${name}` : name);
+
+/** PEP 751 names: `pylock.toml`, or `pylock.<name>.toml` (lowercase prefix and suffix). */
+export const isPylockName = (path: string): boolean => /^pylock\.(?:[^.\/]+\.)?toml$/.test(baseName(path));
 
 /** A parse that cannot fail to exist: the kinds with no content of their own (read by other code). */
 const noModel = (kind: FileKind) => (source: SourceFile): ParsedFile => ({ path: source.path, kind, requirements: [], options: [], includes: [], problems: [] });
@@ -240,6 +254,81 @@ export const fileKinds = {
     comment: '#',
     needsGrammars: false,
   },
+  'uv-lock': {
+    kind: 'uv-lock',
+    title: 'uv lock file',
+    names: '`uv.lock`',
+    matchesPath: (path) => baseName(path) === 'uv.lock',
+    parse: (source) => parseUvLock(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/uv.lock'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: false,
+    generated: { by: 'uv lock', from: (path) => [beside(path, 'pyproject.toml')] },
+  },
+  'poetry-lock': {
+    kind: 'poetry-lock',
+    title: 'Poetry lock file',
+    names: '`poetry.lock`',
+    matchesPath: (path) => baseName(path) === 'poetry.lock',
+    parse: (source) => parsePoetryLock(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/poetry.lock'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: false,
+    generated: { by: 'poetry lock', from: (path) => [beside(path, 'pyproject.toml')] },
+  },
+  'pdm-lock': {
+    kind: 'pdm-lock',
+    title: 'PDM lock file',
+    names: '`pdm.lock`',
+    matchesPath: (path) => baseName(path) === 'pdm.lock',
+    parse: (source) => parsePdmLock(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/pdm.lock'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: false,
+    generated: { by: 'pdm lock', from: (path) => [beside(path, 'pyproject.toml')] },
+  },
+  'pipfile-lock': {
+    kind: 'pipfile-lock',
+    title: 'Pipfile.lock',
+    names: '`Pipfile.lock` (pipenv)',
+    matchesPath: (path) => baseName(path) === 'Pipfile.lock',
+    parse: (source) => parsePipfileLock(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/Pipfile.lock'],
+    languages: [],
+    activates: true,
+    comment: null,
+    needsGrammars: false,
+    generated: { by: 'pipenv lock', from: (path) => [beside(path, 'Pipfile')] },
+  },
+  pylock: {
+    kind: 'pylock',
+    title: 'PEP 751 lock file',
+    names: '`pylock.toml`, `pylock.<name>.toml`',
+    matchesPath: isPylockName,
+    parse: (source) => parsePylock(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/pylock.toml', '**/pylock.?*.toml'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: false,
+    generated: { by: 'with the tool its `created-by` names', from: (path) => [beside(path, 'pyproject.toml')] },
+  },
 } as const satisfies { [K in FileKind]: FileKindSpec & { kind: K } };
 
 /** Every kind, in the order they are tried: by name first, then by content. */
@@ -313,7 +402,7 @@ export function documentSelector(): { scheme: 'file'; language?: string; pattern
   return selector;
 }
 
-/** A workspace glob of the registry as a regular expression over project paths (`**\/` any folders, `*`, `{a,b}`). */
+/** A workspace glob of the registry as a regular expression over project paths (`**\/` any folders, `*`, `?`, `{a,b}`). */
 export function globSource(glob: string): string {
   let body = glob;
   let prefix = '^';
@@ -325,6 +414,7 @@ export function globSource(glob: string): string {
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
     if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
     else if (c === '{') out += '(?:';
     else if (c === '}') out += ')';
     else if (c === ',') out += '|';

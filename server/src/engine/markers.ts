@@ -650,11 +650,12 @@ function cachedNode(text: string): MarkerNode | null | 'invalid' {
 /** Whether some representative environment satisfies every marker at once, like
  * {@link markersCanCoexist} for any number of markers, over the CPython minors `pythons`. With
  * `python` (`X.Y`), only that Python's environments count (`python_version < "3.11"` cannot hold
- * for a 3.12 project); a `python` that is no `X.Y` falls back to `pythons`.
+ * for a 3.12 project); a `python` that is no `X.Y` falls back to `pythons`. With `extras`, `extra`
+ * is decided too: it is one of them, or none (uv's conflicting fork extras never hold together).
  */
 export function markersCanAllHold(
   markers: readonly (MarkerNode | string | null | undefined)[],
-  opts: { python?: string; pythons: readonly string[] },
+  opts: { python?: string; pythons: readonly string[]; extras?: readonly string[] },
 ): boolean {
   const nodes: MarkerNode[] = [];
   for (const marker of markers) {
@@ -667,5 +668,29 @@ export function markersCanAllHold(
   const envs = representativeEnvironments(minor !== undefined && /^\d+\.\d+$/.test(minor) ? [minor] : opts.pythons);
   // No Python known at all (a knowledge base without rules/python.yaml): the markers may hold.
   if (envs.length === 0) return true;
-  return envs.some((env) => nodes.every((node) => evaluateMarker(node, env) !== false));
+  if (!opts.extras || opts.extras.length === 0) return envs.some((env) => nodes.every((node) => evaluateMarker(node, env) !== false));
+  // `extra` names one of these (a lock's fork extras, at most one active at a time) or none of them.
+  return withExtras(envs, opts.extras).some((env) => nodes.every((node) => evaluateMarker(node, env) !== false));
+}
+
+/** The grid once per extra value (and once with none), kept per grid and list of extras. */
+const extraGrids = new WeakMap<readonly Partial<MarkerEnvironment>[], Map<string, readonly Partial<MarkerEnvironment>[]>>();
+
+function withExtras(envs: readonly Partial<MarkerEnvironment>[], extras: readonly string[]): readonly Partial<MarkerEnvironment>[] {
+  let byExtras = extraGrids.get(envs);
+  if (!byExtras) {
+    byExtras = new Map();
+    extraGrids.set(envs, byExtras);
+  }
+  const key = extras.join('\0');
+  let grid = byExtras.get(key);
+  if (!grid) {
+    const out: Partial<MarkerEnvironment>[] = [];
+    for (const extra of ['', ...extras]) for (const env of envs) out.push({ ...env, extra });
+    grid = out;
+    // Bounded like the other memos: a lock has a handful of fork extras, but keep the map small.
+    if (byExtras.size > 64) byExtras.clear();
+    byExtras.set(key, grid);
+  }
+  return grid;
 }

@@ -8,7 +8,7 @@ export interface Span {
 }
 
 /** Every kind has one entry in the file-kind registry (kinds.ts). */
-export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell';
+export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock';
 
 /** A file handed to the engine: a project-relative path (`/` separators) and its text. */
 export interface SourceFile {
@@ -253,11 +253,16 @@ export interface ParsedFile {
   /** pyproject: `requires-python` / Poetry `python`. */
   pythonRequirement?: PythonRequirement;
   /** The one Python this file's environments run on (conda `python=3.10`, cog's `python_version`), when it fixes one. */
-  targetPython?: { version: string; span: Span };
+  targetPython?: { version: string; span: Span; /** When the file allows a range (a lock's `requires-python`): that range; `version` is its lowest X.Y. */ specifier?: string };
   /** pyproject: the extras and groups declared (each is an environment over the base). */
   groups?: DependencyGroup[];
   /** pyproject: `[tool.uv] conflicts`, sets of extras/groups declared mutually exclusive. */
   conflicts?: { kind: 'extra' | 'group'; name: string }[][];
+  /**
+   * Lock files: the values `extra` takes in their markers (uv encodes the conflicting extras and
+   * groups of its forks as `extra == 'extra-7-project-cu124'`); at most one of them holds at a time.
+   */
+  markerExtras?: string[];
   /** .py files (when grammars are present): references to imported names, parsed on first use. */
   python?: PythonFacts;
 }

@@ -409,7 +409,9 @@ export const maxGroupEnvironmentPins = 25_000;
 
 /** A project declaration (pyproject.toml and its like): the base install, each extra and each group over it, and the build environment. */
 function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, notes: BudgetNote[]): Environment[] {
-  const python = file.targetPython ? { version: file.targetPython.version, source: { file: file.path, span: file.targetPython.span } } : undefined;
+  const python = file.targetPython
+    ? { version: file.targetPython.version, ...(file.targetPython.specifier ? { specifier: file.targetPython.specifier } : {}), source: { file: file.path, span: file.targetPython.span } }
+    : undefined;
   const make = (id: string, label: string): Environment => ({
     id,
     label,

@@ -5,6 +5,7 @@ import { safeCompare, torchFamily, torchKnowledge, type TorchFamilyPackage, type
 import type { KnowledgeBase } from './kb/types';
 import type { Requirement, Span } from './model';
 import type { Project } from './project';
+import { kindSpec } from './kinds';
 import { localTag } from './rules/support/pins';
 import { pytorchIndexes, variantSpanInFile, type IndexInEffect } from './rules/support/indexes';
 import { variantFamily } from './rules/support/variants';
@@ -28,8 +29,6 @@ export type UpgradePlan =
   | { ok: true; target: PlannedStack; release: TorchRelease; edits: Edit[]; notes: UpgradeNote[] }
   | { ok: false; reason: string };
 
-/** File kinds whose pins are a resolver's output: reported, never rewritten (their tool regenerates them). */
-const lockLike = /(?:^|\/)(?:uv\.lock|poetry\.lock|pdm\.lock|Pipfile\.lock|pylock(?:\.[^/]+)?\.toml)$/;
 
 export function planUpgrade(project: Project, kb: KnowledgeBase, request: UpgradeRequest): UpgradePlan {
   const view = torchKnowledge(kb);
@@ -56,9 +55,11 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
   };
 
   for (const parsed of project.parsed.values()) {
-    if (lockLike.test(parsed.path)) {
+    // A resolver's output (a lock): reported, never rewritten (its tool regenerates it).
+    const generated = kindSpec(parsed.kind).generated;
+    if (generated) {
       if (parsed.requirements.some((r) => torchFamily.includes(r.normalizedName as TorchFamilyPackage))) {
-        notes.push({ file: parsed.path, span: { start: 0, end: 0 }, message: 'a lock file: regenerate it with its tool after the upgrade' });
+        notes.push({ file: parsed.path, span: { start: 0, end: 0 }, message: `a lock file: regenerate it with ${generated.by} after the upgrade` });
       }
       continue;
     }

@@ -116,7 +116,7 @@ export function parseMappedRequirement(
 const simpleEscapes: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', e: '\x1b', '"': '"', '\\': '\\' };
 
 /** Decodes a TOML string node's written text, keeping where each character came from. */
-function tomlString(source: string, node: AST.TOMLStringValue): MappedText {
+export function tomlString(source: string, node: AST.TOMLStringValue): MappedText {
   const quote = node.multiline ? 3 : 1;
   let start = node.range[0] + quote;
   const end = Math.max(start, node.range[1] - quote);
@@ -179,7 +179,7 @@ function tomlString(source: string, node: AST.TOMLStringValue): MappedText {
 // ---------------------------------------------------------------------------------------------
 // A navigable view of the TOML document that keeps the AST nodes.
 
-interface TNode {
+export interface TNode {
   /** The key node that defined this entry (a `key = value` key or a `[table]` header). */
   key?: AST.TOMLKey;
   value?: AST.TOMLContentNode;
@@ -216,7 +216,7 @@ function addKeyValue(base: TNode, kv: AST.TOMLKeyValue): void {
   if (kv.value.type === 'TOMLInlineTable') for (const inner of kv.value.body) addKeyValue(node, inner);
 }
 
-function buildTree(program: AST.TOMLProgram): TNode {
+export function buildTree(program: AST.TOMLProgram): TNode {
   const root = newNode();
   for (const item of program.body[0]?.body ?? []) {
     if (item.type === 'TOMLKeyValue') addKeyValue(root, item);
@@ -230,14 +230,14 @@ function buildTree(program: AST.TOMLProgram): TNode {
   return root;
 }
 
-function child(node: TNode | undefined, ...path: string[]): TNode | undefined {
+export function child(node: TNode | undefined, ...path: string[]): TNode | undefined {
   let current = node;
   for (const name of path) current = current?.children.get(name);
   return current;
 }
 
 /** Elements of an array value, or the entries of an array of tables (`[[x]]`). */
-function items(node: TNode | undefined): TNode[] {
+export function items(node: TNode | undefined): TNode[] {
   if (!node) return [];
   if (node.value?.type === 'TOMLArray') {
     return node.value.elements.map((element) => {
@@ -250,7 +250,7 @@ function items(node: TNode | undefined): TNode[] {
   return [...node.children.entries()].filter(([k]) => /^\d+$/.test(k)).sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
 }
 
-function stringNode(node: TNode | undefined): AST.TOMLStringValue | null {
+export function stringNode(node: TNode | undefined): AST.TOMLStringValue | null {
   const value = node?.value;
   return value && value.type === 'TOMLValue' && value.kind === 'string' ? value : null;
 }
@@ -259,13 +259,13 @@ function isTable(node: TNode | undefined): boolean {
   return !!node && (node.value === undefined || node.value.type === 'TOMLInlineTable');
 }
 
-function boolValue(node: TNode | undefined): boolean | null {
+export function boolValue(node: TNode | undefined): boolean | null {
   const value = node?.value;
   return value && value.type === 'TOMLValue' && value.kind === 'boolean' ? value.value : null;
 }
 
 /** The span of the last key's name (without quotes). */
-function keyNameSpan(key: AST.TOMLKey): Span {
+export function keyNameSpan(key: AST.TOMLKey): Span {
   const last = key.keys[key.keys.length - 1]!;
   return last.type === 'TOMLQuoted' ? { start: last.range[0] + 1, end: last.range[1] - 1 } : { start: last.range[0], end: last.range[1] };
 }
@@ -341,7 +341,7 @@ export function parsePyproject(path: string, text: string): ParsedFile {
   return file;
 }
 
-function parseToml(text: string, file: ParsedFile, lines: LineIndex): AST.TOMLProgram | null {
+export function parseToml(text: string, file: ParsedFile, lines: LineIndex): AST.TOMLProgram | null {
   try {
     return parseTOML(text);
   } catch (error) {

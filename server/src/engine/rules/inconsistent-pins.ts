@@ -1,6 +1,7 @@
 import type { Edit, Fix, RelatedLocation } from '../findings';
 import type { ParsedFile, Requirement } from '../model';
-import { compareVersions, localTag, pinnedVersion, publicVersion } from '../versions';
+import { kindSpec } from '../kinds';
+import { compareVersions, localTag, pinnedVersion, publicVersion, satisfies } from '../versions';
 import { torchFamily, torchKnowledge, type TorchFamilyPackage } from '../kb/torch';
 import { defineRule } from './define';
 import { canInstallTogether, exactVersion } from './support/pins';
@@ -160,6 +161,11 @@ family, \`onnxruntime-gpu\`-style builds, pins with a local tag) is not compared
 \`repositories/<name>/\`, \`custom_nodes/<name>/\`) run in the host's environment; their own files are
 compared with the host's, and with each other, at \`note\` level.
 
+Lock files (\`uv.lock\`, \`poetry.lock\`, \`pdm.lock\`, \`Pipfile.lock\`, \`pylock.toml\`) take part like
+any pinned file, and each is also held to the file it is generated from (\`pyproject.toml\`, or the
+\`Pipfile\`): a requirement there that no locked version of the package satisfies, under markers
+that can hold together, means the lock is out of date, reported on the locked entry.
+
 ## Why it matters
 Where the files are installed together (a script that installs a requirements file, then pins
 again), which version you get depends on which was installed last. Where they are installed apart
@@ -184,7 +190,8 @@ Two project-wide fixes settle the whole group at once: "Align every file to <pac
 chosen version and on the stray's, rewrite every differing copy in every file (each keeping its tag).
 
 ## Fix safety
-Never applied by \`--fix\` or fix-all: which deployment's version is right is the user's call. Not
+Never applied by \`--fix\` or fix-all: which deployment's version is right is the user's call. A lock is
+never edited: regenerate it with its tool (\`uv lock\`, \`poetry lock\`, …). Not
 offered at all for a torch, torchvision or torchaudio pin when the chosen version would split the
 PyTorch release row of the family pins beside it (torchvision 0.17.0 next to torch 2.3.1).
 `,
@@ -202,6 +209,7 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
       }
       return variant;
     };
+    const reported = new Set<Requirement>();
     const groups = new Map<string, Pin[]>();
     for (const file of context.project.parsed.values()) {
       if (file.kind === 'python' || file.kind === 'python-version') continue;
@@ -232,6 +240,9 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
 
       for (const [, strays] of ordered.slice(1)) {
         for (const stray of strays) {
+          // A lock that disagrees with the file it is generated from is out of date: said below, once.
+          const sources = kindSpec(stray.file.kind).generated?.from(stray.file.path) ?? [];
+          if (chosenFiles.some((f) => sources.includes(f))) continue;
           const clause = stray.requirement.clauses[0]!;
           // Compared where they are meant to agree: copies warn; alternatives and vendored copies are
           // a note at most, and alternatives are not compared on what differs by accelerator.
@@ -275,6 +286,7 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
                 ? `${vendoredModule(stray.file.path) === null ? 'the vendored module' : 'this vendored module'} runs in the host's environment, which installs the other`
                 : `these files are alternative deployments (${[...new Set([stray.file.path, ...chosenFiles].map((f) => deploymentOf(f) || pytorchIndex(f) || 'default'))].join(' / ')}), so this is only worth keeping in step`
               : `installs from these files get different versions of ${name}`;
+          reported.add(stray.requirement);
           context.report({
             file: stray.file.path,
             span: clause.span,
@@ -286,5 +298,48 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
         }
       }
     }
+    checkLocks(context, reported);
   },
 );
+
+/**
+ * A lock and the file it is generated from are meant to agree: a requirement of that file that no
+ * version the lock holds for it satisfies (under markers that can hold together) means the lock is
+ * out of date. A package the lock leaves out is not judged (a marker or a platform may leave it out).
+ */
+function checkLocks(context: RuleContext, reported: ReadonlySet<Requirement>): void {
+  const { project } = context;
+  for (const lock of project.parsed.values()) {
+    const generated = kindSpec(lock.kind).generated;
+    if (!generated) continue;
+    const lockedByName = new Map<string, Requirement[]>();
+    for (const requirement of lock.requirements) {
+      if (!requirement.normalizedName) continue;
+      if (!lockedByName.has(requirement.normalizedName)) lockedByName.set(requirement.normalizedName, []);
+      lockedByName.get(requirement.normalizedName)!.push(requirement);
+    }
+    for (const sourcePath of generated.from(lock.path)) {
+      const source = project.parsed.get(sourcePath);
+      if (!source) continue;
+      for (const wanted of source.requirements) {
+        const name = wanted.normalizedName;
+        if (!name || wanted.url !== null || wanted.isConstraint || wanted.clauses.length === 0) continue;
+        // Build requirements are installed apart, never locked.
+        if (wanted.origin.scope === 'build' || wanted.origin.section === 'build-system.requires') continue;
+        const locked = (lockedByName.get(name) ?? []).filter((l) => canInstallTogether(project, [wanted, l]));
+        if (locked.length === 0) continue;
+        if (locked.some((l) => satisfies(l.clauses[0]!.version, wanted.clauses, { prereleases: true }))) continue;
+        const where = wanted.origin.group ? `${wanted.origin.section} [${wanted.origin.group}]` : wanted.origin.section;
+        for (const l of locked) {
+          if (reported.has(l)) continue;
+          context.report({
+            file: lock.path,
+            span: l.span,
+            message: `${l.name} ${l.clauses[0]!.version} is locked here, but ${source.path} asks for ${wanted.name}${wanted.specifier} (${where}): the lock is out of date; regenerate it (${generated.by}).`,
+            related: [{ file: source.path, span: wanted.specifierSpan ?? wanted.span, message: `${wanted.name}${wanted.specifier} in ${source.path}` }],
+          });
+        }
+      }
+    }
+  }
+}

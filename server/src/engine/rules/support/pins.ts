@@ -93,7 +93,13 @@ function projectPython(project: Project): string | undefined {
 export function canInstallTogether(project: Project, pins: readonly Requirement[], markers: readonly (string | null | undefined)[] = []): boolean {
   // Most pins have no marker: answer without building the list (rules ask this for every pair of pins).
   if (pins.every((p) => !p.marker) && markers.every((m) => !m)) return true;
-  return markersCanAllHold([...pins.map((p) => p.marker), ...markers], { python: projectPython(project), pythons: project.pythonMinors });
+  // A lock's fork extras (uv's `extra == 'extra-7-project-cu124'`): one at a time, so forks of conflicting extras never meet.
+  let extras: string[] | undefined;
+  for (const pin of pins) {
+    const own = project.parsed.get(pin.file)?.markerExtras;
+    if (own && own.length > 0) extras = extras ? [...new Set([...extras, ...own])] : own;
+  }
+  return markersCanAllHold([...pins.map((p) => p.marker), ...markers], { python: projectPython(project), pythons: project.pythonMinors, ...(extras ? { extras } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------
