@@ -1,24 +1,29 @@
-// Benchmark (not a test): Pinwise's deprecated-api rule against Ruff's NPY001/NPY201 (WASM build) on a
-// large real Python tree that exists on every machine with Python: the standard library plus the
-// installed numpy and scipy sources. Reports wall time of both, the ratio, and Pinwise's recall on the
-// NumPy names both tools cover (every Ruff diagnostic Pinwise also reports at the same place).
+// Benchmark (not a test): `pinwise check --select deprecated-api` (the shipped CLI, dist/cli.js)
+// against Ruff's WASM build with its NumPy rules (NPY001, NPY201) on large real Python trees:
+//   - debian-ml: every .py file of Debian's torch, torchvision, torchaudio, scikit-learn,
+//     scikit-image, pandas and matplotlib packages (scripts/debian-py-corpus.sh builds it), where
+//     most files import torch or numpy, also at 2x and 4x (hard-linked copies) for the growth;
+//   - stdlib: the Python standard library plus the installed numpy and scipy sources (copied once).
 //
-//   npx tsx scripts/bench-python.ts [--runs 3] [--threads 2] [--json]
+//   npm run bench:python -- [--runs N] [--threads N] [--trees debian,stdlib] [--no-growth]
+//                           [--debian DIR] [--json]
 //
-// Ruff runs in its best setup: a child `node --liftoff-only` process (WASM baseline compiler only, so no
-// optimizing-tier compile of the 30 MB module) with N worker threads, one Workspace each. Pinwise runs in
-// a child process too, with N worker threads each calling analyze() on a share of the files (no project
-// file: unpinned, so the newest known NumPy is assumed, as Ruff's NPY201 assumes NumPy 2). Both timings
-// start before the workers are created and include reading the files, loading the WASM and the
-// knowledge base; node's own start-up is excluded from both.
+// Both tools run as whole child processes, timed from spawn to exit (Node's start-up included in
+// both), one after the other in the same session. CPU time (user + system, all threads) and peak
+// RSS come from each child's own process.resourceUsage(), written at exit by a preloaded hook.
+// Ruff runs in its best setup: `node --liftoff-only` (no optimizing compile of its 30 MB module),
+// N worker threads with one Workspace each, files split into shares of equal bytes; it is handed the
+// file list (the walk is not timed for it). Pinwise walks the tree itself, as a user runs it.
+// Pinwise runs cold (`--no-cache`) and then twice with a fresh cache folder (the first run fills
+// it, the second reads it). The load average is printed with every figure: read "quiet" as under
+// half a core per core busy before the run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { analyze, defaultSettings } from '../server/src/engine';
-import { loadGrammars } from '../server/src/host/grammars';
-import { loadKnowledgeBase } from '../server/src/host/knowledge-base';
+
+const repoRoot = join(__dirname, '..');
+const cli = join(repoRoot, 'dist', 'cli.js');
 
 interface FileRef {
   abs: string;
@@ -29,52 +34,59 @@ interface Hit {
   file: string;
   row: number;
   column: number;
-  endRow: number;
-  endColumn: number;
   code: string;
   message: string;
 }
-interface RunResult {
-  ms: number;
+interface Measured {
+  wallMs: number;
+  cpuMs: number;
+  rssMb: number;
+  load: number;
+}
+interface PinwiseRun extends Measured {
+  findings: number;
+  parsed: number | null;
+  cached: number | null;
   hits: Hit[];
-  parsed?: number;
+}
+interface RuffRun extends Measured {
+  diagnostics: number;
+  hits: Hit[];
 }
 
-const repoRoot = join(__dirname, '..');
+// ---------------------------------------------------------------- measuring a child process
+const scratch = mkdtempSync(join(tmpdir(), 'pinwise-bench-'));
+const hook = join(scratch, 'usage-hook.cjs');
+writeFileSync(
+  hook,
+  `const { writeFileSync } = require('node:fs');
+process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(process.env.PINWISE_BENCH_USAGE, JSON.stringify({ cpuUs: u.userCPUTime + u.systemCPUTime, maxRssKb: u.maxRSS })); });
+`,
+);
 
-// ---------------------------------------------------------------- worker side (Pinwise)
-async function pinwiseWorker(files: FileRef[]): Promise<{ hits: Hit[]; parsed: number }> {
-  const kb = loadKnowledgeBase(join(repoRoot, 'rules'));
-  const grammars = await loadGrammars();
-  const input = files.map((f) => ({ path: f.rel, text: readFileSync(f.abs, 'utf8') }));
-  const texts = new Map(input.map((f) => [f.path, f.text]));
-  const result = analyze({ files: input, settings: defaultSettings({ select: ['deprecated-api'] }), kb, grammars });
-  const hits = result.findings.map((f) => {
-    const text = texts.get(f.file)!;
-    const start = position(text, f.span.start);
-    const end = position(text, f.span.end);
-    return { file: f.file, row: start.row, column: start.column, endRow: end.row, endColumn: end.column, code: f.level, message: f.message };
+function measure(args: string[], options: { cwd?: string } = {}): Measured & { stdout: string; stderr: string; status: number | null } {
+  const usageFile = join(scratch, `usage-${process.hrtime.bigint()}.json`);
+  const load = loadavg()[0]!;
+  const t0 = performance.now();
+  const out = spawnSync(process.execPath, ['--require', hook, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    cwd: options.cwd ?? repoRoot,
+    env: { ...process.env, PINWISE_BENCH_USAGE: usageFile, NO_COLOR: '1' },
   });
-  return { hits, parsed: 0 };
-}
-
-/** 1-based row and UTF-16 column, like Ruff's Utf16 position encoding. */
-function position(text: string, offset: number): { row: number; column: number } {
-  let row = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    row++;
-    lineStart = i + 1;
-  }
-  return { row, column: offset - lineStart + 1 };
+  const wallMs = performance.now() - t0;
+  const usage = JSON.parse(readFileSync(usageFile, 'utf8')) as { cpuUs: number; maxRssKb: number };
+  return { wallMs, cpuMs: usage.cpuUs / 1000, rssMb: usage.maxRssKb / 1024, load, stdout: out.stdout, stderr: out.stderr, status: out.status };
 }
 
 // ---------------------------------------------------------------- Ruff child (plain JS, run with --liftoff-only)
-const ruffChild = `
-const { Worker } = require('node:worker_threads');
+const ruffChild = join(scratch, 'ruff-child.cjs');
+writeFileSync(
+  ruffChild,
+  `const { Worker } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
 const [listFile, threads] = process.argv.slice(2);
-const shares = JSON.parse(readFileSync(listFile, 'utf8'));
+const shares = JSON.parse(readFileSync(listFile, 'utf8')).slice(0, Number(threads));
 const workerCode = \`
 const { parentPort, workerData } = require('node:worker_threads');
 const { readFileSync } = require('node:fs');
@@ -84,45 +96,24 @@ const hits = [];
 for (const f of workerData.files) {
   let diagnostics;
   try { diagnostics = ws.check(readFileSync(f.abs, 'utf8')); } catch { continue; }
-  for (const d of diagnostics) if (d.code && d.code.startsWith('NPY')) hits.push({ file: f.rel, row: d.start_location.row, column: d.start_location.column, endRow: d.end_location.row, endColumn: d.end_location.column, code: d.code, message: d.message });
+  for (const d of diagnostics) if (d.code && d.code.startsWith('NPY')) hits.push({ file: f.rel, row: d.start_location.row, column: d.start_location.column, code: d.code, message: d.message });
 }
 parentPort.postMessage(hits);
 \`;
-const t0 = performance.now();
-Promise.all(shares.slice(0, Number(threads)).map((files) => new Promise((res, rej) => {
+Promise.all(shares.map((files) => new Promise((res, rej) => {
   const w = new Worker(workerCode, { eval: true, workerData: { files, ruff: ${JSON.stringify(require.resolve('@astral-sh/ruff-wasm-nodejs'))} } });
   w.once('message', res); w.once('error', rej);
-}))).then((all) => {
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, hits: all.flat() }));
-});
-`;
+}))).then((all) => process.stdout.write(JSON.stringify(all.flat())));
+`,
+);
 
-// ---------------------------------------------------------------- main
-function walk(dir: string, out: string[], skip: (path: string) => boolean): void {
-  let entries;
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const path = join(dir, entry.name);
-    if (skip(path)) continue;
-    if (entry.isDirectory()) walk(path, out, skip);
-    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(path);
-  }
-}
-
-function corpus(): { files: FileRef[]; roots: string[] } {
-  const [stdlib, purelib] = execFileSync('python3', ['-c', "import sysconfig; p = sysconfig.get_paths(); print(p['stdlib']); print(p['purelib'])"], { encoding: 'utf8' })
-    .trim()
-    .split('\n') as [string, string];
-  const paths: string[] = [];
-  walk(stdlib, paths, (p) => p === purelib || p.endsWith('/site-packages'));
-  for (const pkg of ['numpy', 'scipy']) walk(join(purelib, pkg), paths, () => false);
-  const base = join(stdlib, '..');
-  const files = paths.sort().map((abs) => ({ abs, rel: relative(base, abs), bytes: statSync(abs).size }));
-  return { files, roots: [stdlib, join(purelib, 'numpy'), join(purelib, 'scipy')] };
+function runRuff(files: FileRef[], threads: number): RuffRun {
+  const listFile = join(scratch, `shares-${files.length}-${threads}.json`);
+  if (!existsSync(listFile)) writeFileSync(listFile, JSON.stringify(shares(files, threads)));
+  const run = measure(['--liftoff-only', ruffChild, listFile, String(threads)]);
+  if (run.status !== 0) throw new Error(`ruff child failed: ${run.stderr}`);
+  const hits = JSON.parse(run.stdout) as Hit[];
+  return { wallMs: run.wallMs, cpuMs: run.cpuMs, rssMb: run.rssMb, load: run.load, diagnostics: hits.length, hits };
 }
 
 /** Splits files into `n` shares of about equal bytes (largest first, into the lightest share). */
@@ -136,138 +127,176 @@ function shares(files: FileRef[], n: number): FileRef[][] {
   return bins.map((b) => b.files);
 }
 
-function runRuff(listFile: string, threads: number): RunResult {
-  const dir = mkdtempSync(join(tmpdir(), 'pinwise-bench-'));
-  const script = join(dir, 'ruff-child.cjs');
-  writeFileSync(script, ruffChild);
-  const out = spawnSync(process.execPath, ['--liftoff-only', script, listFile, String(threads)], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (out.status !== 0) throw new Error(`ruff child failed: ${out.stderr}`);
-  return JSON.parse(out.stdout) as RunResult;
+// ---------------------------------------------------------------- Pinwise (the shipped CLI)
+let cliFlags: Set<string> | undefined;
+/** Flags this build of the CLI knows (the benchmark also runs against builds before the cache existed). */
+function cliKnows(flag: string): boolean {
+  cliFlags ??= new Set(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' }).match(/--[a-z-]+/g) ?? []);
+  return cliFlags.has(flag);
 }
 
-function runPinwise(listFile: string, threads: number): RunResult {
-  const out = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--pinwise-child', listFile, String(threads)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    cwd: repoRoot,
-  });
-  if (out.status !== 0) throw new Error(`pinwise child failed: ${out.stderr}`);
-  return JSON.parse(out.stdout) as RunResult;
+function runPinwise(tree: string, threads: number, cache: 'off' | string): PinwiseRun {
+  const args = [cli, 'check', tree, '--select', 'deprecated-api', '--format', 'json', '--no-env'];
+  if (cliKnows('--threads')) args.push('--threads', String(threads));
+  if (cliKnows('--verbose')) args.push('--verbose');
+  if (cliKnows('--no-cache')) args.push(...(cache === 'off' ? ['--no-cache'] : ['--cache-dir', cache]));
+  const run = measure(args);
+  if (run.status !== 0 && run.status !== 1) throw new Error(`pinwise failed (${run.status}): ${run.stderr}`);
+  const report = JSON.parse(run.stdout) as { findings: { file: string; startLine: number; startColumn: number; message: string; level: string }[] };
+  // `--verbose` says on stderr how many .py files were parsed and how many came from the cache.
+  const parsed = /(\d+) parsed/.exec(run.stderr);
+  const cached = /(\d+) from the cache/.exec(run.stderr);
+  return {
+    wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    rssMb: run.rssMb,
+    load: run.load,
+    findings: report.findings.length,
+    parsed: parsed ? Number(parsed[1]) : null,
+    cached: cached ? Number(cached[1]) : null,
+    hits: report.findings.map((f) => ({ file: f.file, row: f.startLine, column: f.startColumn, code: f.level, message: f.message })),
+  };
 }
 
-async function pinwiseChild(listFile: string, threads: number): Promise<void> {
-  const all = JSON.parse(readFileSync(listFile, 'utf8')) as FileRef[][];
-  const t0 = performance.now();
-  const results = await Promise.all(
-    all.slice(0, threads).map(
-      (files) =>
-        new Promise<{ hits: Hit[] }>((resolve, reject) => {
-          // Workers do not take `--import`: register tsx's require hook in the worker, then load this file.
-          const boot = `require('tsx/cjs'); require(${JSON.stringify(__filename)});`;
-          const worker = new Worker(boot, { eval: true, workerData: { files } });
-          worker.once('message', resolve);
-          worker.once('error', reject);
-        }),
-    ),
-  );
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, hits: results.flatMap((r) => r.hits) }));
+// ---------------------------------------------------------------- trees
+function walk(dir: string, out: string[]): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(path, out);
+    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(path);
+  }
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-/** The NumPy name a Ruff message is about: "`np.float_` will be removed…" → `float_`. */
-const ruffName = (message: string): string => (/`(?:np|numpy)\.([A-Za-z0-9_.]+)`/.exec(message)?.[1] ?? /`([^`]+)`/.exec(message)?.[1] ?? message);
+function filesOf(tree: string): FileRef[] {
+  const paths: string[] = [];
+  walk(tree, paths);
+  return paths.sort().map((abs) => ({ abs, rel: relative(tree, abs), bytes: statSync(abs).size }));
+}
 
-async function main(): Promise<void> {
+/** The Debian ML tree, built once from Debian's packages (downloaded and unpacked, never installed). */
+function debianTree(dir: string): string {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) {
+    process.stderr.write(`building ${dir} from Debian packages (scripts/debian-py-corpus.sh)…\n`);
+    execFileSync('bash', [join(repoRoot, 'scripts', 'debian-py-corpus.sh'), dir], { stdio: 'inherit' });
+  }
+  return dir;
+}
+
+/** `copies` hard-linked copies of `tree` side by side (the same bytes, distinct files). */
+function grownTree(tree: string, copies: number): string {
+  if (copies === 1) return tree;
+  const dir = `${tree}-x${copies}`;
+  if (!existsSync(dir)) {
+    mkdirSync(dir);
+    for (let i = 1; i <= copies; i++) execFileSync('cp', ['-al', tree, join(dir, `copy${i}`)], { stdio: 'inherit' });
+  }
+  return dir;
+}
+
+/** The standard library (without site-packages) plus the installed numpy and scipy, copied into one tree. */
+function stdlibTree(): string {
+  const dir = join(tmpdir(), 'pinwise-bench-stdlib');
+  if (existsSync(dir)) return dir;
+  const [stdlib, purelib] = execFileSync('python3', ['-c', "import sysconfig; p = sysconfig.get_paths(); print(p['stdlib']); print(p['purelib'])"], { encoding: 'utf8' })
+    .trim()
+    .split('\n') as [string, string];
+  mkdirSync(dir);
+  cpSync(stdlib, join(dir, 'stdlib'), { recursive: true, filter: (src) => !src.startsWith(purelib) && !src.endsWith('/site-packages') && !src.includes('__pycache__') });
+  for (const pkg of ['numpy', 'scipy']) if (existsSync(join(purelib, pkg))) cpSync(join(purelib, pkg), join(dir, pkg), { recursive: true, filter: (src) => !src.includes('__pycache__') });
+  return dir;
+}
+
+// ---------------------------------------------------------------- main
+const median = <T>(runs: T[], key: (r: T) => number): T => [...runs].sort((a, b) => key(a) - key(b))[Math.floor(runs.length / 2)]!;
+const repeat = <T>(n: number, run: () => T): T[] => Array.from({ length: n }, run);
+
+/** Every Ruff NPY diagnostic with a Pinwise finding on its row (or, for a from-imported name, at its import). */
+function recall(ruff: Hit[], pinwise: Hit[]): { matched: number; of: number } {
+  const rows = new Set(pinwise.map((p) => `${p.file}:${p.row}`));
+  let matched = 0;
+  for (const r of ruff) {
+    const name = /`(?:np|numpy)\.([A-Za-z0-9_.]+)`/.exec(r.message)?.[1]?.split('.').pop();
+    if (rows.has(`${r.file}:${r.row}`) || (name && pinwise.some((p) => p.file === r.file && p.message.startsWith(`\`${name}\` `)))) matched++;
+  }
+  return { matched, of: ruff.length };
+}
+
+function main(): void {
   const args = process.argv.slice(2);
-  const option = (name: string, fallback: number): number => {
+  const option = (name: string, fallback: string): string => {
     const i = args.indexOf(name);
-    return i >= 0 ? Number(args[i + 1]) : fallback;
+    return i >= 0 ? args[i + 1]! : fallback;
   };
-  const runs = option('--runs', 3);
-  const threads = option('--threads', 2);
-  const { files, roots } = corpus();
-  const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
-  const dir = mkdtempSync(join(tmpdir(), 'pinwise-bench-'));
-  const listFile = join(dir, 'shares.json');
-  writeFileSync(listFile, JSON.stringify(shares(files, threads)));
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  const runs = Number(option('--runs', '1'));
+  const threads = Number(option('--threads', String(Math.min(availableParallelism(), 8))));
+  const trees = option('--trees', 'debian,stdlib').split(',');
+  const growth = !args.includes('--no-growth');
+  const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
 
-  const ruffTimes: number[] = [];
-  const pinwiseTimes: number[] = [];
-  let ruff: RunResult | undefined;
-  let pinwise: RunResult | undefined;
-  for (let i = 0; i < runs; i++) {
-    ruff = runRuff(listFile, threads);
-    ruffTimes.push(ruff.ms);
-    pinwise = runPinwise(listFile, threads);
-    pinwiseTimes.push(pinwise.ms);
+  const rows: Record<string, unknown>[] = [];
+  const lines: string[] = [`machine: ${machine}; ${threads} threads for both tools; ${runs} run(s) each, median shown; load = 1-minute load average before each run`];
+  const fmt = (m: Measured) => `${(m.wallMs / 1000).toFixed(2)} s wall, ${(m.cpuMs / 1000).toFixed(2)} s CPU, ${m.rssMb.toFixed(0)} MB peak RSS (load ${m.load.toFixed(2)})`;
+  const plan: { name: string; dir: string; copies: number }[] = [];
+  for (const name of trees) {
+    if (name === 'debian') {
+      const base = debianTree(option('--debian', join(tmpdir(), 'debian-ml')));
+      for (const copies of growth ? [1, 2, 4] : [1]) plan.push({ name: copies === 1 ? 'debian-ml' : `debian-ml x${copies}`, dir: grownTree(base, copies), copies });
+    } else if (name === 'stdlib') plan.push({ name: 'stdlib+numpy+scipy', dir: stdlibTree(), copies: 1 });
+    else throw new Error(`unknown tree '${name}' (debian, stdlib)`);
   }
-
-  // Recall on shared rules: each Ruff NPY001/NPY201 diagnostic must have a Pinwise finding that starts
-  // on the same row and overlaps its columns.
-  const byPlace = new Map<string, Hit[]>();
-  for (const h of pinwise!.hits) {
-    const key = `${h.file}:${h.row}`;
-    byPlace.set(key, [...(byPlace.get(key) ?? []), h]);
+  for (const { name, dir, copies } of plan) {
+    const files = filesOf(dir);
+    const megabytes = files.reduce((s, f) => s + f.bytes, 0) / 1e6;
+    const ruff = median(repeat(runs, () => runRuff(files, threads)), (r) => r.wallMs);
+    const cold = median(repeat(runs, () => runPinwise(dir, threads, 'off')), (r) => r.wallMs);
+    let warm: PinwiseRun | null = null;
+    if (cliKnows('--cache-dir') && copies === 1) {
+      const cacheDir = join(dir, '.pinwise_cache');
+      const second = repeat(runs, () => {
+        rmSync(cacheDir, { recursive: true, force: true });
+        runPinwise(dir, threads, cacheDir); // fills the cache
+        return runPinwise(dir, threads, cacheDir);
+      });
+      rmSync(cacheDir, { recursive: true, force: true });
+      warm = median(second, (r) => r.wallMs);
+    }
+    const found = copies === 1 ? recall(ruff.hits, cold.hits) : null;
+    rows.push({
+      tree: name,
+      files: files.length,
+      megabytes: +megabytes.toFixed(1),
+      ruff: { ...ruff, hits: undefined },
+      pinwise: { ...cold, hits: undefined },
+      pinwiseCached: warm ? { ...warm, hits: undefined } : null,
+      wallRatio: +(cold.wallMs / ruff.wallMs).toFixed(2),
+      cpuRatio: +(cold.cpuMs / ruff.cpuMs).toFixed(2),
+      secondRunShare: warm ? +(warm.wallMs / cold.wallMs).toFixed(3) : null,
+      recall: found,
+    });
+    lines.push(
+      `\n${name}: ${files.length} files, ${megabytes.toFixed(1)} MB (${dir})`,
+      `  ruff-wasm NPY001+NPY201: ${fmt(ruff)}; ${ruff.diagnostics} diagnostics`,
+      `  pinwise deprecated-api:  ${fmt(cold)}; ${cold.findings} findings${cold.parsed !== null ? `, ${cold.parsed} files parsed` : ''}`,
+      ...(warm ? [`  pinwise, cache warm:     ${fmt(warm)}; ${warm.findings} findings, ${warm.cached ?? '?'} from the cache (${((100 * warm.wallMs) / cold.wallMs).toFixed(1)}% of the cold run)`] : []),
+      `  pinwise / ruff: wall ${(cold.wallMs / ruff.wallMs).toFixed(2)}x, CPU ${(cold.cpuMs / ruff.cpuMs).toFixed(2)}x`,
+      ...(found ? [`  Ruff's NPY diagnostics Pinwise also reports: ${found.matched} / ${found.of}`] : []),
+    );
   }
-  // Pinwise reports a from-imported name once, at its import (`from numpy import row_stack`), where Ruff
-  // reports each use: such a Ruff diagnostic counts as found at the import, and is counted separately.
-  const missed = new Map<string, number>();
-  let found = 0;
-  let foundAtImport = 0;
-  for (const r of ruff!.hits) {
-    const candidates = byPlace.get(`${r.file}:${r.row}`) ?? [];
-    const hit = candidates.some((p) => p.column < (r.endRow === r.row ? r.endColumn : Infinity) && (p.endRow > r.row || p.endColumn > r.column));
-    const name = ruffName(r.message).split('.').pop()!;
-    if (hit) found++;
-    else if (pinwise!.hits.some((p) => p.file === r.file && p.message.startsWith(`\`${name}\` `))) foundAtImport++;
-    else missed.set(`${r.code} ${ruffName(r.message)}`, (missed.get(`${r.code} ${ruffName(r.message)}`) ?? 0) + 1);
+  const growthRows = rows.filter((r) => String(r.tree).startsWith('debian-ml'));
+  if (growthRows.length > 1) {
+    const base = growthRows[0] as { pinwise: Measured; ruff: Measured };
+    lines.push(
+      `\ngrowth (wall time relative to 1x): ${growthRows
+        .map((r) => {
+          const row = r as { tree: string; pinwise: Measured; ruff: Measured };
+          return `${row.tree.replace('debian-ml', '').trim() || '1x'}: pinwise ${(row.pinwise.wallMs / base.pinwise.wallMs).toFixed(2)}, ruff ${(row.ruff.wallMs / base.ruff.wallMs).toFixed(2)}`;
+        })
+        .join('; ')}`,
+    );
   }
-  found += foundAtImport;
-  const numpyOnly = pinwise!.hits.filter((p) => /NumPy/.test(p.message));
-  const ruffPlaces = new Set(ruff!.hits.map((r) => `${r.file}:${r.row}`));
-  const extra = numpyOnly.filter((p) => !ruffPlaces.has(`${p.file}:${p.row}`));
-
-  const report = {
-    corpus: { roots, files: files.length, megabytes: +(totalBytes / 1e6).toFixed(1) },
-    threads,
-    runs,
-    ruffMs: ruffTimes.map((t) => Math.round(t)),
-    pinwiseMs: pinwiseTimes.map((t) => Math.round(t)),
-    ratio: +(median(pinwiseTimes) / median(ruffTimes)).toFixed(2),
-    ruffDiagnostics: ruff!.hits.length,
-    pinwiseFindings: pinwise!.hits.length,
-    recall: { matched: found, atImport: foundAtImport, of: ruff!.hits.length, percent: ruff!.hits.length ? +((100 * found) / ruff!.hits.length).toFixed(1) : 100 },
-    missed: Object.fromEntries([...missed].sort((a, b) => b[1] - a[1])),
-    pinwiseNumpyNotInRuff: extra.length,
-    ruffHitList: ruff!.hits.map((r) => `${r.file}:${r.row}:${r.column}-${r.endRow}:${r.endColumn} ${r.code} ${r.message}`),
-    pinwiseNumpyNotInRuffSample: extra.slice(0, 10).map((p) => `${p.file}:${p.row}:${p.column} ${p.message.slice(0, 100)}`),
-  };
-  if (args.includes('--json')) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return;
-  }
-  const lines = [
-    `corpus: ${report.corpus.files} files, ${report.corpus.megabytes} MB (${roots.join(', ')})`,
-    `threads: ${threads}, runs: ${runs}`,
-    `ruff-wasm NPY001+NPY201 (--liftoff-only): ${report.ruffMs.join(' / ')} ms`,
-    `pinwise deprecated-api:                    ${report.pinwiseMs.join(' / ')} ms`,
-    `ratio pinwise / ruff (medians): ${report.ratio}`,
-    `recall vs Ruff on NumPy names: ${found}/${ruff!.hits.length} (${report.recall.percent}%; ${foundAtImport} of them reported once at their from-import)`,
-    ...(missed.size ? [`missed: ${JSON.stringify(report.missed)}`] : []),
-    `pinwise NumPy findings on rows Ruff does not flag: ${extra.length}`,
-    ...report.pinwiseNumpyNotInRuffSample.map((s) => `  ${s}`),
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  rmSync(scratch, { recursive: true, force: true });
+  process.stdout.write(args.includes('--json') ? `${JSON.stringify({ machine, threads, runs, rows }, null, 2)}\n` : `${lines.join('\n')}\n`);
 }
 
-if (!isMainThread) {
-  const { files } = workerData as { files: FileRef[] };
-  void pinwiseWorker(files).then((r) => parentPort!.postMessage(r));
-} else if (process.argv[2] === '--pinwise-child') {
-  void pinwiseChild(process.argv[3]!, Number(process.argv[4]));
-} else {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  });
-}
+main();

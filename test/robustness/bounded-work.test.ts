@@ -105,6 +105,17 @@ describe('tree-sitter files: linear, and a budget that stops a parse is reported
     expect(findings.map((f) => text.slice(f.span.start, f.span.end))).toEqual(['np.float']);
   }, timeout);
 
+  it('guard flags assigned from each other in many places: linear, and the use under them still found', () => {
+    // Each flag is assigned 12 times from a hasattr() and two other flags: read 4 levels deep, the
+    // facts of one condition multiplied to (2 * 12)^4 copies of a few names, copied again for every
+    // reference under it (matplotlib's backend_svg.py took 12 s and lost all of its references).
+    const flags = Array.from({ length: 8 }, (_, i) => i);
+    const assignments = flags.flatMap((i) => Array.from({ length: 12 }, (_, j) => `f${i} = hasattr(np, "n${j}") or f${(i + 1) % 8} or f${(i + 3) % 8}`));
+    const text = ['import numpy as np', ...assignments, 'if f0:', ...Array.from({ length: 2_000 }, () => '    x = np.sqrt(1)'), '    np.float(1)', ''].join('\n');
+    const findings = check({ ...pins, 'app.py': text }, { select: ['deprecated-api'] });
+    expect(findings.map((f) => text.slice(f.span.start, f.span.end))).toEqual(['np.float']);
+  }, timeout);
+
   it('shell nesting too deep to walk is a note, not "no problems"', () => {
     const text = 'pip install torch==2.3.1 torchvision==0.17.0\n' + 'echo ' + '$('.repeat(5_000) + 'x' + ')'.repeat(5_000) + '\n';
     const findings = check({ 'setup.sh': text });

@@ -436,10 +436,12 @@ function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node 
           if (name) result.versions.push(name.toLowerCase().replace(/[-_.]+/g, '-'));
         }
       } else if (node.type === 'identifier' && depth < 4) {
+        // A name assigned in many places whose values name others again: without dropping repeats
+        // the facts multiply at each level (millions of copies of one name in backend_svg.py).
         for (const value of flags.get(node.text) ?? []) {
           const more = factsOf(value, depth + 1);
-          pushAll(result.checked, more.checked);
-          pushAll(result.versions, more.versions);
+          for (const checked of more.checked) if (!result.checked.includes(checked)) result.checked.push(checked);
+          for (const version of more.versions) if (!result.versions.includes(version)) result.versions.push(version);
         }
       }
       for (const child of node.namedChildren) if (child) stack.push(child);
