@@ -8,6 +8,8 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', define: { PINWISE_VERSION: JSON.stringify(version) } };
 const entries = [
   { entryPoints: ['server/src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // A worker thread of `pinwise check` (server/src/cli/workers.ts), loaded from beside cli.js and action.js.
+  { entryPoints: ['server/src/cli/check-worker.ts'], outfile: 'dist/check-worker.js' },
   { entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   // The GitHub Action (action.yml): the CLI's engine with annotations and a job summary.
   { entryPoints: ['server/src/action/main.ts'], outfile: 'dist/action.js' },

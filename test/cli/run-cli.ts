@@ -10,7 +10,7 @@ export const actionPath = join(repoRoot, 'dist', 'action.js');
 
 /** Builds the bundles once when a test file runs on its own (npm test builds first). */
 export function ensureBuilt(): void {
-  if (!existsSync(cliPath) || !existsSync(actionPath)) execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot });
+  if (!existsSync(cliPath) || !existsSync(actionPath) || !existsSync(join(repoRoot, 'dist', 'check-worker.js'))) execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot });
 }
 
 export function runCli(args: string[], cwd = repoRoot): { status: number; stdout: string; stderr: string } {

@@ -24,6 +24,8 @@ import { pinwiseVersion } from '../version';
 import { loadCliProject } from './project';
 import { stackCommand, stackUsage } from './stack';
 import { upgradeCommand, upgradeUsage } from './upgrade';
+import { cacheContext, defaultCacheDirName, openCacheFolder, openFindingsCache, type FindingsCache } from '../host/cache';
+import { checkProject, isPerFile, maxThreads } from './workers';
 
 
 const usage = `Usage:
@@ -49,6 +51,12 @@ Options of check:
   --exit-zero                 exit 0 even when errors are found
   --write-baseline FILE       record today's findings in FILE (and exit 0)
   --baseline FILE             report only findings that FILE does not hold
+  --threads N                 check .py files on N threads (default: one per core, at most ${maxThreads},
+                              fewer for small projects)
+  --no-cache                  neither read nor write the cache of .py files' findings
+  --cache-dir DIR             keep that cache in DIR (default: .pinwise_cache at the project root;
+                              never outside the project, through a link or in node_modules)
+  --verbose                   say on stderr how many .py files were parsed and how many the cache answered
 
 Exit status: 0 no error-level finding, 1 at least one (with --diff: a file would change),
 2 usage error or internal failure.
@@ -93,6 +101,10 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
       accelerator: { type: 'string', default: 'auto' },
       env: { type: 'string' },
       'no-env': { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      'cache-dir': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
     },
   });
   const format = values.format!;
@@ -101,6 +113,9 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
   if (values.diff && values.fix) throw new UsageError('--diff shows what --fix would write: use one or the other');
   if (values.baseline && values['write-baseline']) throw new UsageError('--baseline and --write-baseline: use one or the other');
   if (values.python !== undefined && !/^\d+\.\d+$/.test(values.python)) throw new UsageError(`--python must look like 3.11 (got '${values.python}')`);
+  if (values.threads !== undefined && !/^\d+$/.test(values.threads)) throw new UsageError(`--threads must be a number of threads, 0 for one per core (got '${values.threads}')`);
+  const threads = values.threads === undefined ? 0 : Number(values.threads);
+  if (values['no-cache'] && values['cache-dir'] !== undefined) throw new UsageError('--no-cache and --cache-dir: use one or the other');
   const accelerator = values.accelerator!;
   if (!['auto', 'cpu', 'cuda', 'rocm'].includes(accelerator)) throw new UsageError(`--accelerator must be auto, cpu, cuda or rocm`);
   let baseline: ReportOptions['baseline'];
@@ -184,13 +199,30 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
         }
       }
     }
-    const result = analyze(input);
+    // .py files go through worker threads and the cache; with neither (one thread asked, --no-cache), the plain analysis.
+    const hasPerFile = run.loaded.files.some((f) => isPerFile(f.path));
+    const cache = hasPerFile && !values['no-cache'] ? openCache(run, kb, values['cache-dir'], io) : null;
+    let result: ReturnType<typeof analyze>;
+    if (hasPerFile && (cache || threads !== 1)) {
+      const checked = await checkProject({ input: { ...input, grammars, installed: run.installed }, threads, cache });
+      result = checked.result;
+      const { perFile, parsed, cached, threads: used } = checked.stats;
+      if (values.verbose) io.err(`pinwise: ${run.loaded.root}: ${perFile} .py files: ${parsed} parsed, ${cached} from the cache, ${perFile - parsed - cached} settled by the prefilter; ${used} ${used === 1 ? 'thread' : 'threads'}\n`);
+    } else {
+      result = analyze(input);
+      if (values.verbose) {
+        const parsed = [...result.project.parsed.values()].filter((f) => f.python?.wasParsed?.()).length;
+        const perFile = run.loaded.files.filter((f) => isPerFile(f.path)).length;
+        io.err(`pinwise: ${run.loaded.root}: ${perFile} .py files: ${parsed} parsed, 0 from the cache, ${perFile - parsed} settled by the prefilter; 1 thread\n`);
+      }
+    }
     const rootLabel = relative(process.cwd(), run.loaded.root).split(sep).join('/');
     for (const environment of result.project.environments) {
       environments.push({ label: rootLabel ? `${rootLabel}: ${environment.label}` : environment.label, files: environment.files.map((file) => fromWorkingDirectory(run, file)) });
     }
     for (const error of result.internalErrors) internalErrors.push(`internal error in rule ${error.ruleId}: ${error.message}`);
     const texts = new Map([...result.project.sources].map(([path, source]) => [path, source.text]));
+    for (const file of run.loaded.files) if (!texts.has(file.path)) texts.set(file.path, file.text);
     const located = locate(result.findings, texts, displayPrefix(run, paths.length));
     result.findings.forEach((finding, index) => {
       const offending = linesOf(texts.get(finding.file) ?? '', finding.span);
@@ -209,6 +241,22 @@ async function check(args: string[], io: Output): Promise<number> {
     return diffs.length > 0 ? 1 : 0;
   }
   return report(outcome, options, pinwiseVersion, io);
+}
+
+/**
+ * The cache of a project's .py findings: in DIR (`--cache-dir`) or `.pinwise_cache` at the project
+ * root, when it may be used there (see host/cache.ts); else none, and stderr says why.
+ */
+function openCache(run: ProjectRun, kb: ReturnType<typeof loadShippedKnowledgeBase>, dir: string | undefined, io: Output): FindingsCache | null {
+  const folder = dir !== undefined ? resolve(dir) : join(run.loaded.root, defaultCacheDirName);
+  const opened = openCacheFolder(run.loaded.boundary, folder);
+  if (!opened.ok) {
+    io.err(`pinwise: cache not used: ${relative(process.cwd(), folder) || folder}: ${opened.reason}\n`);
+    return null;
+  }
+  const rest = run.loaded.files.filter((f) => !isPerFile(f.path));
+  const context = cacheContext({ version: pinwiseVersion, knowledgeBase: kb.documents, settings: run.settings, rest, installed: run.installed });
+  return openFindingsCache(opened.dir, run.loaded.root, context);
 }
 
 /** The whole lines a span touches: `torchvision==0.17.0`, not just its `==0.17.0`, names the finding. */

@@ -47,6 +47,11 @@ function enabledRules(settings: Settings): Rule[] {
   });
 }
 
+/** The order findings are reported in: by file, then offset, then rule (a stable sort keeps each rule's own order). */
+export function compareFindings(a: Finding, b: Finding): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId);
+}
+
 export function analyze(input: AnalysisInput): AnalysisResult {
   const project = buildProject({
     files: input.files,
@@ -132,7 +137,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
       internalErrors.push({ ruleId: rule.meta.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     }
   }
-  findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId)));
+  findings.sort(compareFindings);
   return { project, findings: withoutDisagreeingFixes(findings), internalErrors };
 }
 

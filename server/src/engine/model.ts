@@ -315,6 +315,8 @@ export interface PythonFacts {
   references(): readonly PyReference[];
   /** After references(): why the file could not be parsed within its budget (none were found), or null. */
   notChecked(): string | null;
+  /** Whether references() ran, i.e. the file was parsed (a prefilter may leave it unparsed): for `--verbose`. */
+  wasParsed?(): boolean;
 }
 
 /** A requirement with nothing but its place: parsers fill in what the text says. */

@@ -14,7 +14,7 @@ import { compilePatterns, safelyIgnores } from './ignore-patterns';
 /** Files larger than this are reported, not read: no dependency file is this big. */
 export const maxFileBytes = 16 * 1024 * 1024;
 
-const skippedDirectories = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.hg', '.svn', '.tox', '.nox', '.mypy_cache', '.ruff_cache']);
+const skippedDirectories = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.hg', '.svn', '.tox', '.nox', '.mypy_cache', '.ruff_cache', '.pinwise_cache']);
 
 export type ReadResult = { ok: true; text: string; stats: Stats; decoded: Decoded } | { ok: false; reason: string; outside?: true };
 
