@@ -22,6 +22,7 @@ function lazyFacts(text: string, grammars: Grammars): PythonFacts {
       return cached;
     },
     notChecked: () => stopped,
+    wasParsed: () => cached !== undefined,
   };
 }
 
@@ -34,7 +35,7 @@ export function pythonReferences(text: string, grammars: Grammars, onStop?: (rea
     parser.setLanguage(grammars.python);
     tree = parseBounded(parser, text, onStop);
     if (!tree) return [];
-    return collect(tree.rootNode);
+    return collect(tree.rootNode, text);
   } catch {
     return [];
   } finally {
@@ -48,7 +49,7 @@ const span = (node: Node): Span => ({ start: node.startIndex, end: node.endIndex
 /** Bindings seen for one name; more than one distinct path makes it ambiguous. */
 type Binding = { path: string | null };
 
-function collect(root: Node): PyReference[] {
+function collect(root: Node, text: string): PyReference[] {
   const imports: Node[] = [];
   const assignments: { target: Node; value: Node }[] = [];
   const attributes: Node[] = [];
@@ -62,6 +63,8 @@ function collect(root: Node): PyReference[] {
   // It records the path to each node: tree-sitter's `node.parent` searches down from the root,
   // so walking up from every reference of a 100,000-link attribute chain is quadratic.
   const path: Node[] = [];
+  /** The type of each node on the path (its Node is in `path` only where one was made). */
+  const types: string[] = [];
   /** Depths on `path` of the ancestors a guard looks at (try, if, conditional, and/or, functions). */
   const guardDepths: number[] = [];
   const ancestors = new Map<number, GuardAncestor[]>();
@@ -79,13 +82,24 @@ function collect(root: Node): PyReference[] {
     let depth = 0;
     for (;;) {
       if (descend) {
+        // Most nodes (names, punctuation, blocks) matter only by their type: reading it is one
+        // call into the parser, while making a Node object of each took most of the walk's time.
+        // A node is made only when it is collected, may guard, or is the child on a guard's path.
+        const type = cursor.nodeType;
+        types[depth] = type;
+        while (guardDepths.length > 0 && guardDepths[guardDepths.length - 1]! >= depth) guardDepths.pop();
+        const underGuard = guardDepths.length > 0 && guardDepths[guardDepths.length - 1] === depth - 1;
+        const isGuard = guardAncestorTypes.has(type);
+        if (!collectedTypes.has(type) && !isGuard && !underGuard) {
+          if (cursor.gotoFirstChild()) depth++;
+          else descend = false;
+          continue;
+        }
         const node = cursor.currentNode;
         path[depth] = node;
-        path.length = depth + 1;
-        while (guardDepths.length > 0 && guardDepths[guardDepths.length - 1]! >= depth) guardDepths.pop();
-        if (node.type === 'attribute' || node.type === 'call' || node.type === 'import_statement' || node.type === 'import_from_statement') recordAncestors(node, depth);
-        if (guardAncestorTypes.has(node.type)) guardDepths.push(depth);
-        switch (node.type) {
+        if (type === 'attribute' || type === 'call' || type === 'import_statement' || type === 'import_from_statement') recordAncestors(node, depth);
+        if (isGuard) guardDepths.push(depth);
+        switch (type) {
           case 'import_statement':
           case 'import_from_statement':
             imports.push(node);
@@ -104,7 +118,7 @@ function collect(root: Node): PyReference[] {
             const value = node.namedChild(0);
             const alias = node.childForFieldName('alias');
             const target = alias?.namedChild(0) ?? null;
-            if (path[depth - 1]?.type === 'with_item' && value && target?.type === 'identifier') assignments.push({ target, value });
+            if (types[depth - 1] === 'with_item' && value && target?.type === 'identifier') assignments.push({ target, value });
             else if (target) otherTargets.push(target);
             break;
           }
@@ -235,9 +249,17 @@ function collect(root: Node): PyReference[] {
   const guards = guardFinder(resolve, assignments, (node) => ancestors.get(node.id) ?? []);
   memoise = true;
   // Innermost first (the walk met them outermost first), so each link finds the one below memoised.
-  for (let i = attributes.length - 1; i >= 0; i--) resolve(attributes[i]!);
+  // An attribute or call whose chain starts with a name the file binds to nothing (`self.x`,
+  // `foo()`: most of them) resolves to nothing: told from the text, without asking the tree.
+  const rootMayResolve = (node: Node): boolean => {
+    leadingName.lastIndex = node.startIndex;
+    const name = leadingName.exec(text)?.[1];
+    return name === undefined || !!bindings.get(name)?.path;
+  };
+  for (let i = attributes.length - 1; i >= 0; i--) if (rootMayResolve(attributes[i]!)) resolve(attributes[i]!);
 
   for (const node of attributes) {
+    if (!rootMayResolve(node)) continue;
     const resolved = resolve(node);
     const name = node.childForFieldName('attribute');
     if (!resolved || !name) continue;
@@ -252,6 +274,7 @@ function collect(root: Node): PyReference[] {
   }
 
   for (const node of calls) {
+    if (!rootMayResolve(node)) continue;
     const callee = node.childForFieldName('function');
     const resolved = resolve(callee);
     if (!resolved || !callee) continue;
@@ -382,6 +405,31 @@ interface GuardAncestor {
 
 /** The node types guardFinder reads among a reference's ancestors (nearest first). */
 const guardAncestorTypes = new Set(['try_statement', 'if_statement', 'conditional_expression', 'boolean_operator', ...functionLike]);
+
+/**
+ * The name an attribute chain or call starts with, after opening parentheses (`(np).x` → np); none
+ * when it starts otherwise (a string, a number, a comment or a line continuation inside the
+ * parentheses), and the tree decides. A keyword read as a name (`(lambda: x).y`) is never bound.
+ */
+const leadingName = /[ \t\r\n(]*([\p{ID_Start}_][\p{ID_Continue}]*)(?![\p{ID_Continue}])/uy;
+
+/** The node types the walk collects (the cases of its switch). */
+const collectedTypes = new Set([
+  'import_statement',
+  'import_from_statement',
+  'assignment',
+  'as_pattern',
+  'typed_parameter',
+  'typed_default_parameter',
+  'parameters',
+  'lambda_parameters',
+  'for_statement',
+  'for_in_clause',
+  'augmented_assignment',
+  'named_expression',
+  'attribute',
+  'call',
+]);
 
 /** How far up (in tree levels) a guard is looked for. */
 const maxGuardDistance = 256;
