@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { analyze, defaultSettings } from '../server/src/engine';
 import { parseBounded } from '../server/src/engine/grammars';
 import { deprecationLibraries } from '../server/src/engine/kb/deprecations';
-import { parseFile } from '../server/src/engine/parsers';
+import { parseFile } from '../server/src/engine/kinds';
 import type { ParseCache } from '../server/src/engine/project';
 import { loadGrammars } from '../server/src/host/grammars';
 import { loadKnowledgeBase } from '../server/src/host/knowledge-base';

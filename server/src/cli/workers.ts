@@ -16,7 +16,7 @@ import type { Grammars } from '../engine/grammars';
 import type { InstalledEnvironmentInput } from '../engine/installed';
 import type { KnowledgeBase } from '../engine/kb/types';
 import type { SourceFile } from '../engine/model';
-import { fileKindOf } from '../engine/parsers';
+import { fileKindOf } from '../engine/kinds';
 import type { ParseCache } from '../engine/project';
 import type { Settings } from '../engine/settings';
 import type { FindingsCache } from '../host/cache';
