@@ -24,6 +24,7 @@ function copyOfExample(): string {
 function snapshot(dir: string, prefix = ''): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    if (entry.name === '.pinwise_cache') continue; // the check's cache of .py findings, not a file --fix writes
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) for (const [k, v] of snapshot(dir, rel)) out.set(k, v);
     else out.set(rel, readFileSync(join(dir, rel)));

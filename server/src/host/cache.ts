@@ -105,7 +105,9 @@ export function openCacheFolder(boundary: Boundary, dir: string): CacheFolder {
 
 /** The pack of one project root, answering for `context`; an unreadable or foreign pack starts empty. */
 export function openFindingsCache(folder: string, projectRoot: string, context: string): FindingsCache {
-  const packPath = join(folder, `findings-${sha256(resolve(projectRoot)).slice(0, 16)}.json`);
+  // Named by where the project lies from the cache folder, so that a project copied or moved with
+  // its cache (`.pinwise_cache` inside it) keeps using the same pack.
+  const packPath = join(folder, `findings-${sha256(relative(folder, resolve(projectRoot)).split(sep).join('/')).slice(0, 16)}.json`);
   const old = readPack(packPath, context);
   const next: Pack['entries'] = {};
   let changed = false;
