@@ -61,6 +61,8 @@ export function makeProject(seed: number): ProjectCase {
   if (next() < 0.4) writeFileSync(join(project, 'uv.lock'), `version = 1\nrequires-python = ">=3.10"\n[[package]]\nname = "torch"\nversion = "${pick(['2.1.2', '2.3.1+cu121', '../secret.txt'])}"\nsource = { path = "../secret.txt" }\n`);
   if (next() < 0.3) writeFileSync(join(project, 'Pipfile.lock'), `{"_meta": {"requires": {"python_version": "3.10"}}, "default": {"numpy": {"version": "==${pick(['2.1.0', '1.26.4', '../secret.txt'])}"}}}\n`);
   if (next() < 0.5) writeFileSync(join(project, 'setup.sh'), `pip install -r ../secret.txt ${pick(pins)}\nbash -c "pip install -r ../sentinel/requirements.txt"\n`);
+  if (next() < 0.4) writeFileSync(join(project, 'environment.yml'), `channels: [pytorch]\ndependencies:\n  - python=3.10\n  - pytorch=2.1.2\n  - pip:\n    - -r ../secret.txt\n    - "${pick(pins)}"\n`);
+  if (next() < 0.3) writeFileSync(join(project, 'cog.yaml'), `build:\n  python_version: "3.11"\n  python_requirements: ../sentinel/requirements.txt\n  python_packages: ["${pick(pins)}"]\n  run: ["pip install -r ../secret.txt"]\n`);
   // Links: in the tree, out of it (file and folder), to /dev/zero, a FIFO.
   const link = (target: string, at: string) => {
     try {

@@ -19,7 +19,7 @@ const notYetCovered: string[] = [];
  * variants.yaml also cite pages that have no versioned form (pytorch.org's previous-versions page,
  * the index directories themselves).
  */
-const strict = new Set(['requires.yaml', 'python-support.yaml', 'numpy-abi.yaml', 'known-incompatible.yaml', 'python.yaml', 'knowledge.yaml', 'docker-images.yaml']);
+const strict = new Set(['requires.yaml', 'python-support.yaml', 'numpy-abi.yaml', 'known-incompatible.yaml', 'python.yaml', 'knowledge.yaml', 'docker-images.yaml', 'conda.yaml']);
 
 /** TensorFlow's tested-build-configurations table has no versioned copy verified here yet. */
 const knownUnpinned = new Set(['https://www.tensorflow.org/install/source#tested_build_configurations']);

@@ -20,6 +20,8 @@ const samples: Record<string, string[]> = {
   'pdm-lock': ['pdm.lock'],
   'pipfile-lock': ['Pipfile.lock', 'app/Pipfile.lock'],
   pylock: ['pylock.toml', 'pylock.gpu.toml', 'deploy/pylock.cpu-only.toml'],
+  conda: ['environment.yml', 'environment-cuda.yaml', 'envs/conda_gpu.yml', 'conda.yaml'],
+  cog: ['cog.yaml', 'models/sdxl/cog.yaml'],
 };
 
 describe('file-kind registry', () => {

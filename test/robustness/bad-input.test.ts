@@ -34,6 +34,8 @@ const kinds: [FileKind, string][] = [
   ['pdm-lock', 'pdm.lock'],
   ['pipfile-lock', 'Pipfile.lock'],
   ['pylock', 'pylock.toml'],
+  ['conda', 'environment.yml'],
+  ['cog', 'cog.yaml'],
 ];
 
 /** Every `{start, end}` pair anywhere in `value` (parser results nest spans in many shapes). */

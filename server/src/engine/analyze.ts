@@ -3,6 +3,7 @@ import { applyEdits, type Edit, type Finding } from './findings';
 import { withoutDisagreeingFixes } from './fix-conflicts';
 import type { Grammars } from './grammars';
 import { imageCatalog } from './kb/docker-images';
+import { condaNames } from './kb/conda';
 import { cpythonMinors } from './kb/python';
 import type { KnowledgeBase } from './kb/types';
 import { addInstalledEnvironments, type InstalledEnvironmentInput } from './installed';
@@ -58,6 +59,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     unreadable: input.unreadable,
     python: input.settings.python,
     pythonMinors: cpythonMinors(input.kb),
+    condaNames: condaNames(input.kb),
     grammars: input.grammars,
     parseCache: input.parseCache,
     baseImages: (reference) => imageCatalog(input.kb)?.contentsOf(reference) ?? null,

@@ -17,6 +17,8 @@ import { parseBatchFile, parsePowerShellScript } from './parsers/windows-scripts
 import type { CommentStyle } from './suppressions';
 import { parsePdmLock, parsePoetryLock, parsePylock, parseUvLock } from './parsers/locks';
 import { parsePipfileLock } from './parsers/pipfile-lock';
+import { looksLikeCondaEnvironment, parseCondaEnvironment } from './parsers/conda';
+import { parseCogConfig } from './parsers/cog';
 
 /**
  * How a kind's pins become environments (see project.ts):
@@ -329,6 +331,35 @@ export const fileKinds = {
     needsGrammars: false,
     generated: { by: 'with the tool its `created-by` names', from: (path) => [beside(path, 'pyproject.toml')] },
   },
+  conda: {
+    kind: 'conda',
+    title: 'Conda environment files',
+    names: '`environment*.yml`/`.yaml`, `conda*.yml`/`.yaml`, and any other YAML file with top-level `dependencies:` and `channels:`',
+    matchesPath: (path) => /^(?:environment|conda)[^/]*\.ya?ml$/i.test(baseName(path)),
+    sniff: { candidate: (path) => /\.ya?ml$/i.test(path), matches: looksLikeCondaEnvironment, globs: ['**/*.{yml,yaml}'] },
+    parse: (source) => parseCondaEnvironment(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/{environment,conda}*.{yml,yaml}'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: false,
+  },
+  cog: {
+    kind: 'cog',
+    title: "Replicate's cog.yaml",
+    names: '`cog.yaml`',
+    matchesPath: (path) => baseName(path) === 'cog.yaml',
+    parse: (source, grammars) => parseCogConfig(source.path, source.text, grammars),
+    environments: 'script',
+    runsCommands: true,
+    globs: ['**/cog.yaml'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: true,
+  },
 } as const satisfies { [K in FileKind]: FileKindSpec & { kind: K } };
 
 /** Every kind, in the order they are tried: by name first, then by content. */
@@ -370,7 +401,7 @@ export function parseFile(source: SourceFile, kind: FileKind, grammars?: Grammar
  */
 function withoutBom(source: SourceFile, kind: FileKind): SourceFile {
   if (source.text.charCodeAt(0) !== 0xfeff) return source;
-  return { ...source, text: (kind === 'python' ? '\n' : ' ') + source.text.slice(1) };
+  return { ...source, text: (kind === 'python' || kind === 'conda' || kind === 'cog' ? '\n' : ' ') + source.text.slice(1) };
 }
 
 /** Workspaces holding one of these start the extension (`workspaceContains:`). */

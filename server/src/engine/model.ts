@@ -8,7 +8,7 @@ export interface Span {
 }
 
 /** Every kind has one entry in the file-kind registry (kinds.ts). */
-export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock';
+export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock' | 'conda' | 'cog';
 
 /** A file handed to the engine: a project-relative path (`/` separators) and its text. */
 export interface SourceFile {
@@ -53,6 +53,11 @@ export interface RequirementOrigin {
    * of them. Absent: decided from pyproject's section names.
    */
   scope?: 'base' | 'extra' | 'group' | 'build' | 'other';
+  /**
+   * Who installs it when not pip: `conda`, from its channels (a conda environment's own
+   * dependencies), so pip's index options do not apply to it.
+   */
+  installer?: 'conda';
 }
 
 /** A per-package index from `[tool.uv.sources]` or a Poetry `source = "…"`. */
@@ -105,6 +110,21 @@ export interface Requirement {
    * (or image). Messages say so, and no fix edits it.
    */
   preinstalled?: { image: string };
+  /** A conda package's build string as written (`py3.10_cuda11.8*` of `pytorch=2.1.2=py3.10_cuda11.8*`). */
+  build?: { text: string; span: Span };
+}
+
+/**
+ * The PyTorch build variant a file chooses outside pip's local tags: a conda environment's
+ * `pytorch-cuda=11.8` (cu118), `cpuonly` (cpu), or a pytorch build string. Its environments' torch
+ * family is that variant, so a pip pin tagged for another one disagrees with it.
+ */
+export interface BuildVariant {
+  /** The wheel variant it corresponds to (`cu118`, `cpu`). */
+  tag: string;
+  /** What chose it, as written (`pytorch-cuda=11.8`). */
+  text: string;
+  span: Span;
 }
 
 export type PipOptionName =
@@ -254,6 +274,8 @@ export interface ParsedFile {
   pythonRequirement?: PythonRequirement;
   /** The one Python this file's environments run on (conda `python=3.10`, cog's `python_version`), when it fixes one. */
   targetPython?: { version: string; span: Span; /** When the file allows a range (a lock's `requires-python`): that range; `version` is its lowest X.Y. */ specifier?: string };
+  /** The PyTorch variant the file chooses outside local tags (conda `pytorch-cuda=11.8`), once names are resolved (conda.ts). */
+  variant?: BuildVariant;
   /** pyproject: the extras and groups declared (each is an environment over the base). */
   groups?: DependencyGroup[];
   /** pyproject: `[tool.uv] conflicts`, sets of extras/groups declared mutually exclusive. */

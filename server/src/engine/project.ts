@@ -1,11 +1,12 @@
 // Which files make up the project and which pins install together.
-import { blankRequirement, type CommandScope, type DependencyGroup, type FileKind, type Include, type InstallCommand, type ParsedFile, type PipOption, type Requirement, type SourceFile, type Span, type UnreadableFile } from './model';
+import { blankRequirement, type BuildVariant, type CommandScope, type DependencyGroup, type FileKind, type Include, type InstallCommand, type ParsedFile, type PipOption, type Requirement, type SourceFile, type Span, type UnreadableFile } from './model';
 import type { Grammars } from './grammars';
 import { fileKindOfText, kindSpec, parseFile } from './kinds';
 import { lowestPython } from './parsers/pyproject';
 import { pushAll } from './arrays';
 import type { InstalledEnvironment } from './installed';
 import type { ImageContents, ReferenceRange } from './kb/docker-images';
+import { resolveCondaNames, type CondaNames } from './parsers/conda';
 
 /** Pins that pip installs together: a root requirements file with everything it includes. */
 export interface Environment {
@@ -30,6 +31,8 @@ export interface Environment {
   installed?: InstalledEnvironment;
   /** The Python this environment runs on when its file fixes one (a CI job's setup-python, a base image); else the project's. */
   python?: TargetPython;
+  /** The PyTorch variant its file chooses outside pip (conda `pytorch-cuda=11.8`): its torch family is built for it. */
+  variant?: BuildVariant & { file: string };
   /** What the environment's base image is built for (a Dockerfile stage on `nvidia/cuda`, `pytorch/pytorch`, `rocm/pytorch`). */
   accelerator?: EnvironmentAccelerator;
 }
@@ -96,6 +99,8 @@ export interface ProjectInput {
   parseCache?: ParseCache;
   /** What a Dockerfile's base image holds (the knowledge base's docker-images.yaml); null: not known, nothing assumed. */
   baseImages?: (reference: string) => ImageContents | null;
+  /** What conda packages are to pip (rules/conda.yaml); without it conda names stay as written. */
+  condaNames?: CondaNames;
 }
 
 /**
@@ -174,7 +179,7 @@ export function buildProject(input: ProjectInput): Project {
     if (existing) return existing;
     const source = sources.get(path);
     if (!source) return undefined;
-    const file = parseCached(source, kind, input.grammars, input.parseCache);
+    const file = resolveCondaNames(parseCached(source, kind, input.grammars, input.parseCache), input.condaNames);
     parsed.set(path, file);
     return file;
   };
@@ -412,6 +417,7 @@ function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, not
   const python = file.targetPython
     ? { version: file.targetPython.version, ...(file.targetPython.specifier ? { specifier: file.targetPython.specifier } : {}), source: { file: file.path, span: file.targetPython.span } }
     : undefined;
+  const variant = file.variant ? { ...file.variant, file: file.path } : undefined;
   const make = (id: string, label: string): Environment => ({
     id,
     label,
@@ -421,9 +427,13 @@ function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, not
     constraints: file.requirements.filter((r) => r.isConstraint),
     options: [...file.options],
     ...(python ? { python } : {}),
+    ...(variant ? { variant } : {}),
   });
   const finish = (env: Environment, active: { kind: 'extra' | 'group'; names: ReadonlySet<string> } | null = null): Environment => {
     pushAll(env.options, indexOptionsOf(env.requirements, active));
+    // What conda installs comes from its channels: pip's index options are not in effect for it.
+    const conda = env.requirements.filter((r) => r.origin.installer === 'conda');
+    if (conda.length > 0) env.optionsFor = new Map(conda.map((r) => [r, []]));
     return env;
   };
   const isBase = (r: Requirement) => !r.isConstraint && r.origin.group === undefined && scopeOf(r) === 'base';
@@ -513,7 +523,8 @@ function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, not
 function buildScriptEnvironments(file: ParsedFile, trees: IncludeGraph, baseImages: ProjectInput['baseImages']): Environment[] {
   const reachable = (file.commands ?? []).filter((c) => c.reachable);
   if (!file.scopes || file.scopes.length === 0) {
-    const env = buildScriptEnvironment(file, reachable, trees, { id: file.path, label: file.path });
+    const python = file.targetPython ? { version: file.targetPython.version, source: { file: file.path, span: file.targetPython.span } } : undefined;
+    const env = buildScriptEnvironment(file, reachable, trees, { id: file.path, label: file.path, python });
     return env ? [env] : [];
   }
   const environments: Environment[] = [];

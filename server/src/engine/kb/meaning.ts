@@ -111,6 +111,17 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'images/*/pythonByTorch/*/sourceDetail': 'url',
     'images/*/pythonByTorch/*/note': 'text',
   },
+  conda: {
+    'packages/*/conda': 'text',
+    'packages/*/pypi': 'text',
+    'packages/*/source': 'url',
+    'selectors/*/conda': 'text',
+    'selectors/*/variant': 'text',
+    'selectors/*/source': 'url',
+    'builds/*/pattern': 'text',
+    'builds/*/variant': 'text',
+    'builds/*/source': 'url',
+  },
   knowledge: {
     knowledgeDate: 'date',
     source: 'url',

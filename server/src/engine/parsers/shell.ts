@@ -22,7 +22,15 @@ export function parseDockerfileRunLines(path: string, text: string, grammars?: G
   return parseCommands(path, text, grammars, 'dockerfile');
 }
 
-function parseCommands(path: string, text: string, grammars: Grammars | undefined, kind: 'shell' | 'dockerfile'): ParsedFile {
+/**
+ * Shell commands embedded in another format (cog.yaml's `build.run`): `masked` is the file's text
+ * with everything but the commands blanked (same length, so offsets and lines are the file's).
+ */
+export function parseEmbeddedShell(path: string, text: string, masked: string, grammars?: Grammars): ParsedFile {
+  return parseCommands(path, text, grammars, 'shell', masked);
+}
+
+function parseCommands(path: string, text: string, grammars: Grammars | undefined, kind: 'shell' | 'dockerfile', masked?: string): ParsedFile {
   const file: ParsedFile = { path, kind, requirements: [], options: [], includes: [], problems: [], commands: [] };
   const isDockerfile = kind === 'dockerfile';
   if (!grammars) return file;
@@ -30,7 +38,7 @@ function parseCommands(path: string, text: string, grammars: Grammars | undefine
     notChecked(file, `it is ${Math.round(text.length / 1000)} KB, over the ${maxScriptLength / 1_000_000} MB a script may have to be read`);
     return file;
   }
-  const source = isDockerfile ? maskDockerfile(text) : text;
+  const source = masked ?? (isDockerfile ? maskDockerfile(text) : text);
   let parser: InstanceType<Grammars['Parser']> | undefined;
   let tree: ReturnType<InstanceType<Grammars['Parser']>['parse']> = null;
   try {

@@ -3,7 +3,7 @@
 // errors as problems at their position, scalars decoded with where each character was written
 // (quoted, escaped, folded and block scalars), and aliases and merge keys followed within a budget
 // of node visits, so an alias bomb costs a bounded amount of work. Never throws.
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, visit, type Document, type Node, type Pair, type Scalar } from '#yaml';
 import { pushAll } from '../arrays';
 import { LineIndex } from '../line-index';
 import type { ParseProblem, Span } from '../model';
@@ -87,16 +87,37 @@ export function nodeSpan(node: Node | Pair | null | undefined): Span | null {
   return range ? { start: range[0], end: range[1] } : null;
 }
 
+/** Each anchor's nodes in document order, per document: an alias means the last one before it. */
+const anchorCache = new WeakMap<Document.Parsed, Map<string, { at: number; node: Node }[]>>();
+
+function anchorsOf(doc: Document.Parsed): Map<string, { at: number; node: Node }[]> {
+  let anchors = anchorCache.get(doc);
+  if (anchors) return anchors;
+  anchors = new Map();
+  const found = anchors;
+  // The yaml package's own Alias.resolve walks the whole document on every call: once here instead.
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node) || !node.anchor) return;
+      const list = found.get(node.anchor) ?? [];
+      list.push({ at: node.range?.[0] ?? 0, node });
+      found.set(node.anchor, list);
+    },
+  });
+  anchorCache.set(doc, anchors);
+  return anchors;
+}
+
 /** The node an alias stands for (one visit from the budget), or the node itself; null past the budget or for an unknown anchor. */
 export function resolved(node: unknown, doc: Document.Parsed, budget: YamlBudget): Node | null {
   let current = node;
   for (let hops = 0; isAlias(current); hops++) {
     if (hops > 64 || !budget.take(1)) return null;
-    try {
-      current = current.resolve(doc);
-    } catch {
-      return null;
-    }
+    const alias = current;
+    const at = alias.range?.[0] ?? Infinity;
+    let target: Node | null = null;
+    for (const anchor of anchorsOf(doc).get(alias.source) ?? []) if (anchor.at < at) target = anchor.node;
+    current = target;
   }
   return (current as Node | null | undefined) ?? null;
 }

@@ -16,7 +16,7 @@ export const localTagMismatch = defineRule(
     fixable: true,
     status: 'active',
     docs: `## What it does
-Reports torch, torchvision and torchaudio pins in one environment whose local tags (the \`+cu121\`, \`+rocm5.7\`, \`+cpu\` after the version) name different wheel variants. Pins under mutually exclusive markers are judged separately; pins without a tag are not compared. When a PyTorch index is in effect and does not serve the odd tag, \`index-variant-mismatch\` reports that pin instead, with the same fix: one problem, one finding. A torchaudio from 2.11.1 on checks only the CUDA major against torch's, so \`torchaudio==2.11.1+cu130\` beside \`torch==2.13.0+cu132\` is accepted (there are no cu132 torchaudio wheels).
+Reports torch, torchvision and torchaudio pins in one environment whose local tags (the \`+cu121\`, \`+rocm5.7\`, \`+cpu\` after the version) name different wheel variants. Pins under mutually exclusive markers are judged separately; pins without a tag are not compared. When a PyTorch index is in effect and does not serve the odd tag, \`index-variant-mismatch\` reports that pin instead, with the same fix: one problem, one finding. A torchaudio from 2.11.1 on checks only the CUDA major against torch's, so \`torchaudio==2.11.1+cu130\` beside \`torch==2.13.0+cu132\` is accepted (there are no cu132 torchaudio wheels). In a conda environment file, the variant conda installs PyTorch for (\`pytorch-cuda=11.8\` is \`cu118\`, \`cpuonly\` is \`cpu\`, or a pytorch build string such as \`*cuda11.8*\`) is the variant every tagged pin of its \`pip:\` section must have.
 
 ## Why it matters
 The variants are separate builds against separate runtimes. A \`+cu118\` torchvision beside a \`+cu121\` torch loads two CUDA runtimes or fails to load its kernels; \`+cpu\` beside \`+rocm6.0\` silently loses the GPU. pip cannot satisfy them from one index anyway.
@@ -33,7 +33,7 @@ torchvision==0.18.1+cu118
 Aligns the odd tag with the variant of the PyTorch index in effect when exactly one of the tags is served, otherwise with torch's tag (or the most common one).
 
 ## Fix safety
-Safe: only the tag changes. A pin with \`--hash\` values keeps hashes for the old wheel, so that fix says so in its title and is not applied automatically.
+Safe: only the tag changes (against a conda environment's variant, only where the PyTorch index in effect serves that variant). A pin with \`--hash\` values keeps hashes for the old wheel, so that fix says so in its title and is not applied automatically.
 
 ## Sources
 - https://pytorch.org/get-started/previous-versions/
@@ -59,6 +59,12 @@ function check(context: RuleContext): void {
         // A variant PyTorch never served (`+rocm5.7.1`) is unknown-wheel-variant's finding, not a second one here.
         if (tag && variantFamily(tag) && kb.isKnownIndexVariant(tag)) tagged.push({ req, tag });
       }
+    }
+    // A variant the environment's file chooses outside pip (conda `pytorch-cuda=11.8`) is what every tag must match.
+    const chosen = env.variant && variantFamily(env.variant.tag) && kb.isKnownIndexVariant(env.variant.tag) ? env.variant : undefined;
+    if (chosen) {
+      checkAgainstChosen(context, kb, env, tagged, chosen);
+      continue;
     }
     if (tagged.length < 2) continue;
     const indexVariants = new Set(
@@ -102,6 +108,27 @@ function check(context: RuleContext): void {
         });
       }
     }
+  }
+}
+
+/** Each tagged pin built for another variant than the one its environment's file chooses. */
+function checkAgainstChosen(context: RuleContext, kb: TorchView, env: Environment, tagged: Tagged[], chosen: NonNullable<Environment['variant']>): void {
+  const written = context.project.sources.get(chosen.file)?.text.slice(chosen.span.start, chosen.span.end).trim() || chosen.text;
+  for (const pin of tagged) {
+    // A tag the PyTorch index in effect does not serve is index-variant-mismatch's finding.
+    if (pin.tag === chosen.tag || notServed(env, pin.req, pin.tag, context.kb) || toleratesTarget(kb, pin, chosen.tag)) continue;
+    const span = localTagSpan(pin.req);
+    const caveat = hashCaveat(pin.req);
+    // Safe only where the PyTorch indexes in effect serve the chosen variant (or none is named): else the fix trades this finding for index-variant-mismatch's.
+    const pytorch = pytorchIndexes(indexesInEffect(env, pin.req), context.kb);
+    const served = pytorch.length === 0 || pytorch.some((i) => i.pytorch.variant === null || i.pytorch.variant === chosen.tag);
+    context.report({
+      message: `${describePin(pin.req)} is built for \`${pin.tag}\` but \`${written}\` makes this environment's PyTorch \`${chosen.tag}\`: every torch-family build of one environment must be the same variant.`,
+      file: pin.req.file,
+      span: span ?? pin.req.specifierSpan ?? pin.req.span,
+      related: [{ file: chosen.file, span: chosen.span, message: `\`${written}\` chooses \`${chosen.tag}\`` }],
+      fixes: span ? [{ title: `Change the local tag to +${chosen.tag}${caveat.suffix}`, edits: [{ file: pin.req.file, span, text: chosen.tag }], safe: served && !caveat.stale }] : [],
+    });
   }
 }
 
