@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 
 /** Paths that make the engine pick each parser. */
-export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml'];
+export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml', 'train.ipynb'];
 
 const tokens = [
   'torch', 'torchvision', 'numpy', 'onnxruntime-gpu', '==', '>=', '<', '~=', '===', '!=', '=', ',', ';', '[', ']', '(', ')', '@',
@@ -12,6 +12,7 @@ const tokens = [
   '#', ' ', '\t', '"', "'", 'python_version', 'sys_platform', ' and ', ' or ', 'not in', 'https://download.pytorch.org/whl/cu121',
   '${TORCH}', '[[package]]\nname = "torch"\nversion = "2.1.2"\n', 'resolution-markers = [', '{"default": {"numpy": {"version": "==2.1.0"', '}}', '[project]', 'dependencies = [', '"numpy>=2",', '[tool.poetry.dependencies]', '= "^2.1"', 'pip install ', 'python -m pip ',
   'echo "', '<<EOF\n', 'EOF\n', 'import numpy as np\n', 'np.float', 'from PIL import Image\n', 'Image.ANTIALIAS', '\uFEFF', '\u0000', 'é', '☕', '\uD800',
+  '!pip install ', '%pip install ', '%%bash\n', '%%capture\n', '!{sys.executable} -m pip install ', '{', '}', '\\"', '\\n', '\\u00e9',
 ];
 
 /** Text built from tokens that look like dependency files, plus arbitrary Unicode. */
@@ -19,6 +20,10 @@ export const dependencyText = fc.oneof(
   fc.array(fc.constantFrom(...tokens), { maxLength: 200 }).map((parts) => parts.join('')),
   fc.string({ unit: 'grapheme', maxLength: 500 }),
   fc.string({ unit: 'binary', maxLength: 500 }),
+  // A well-formed notebook whose cells hold such text (broken JSON is what the arms above make).
+  fc.array(fc.array(fc.constantFrom(...tokens), { maxLength: 40 }), { maxLength: 6 }).map((cells) =>
+    JSON.stringify({ cells: cells.map((parts) => ({ cell_type: 'code', metadata: {}, outputs: [], source: parts })), metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1),
+  ),
 );
 
 /** Real files from the shared corpus, when present, to mutate. */

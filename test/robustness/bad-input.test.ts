@@ -36,6 +36,7 @@ const kinds: [FileKind, string][] = [
   ['pylock', 'pylock.toml'],
   ['conda', 'environment.yml'],
   ['cog', 'cog.yaml'],
+  ['notebook', 'train.ipynb'],
 ];
 
 /** Every `{start, end}` pair anywhere in `value` (parser results nest spans in many shapes). */
@@ -87,6 +88,27 @@ describe.each(hostileInputs(false).map((input) => [input.name, input] as const))
       kb,
       grammars,
     );
+  });
+});
+
+// Hostile text inside a well-formed notebook: as a code cell, as a `!pip install` line, as one string.
+describe.each(hostileInputs(false).map((input) => [input.name, input] as const))('hostile notebook cells: %s', (_name, input) => {
+  it('the notebook parser maps every span into the .ipynb text, and analyze() keeps its invariants', () => {
+    const text = JSON.stringify({
+      cells: [
+        { cell_type: 'code', metadata: {}, outputs: [], source: input.text.split(/(?<=\n)/) },
+        { cell_type: 'code', metadata: {}, outputs: [], source: `!pip install ${input.text}` },
+        { cell_type: 'markdown', metadata: {}, source: input.text },
+      ],
+      metadata: {},
+      nbformat: 4,
+      nbformat_minor: 5,
+    });
+    const parsed = parseFile({ path: 'train.ipynb', text }, 'notebook', grammars);
+    expectSpansInside(parsed, text.length, 'notebook parser');
+    const python = parsed.python;
+    if (python) for (const ref of python.references()) expectSpansInside(python.embedded!.toFile(ref.span), text.length, 'notebook Python reference');
+    analyzeChecked([{ path: 'train.ipynb', text }], kb, grammars);
   });
 });
 

@@ -7,6 +7,7 @@ export function formatJson(located: readonly LocatedFinding[], version: string):
     message: item.finding.message,
     file: item.uri,
     ...item.region,
+    ...(item.finding.cell ? { cell: item.finding.cell.number, cellLine: item.finding.cell.line } : {}),
     related: item.related.map((r) => ({ file: r.uri, ...r.region, message: r.message })),
     fixes: item.fixes.map((fix) => ({
       title: fix.title,

@@ -35,6 +35,8 @@ export function formatSarif(
     level: item.finding.level,
     message: { text: item.finding.message },
     locations: [{ physicalLocation: { artifactLocation: { uri: item.uri }, region: sarifRegion(item.region) } }],
+    // CONTRACTS.md: a notebook finding's region is in the .ipynb text; these say which cell and line.
+    ...(item.finding.cell ? { properties: { cell: item.finding.cell.number, cellLine: item.finding.cell.line } } : {}),
     ...(item.related.length > 0
       ? {
           relatedLocations: item.related.map((related, id) => ({

@@ -23,7 +23,9 @@ export function formatText(located: readonly LocatedFinding[], style: TextStyle)
     for (const item of items) {
       const position = `${item.region.startLine}:${item.region.startColumn}`.padEnd(7);
       const fixable = item.fixes.some((f) => f.safe) ? paint(c, '32', ' [fixable]') : '';
-      lines.push(`  ${paint(c, '2', position)} ${levelText[item.finding.level].padEnd(c ? 16 : 7)} ${item.finding.message}  ${paint(c, '2', item.finding.ruleId)}${fixable}`);
+      // In a notebook, the line and column are in the .ipynb text; the cell says where in the notebook.
+      const cell = item.finding.cell ? `${paint(c, '2', `cell ${item.finding.cell.number}, line ${item.finding.cell.line}:`)} ` : '';
+      lines.push(`  ${paint(c, '2', position)} ${levelText[item.finding.level].padEnd(c ? 16 : 7)} ${cell}${item.finding.message}  ${paint(c, '2', item.finding.ruleId)}${fixable}`);
       for (const related of item.related) {
         lines.push(`  ${' '.repeat(7)}   ${paint(c, '2', `↳ ${related.uri}:${related.region.startLine}:${related.region.startColumn}`)} ${related.message}`);
       }

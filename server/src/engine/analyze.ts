@@ -1,5 +1,5 @@
 // The one entry point shared by the language server and the CLI.
-import { applyEdits, type Edit, type Finding } from './findings';
+import { applyEdits, type Edit, type Finding, type Fix } from './findings';
 import { withoutDisagreeingFixes } from './fix-conflicts';
 import type { Grammars } from './grammars';
 import { imageCatalog } from './kb/docker-images';
@@ -15,6 +15,7 @@ import type { Rule } from './rules/types';
 import type { Settings } from './settings';
 import { kindSpec } from './kinds';
 import { findSuppressions, isSuppressed, type SuppressionMap } from './suppressions';
+import { cellLocator, jsonEscape, type CellPosition } from './parsers/notebook';
 
 export interface AnalysisInput {
   files: SourceFile[];
@@ -107,6 +108,32 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     return isSuppressed(map, lineIndexes.get(file)!.positionAt(offset).line, ruleId);
   };
 
+  // Notebooks: a finding names its cell; a fix edits only inside the cells' JSON strings, escaped.
+  const locators = new Map<string, ((offset: number) => CellPosition | null) | null>();
+  const cellsOf = (file: string): ((offset: number) => CellPosition | null) | null => {
+    if (!locators.has(file)) {
+      const cells = project.parsed.get(file)?.cells;
+      const text = project.sources.get(file)?.text;
+      locators.set(file, cells && text !== undefined ? cellLocator(text, cells) : null);
+    }
+    return locators.get(file)!;
+  };
+  const inCells = (fix: Fix): Fix | null => {
+    const edits: Edit[] = [];
+    for (const edit of fix.edits) {
+      const locate = cellsOf(edit.file);
+      if (!locate) {
+        edits.push(edit);
+        continue;
+      }
+      const start = locate(edit.span.start);
+      const end = locate(edit.span.end);
+      if (!start || !end || start.cell !== end.cell) return null; // it would break the notebook's JSON
+      edits.push({ ...edit, text: jsonEscape(edit.text) });
+    }
+    return { ...fix, edits };
+  };
+
   for (const rule of enabledRules(input.settings)) {
     const override = input.settings.severity[rule.meta.id];
     try {
@@ -123,6 +150,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
           const fixes = offered.filter((fix) => fix.edits.every((edit) => editable(edit) && !generatedBy.has(edit.file)));
           const regenerate = [...new Set(offered.filter((fix) => !fixes.includes(fix)).flatMap((fix) => fix.edits.map((e) => e.file)))].filter((f) => generatedBy.has(f));
           const advice = regenerate.map((f) => ` ${f} is generated: change what it is generated from, then regenerate it (${generatedBy.get(f)}).`).join('');
+          const cell = cellsOf(report.file)?.(report.span.start);
           findings.push({
             ruleId: rule.meta.id,
             level: override && override !== 'off' ? override : (report.level ?? rule.meta.defaultLevel),
@@ -130,8 +158,9 @@ export function analyze(input: AnalysisInput): AnalysisResult {
             file: report.file,
             span: report.span,
             related: report.related ?? [],
-            fixes,
+            fixes: fixes.map(inCells).filter((fix): fix is Fix => fix !== null),
             ...(report.deprecated ? { deprecated: true } : {}),
+            ...(cell ? { cell: { number: cell.cell, line: cell.line + 1 } } : {}),
           });
         },
       });

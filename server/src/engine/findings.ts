@@ -32,6 +32,8 @@ export interface Finding {
   fixes: Fix[];
   /** Marks findings about deprecated things (LSP `DiagnosticTag.Deprecated`). */
   deprecated?: boolean;
+  /** A finding in a notebook: its 1-based cell number and 1-based line inside that cell. */
+  cell?: { number: number; line: number };
 }
 
 /**

@@ -12,6 +12,7 @@ import { parsePythonFile } from './parsers/python';
 import { parsePyproject } from './parsers/pyproject';
 import { parseRequirementsFile } from './parsers/requirements';
 import { parseDockerfile } from './parsers/dockerfile';
+import { parseNotebook } from './parsers/notebook';
 import { parseShellScript } from './parsers/shell';
 import { parseBatchFile, parsePowerShellScript } from './parsers/windows-scripts';
 import type { CommentStyle } from './suppressions';
@@ -357,6 +358,22 @@ export const fileKinds = {
     globs: ['**/cog.yaml'],
     languages: [],
     activates: true,
+    comment: '#',
+    needsGrammars: true,
+  },
+  notebook: {
+    kind: 'notebook',
+    title: 'Jupyter notebooks',
+    names: '`*.ipynb` (nbformat 4): `%pip` / `!pip` lines, and code cells for `deprecated-api`',
+    matchesPath: (path) => /\.ipynb$/i.test(path),
+    parse: (source, grammars) => parseNotebook(source.path, source.text, grammars),
+    environments: 'script',
+    // `!pip install -r requirements.txt` runs where the kernel started: beside the notebook, or the project root.
+    runsCommands: true,
+    globs: ['**/*.ipynb'],
+    // Opened as a notebook, its cells reach the server by notebook document sync (lsp/notebooks.ts).
+    languages: [],
+    activates: false,
     comment: '#',
     needsGrammars: true,
   },

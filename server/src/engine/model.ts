@@ -8,7 +8,7 @@ export interface Span {
 }
 
 /** Every kind has one entry in the file-kind registry (kinds.ts). */
-export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock' | 'conda' | 'cog';
+export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock' | 'conda' | 'cog' | 'notebook';
 
 /** A file handed to the engine: a project-relative path (`/` separators) and its text. */
 export interface SourceFile {
@@ -287,6 +287,21 @@ export interface ParsedFile {
   markerExtras?: string[];
   /** .py files (when grammars are present): references to imported names, parsed on first use. */
   python?: PythonFacts;
+  /** Notebooks: every cell, with where its source is written (findings name their cell). */
+  cells?: NotebookCell[];
+}
+
+/** One cell of a Jupyter notebook, located in the `.ipynb` text. */
+export interface NotebookCell {
+  /** 1-based, as the text output and SARIF's `properties.cell` give it. */
+  number: number;
+  /** `cell_type` as written: `code`, `markdown`, `raw`. */
+  kind: string;
+  /**
+   * The JSON strings holding its source, in order: where each is written (inside its quotes) and
+   * where its decoded text starts in the cell's source (offset, 0-based line and character).
+   */
+  sources: { span: Span; offset: number; line: number; character: number }[];
 }
 
 /**
@@ -339,6 +354,11 @@ export interface PythonFacts {
   notChecked(): string | null;
   /** Whether references() ran, i.e. the file was parsed (a prefilter may leave it unparsed): for `--verbose`. */
   wasParsed?(): boolean;
+  /**
+   * Code embedded in another format (a notebook's code cells): the references' spans index this
+   * Python `text`, and `toFile` maps a span of it onto the file as written. Absent: the file's own text.
+   */
+  embedded?: { text: string; toFile(span: Span): Span };
 }
 
 /** A requirement with nothing but its place: parsers fill in what the text says. */

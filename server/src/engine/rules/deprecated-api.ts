@@ -1,6 +1,6 @@
 import type { Edit, Fix } from '../findings';
 import { deprecationLibraries, type CompiledEntry, type CompiledLibrary } from '../kb/deprecations';
-import type { PyReference } from '../model';
+import type { PyReference, Span } from '../model';
 import type { Environment } from '../project';
 import { compareVersions } from '../versions';
 import { defineRule } from './define';
@@ -258,9 +258,12 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
     };
 
     for (const parsed of context.project.parsed.values()) {
-      if (parsed.kind !== 'python' || !parsed.python) continue;
-      const text = context.project.sources.get(parsed.path)?.text;
+      if (!parsed.python) continue;
+      // A notebook's code is read from its cells: spans index that text until they are reported.
+      const embedded = parsed.python.embedded;
+      const text = embedded?.text ?? context.project.sources.get(parsed.path)?.text;
       if (text === undefined) continue;
+      const toFile = (span: Span): Span => (embedded ? embedded.toFile(span) : span);
       const scope = scopeOf(governingProject(context.project, parsed.path));
       // Byte-level prefilter: parse only files that import a tracked module and write one of the names
       // that can fail on the versions in effect.
@@ -290,11 +293,12 @@ Use the replacement the message names. The quick fix is safe (applied by \`--fix
           if (!verdict) continue;
           // A behaviour change is worth a note only where the project says which versions it runs.
           if (verdict.level === 'note' && allowed.described === null) break;
-          const fix = buildFix(entry, resolved, parsed.path, text, allowed, refs);
+          const built = buildFix(entry, resolved, parsed.path, text, allowed, refs);
+          const fix = built && embedded ? { ...built, edits: built.edits.map((edit) => ({ ...edit, span: toFile(edit.span) })) } : built;
           const report = (uses: number) =>
             context.report({
               file: parsed.path,
-              span: ref.span,
+              span: toFile(ref.span),
               message: message(library, entry, verdict, allowed, ref, text, uses),
               level: verdict.level,
               deprecated: verdict.level !== 'note',
