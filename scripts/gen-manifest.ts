@@ -4,7 +4,7 @@
 // selector). `--check` fails (exit 1) when either file differs, so neither ever drifts.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { activatingGlobs, documentSelector, fileKindList, fileKinds, preCommitFilesPattern } from '../server/src/engine/kinds';
+import { activatingGlobs, documentSelector, fileKindList, fileKinds, notebookTypes, preCommitFilesPattern } from '../server/src/engine/kinds';
 import { ruleDocsUrl, ruleIds } from '../server/src/engine/rules';
 
 const root = join(__dirname, '..');
@@ -53,7 +53,11 @@ export function generatedManifest(current: Json): Json {
 
   // File kinds: documents of a kind's languages, and workspaces holding a declaration, start it.
   const languages = [...new Set(fileKindList.flatMap((spec) => spec.languages))];
-  manifest.activationEvents = [...languages.map((language) => `onLanguage:${language}`), ...activatingGlobs.map((glob) => `workspaceContains:${glob}`)];
+  manifest.activationEvents = [
+    ...languages.map((language) => `onLanguage:${language}`),
+    ...notebookTypes.map((type) => `onNotebook:${type}`),
+    ...activatingGlobs.map((glob) => `workspaceContains:${glob}`),
+  ];
   const requirements = manifest.contributes.languages.find((language) => language['id'] === 'pip-requirements');
   if (requirements) {
     // A pattern without `/` matches the file name, in any folder.

@@ -155,6 +155,34 @@ export class TestClient {
     void this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
   }
 
+  /** Opens a notebook by notebook document sync: every cell a text document of its own (`kind` 1 markup, 2 code). */
+  openNotebook(uri: string, cells: { uri: string; kind: 1 | 2; languageId: string; text: string }[], notebookType = 'jupyter-notebook'): void {
+    this.versions.set(uri, 1);
+    for (const cell of cells) this.texts.set(cell.uri, cell.text);
+    void this.connection.sendNotification('notebookDocument/didOpen', {
+      notebookDocument: { uri, notebookType, version: 1, cells: cells.map((cell) => ({ kind: cell.kind, document: cell.uri })) },
+      cellTextDocuments: cells.map((cell) => ({ uri: cell.uri, languageId: cell.languageId, version: 1, text: cell.text })),
+    });
+  }
+
+  /** Replaces one cell's text in an open notebook. */
+  changeNotebookCell(uri: string, cellUri: string, text: string): void {
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    const cellVersion = (this.versions.get(cellUri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    this.versions.set(cellUri, cellVersion);
+    this.texts.set(cellUri, text);
+    void this.connection.sendNotification('notebookDocument/didChange', {
+      notebookDocument: { uri, version },
+      change: { cells: { textContent: [{ document: { uri: cellUri, version: cellVersion }, changes: [{ text }] }] } },
+    });
+  }
+
+  closeNotebook(uri: string, cellUris: string[]): void {
+    for (const cell of cellUris) this.texts.delete(cell);
+    void this.connection.sendNotification('notebookDocument/didClose', { notebookDocument: { uri }, cellTextDocuments: cellUris.map((cell) => ({ uri: cell })) });
+  }
+
   /** Resolves with the first published diagnostics for `uri` that satisfy `accept` (already published ones count). */
   waitForDiagnostics(uri: string, accept: (diagnostics: Diagnostic[]) => boolean = () => true, includeCurrent = true): Promise<Diagnostic[]> {
     const current = this.diagnostics.get(uri);

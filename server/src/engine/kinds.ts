@@ -73,6 +73,11 @@ export interface FileKindSpec {
    * `from` (project paths beside it), which inconsistent-pins checks.
    */
   generated?: { by: string; from(path: string): string[] };
+  /**
+   * The editor's notebook type for files it opens as notebooks (`jupyter-notebook`): their cells
+   * reach the server by notebook document sync, their code cells are selected, and opening one starts the extension.
+   */
+  notebookType?: string;
 }
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
@@ -376,6 +381,7 @@ export const fileKinds = {
     activates: false,
     comment: '#',
     needsGrammars: true,
+    notebookType: 'jupyter-notebook',
   },
 } as const satisfies { [K in FileKind]: FileKindSpec & { kind: K } };
 
@@ -421,6 +427,9 @@ function withoutBom(source: SourceFile, kind: FileKind): SourceFile {
   return { ...source, text: (kind === 'python' || kind === 'conda' || kind === 'cog' ? '\n' : ' ') + source.text.slice(1) };
 }
 
+/** Notebook types whose documents the editor syncs to the server (and which start the extension). */
+export const notebookTypes: readonly string[] = [...new Set(fileKindList.flatMap((spec) => (spec.notebookType ? [spec.notebookType] : [])))];
+
 /** Workspaces holding one of these start the extension (`workspaceContains:`). */
 export const activatingGlobs: readonly string[] = fileKindList.filter((spec) => spec.activates).flatMap((spec) => spec.globs);
 
@@ -435,8 +444,10 @@ export const watchedGlobs: readonly string[] = [
 ];
 
 /** The client's document selector: documents the server is sent (it checks each path's kind itself). */
-export function documentSelector(): { scheme: 'file'; language?: string; pattern?: string }[] {
-  const selector: { scheme: 'file'; language?: string; pattern?: string }[] = [];
+export type DocumentFilter = { scheme: 'file'; language?: string; pattern?: string } | { notebook: { notebookType: string }; language: string };
+
+export function documentSelector(): DocumentFilter[] {
+  const selector: DocumentFilter[] = [];
   const languages = new Set<string>();
   for (const spec of fileKindList) {
     for (const language of spec.languages) {
@@ -446,6 +457,8 @@ export function documentSelector(): { scheme: 'file'; language?: string; pattern
     }
     // Files VS Code gives a generic language (plaintext, toml): by their names.
     for (const glob of [...spec.globs, ...(spec.sniff?.globs ?? [])]) selector.push({ scheme: 'file', pattern: glob });
+    // A notebook's Python cells (code actions on them; their text comes by notebook sync).
+    if (spec.notebookType) selector.push({ notebook: { notebookType: spec.notebookType }, language: 'python' });
   }
   return selector;
 }

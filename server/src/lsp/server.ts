@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Ignore } from 'ignore';
 import {
   CodeAction,
+  type CodeActionParams,
   CodeActionKind,
   CodeActionTriggerKind,
   DiagnosticSeverity,
@@ -57,6 +58,7 @@ import { defaultServerSettings, parseServerSettings, withProjectConfig, type Ser
 import { ignoreCommentEdit, minimalEdit } from './edits';
 import { pinwiseVersion } from '../version';
 import { upgradeActionKind, upgradeActions } from './upgrade-action';
+import { Notebooks, notebookDocumentSync } from './notebooks';
 
 export const serverName = 'pinwise';
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.pinwise`;
@@ -146,6 +148,8 @@ const severityOf = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverit
 
 export function startServer(connection: Connection, options: ServerOptions): void {
   const documents = new TextDocuments(TextDocument);
+  // Notebooks opened as notebooks: their cells come by notebook sync (notebooks.ts).
+  const notebooks = new Notebooks(pathOf, (path, reason) => schedule(folderFor(path), reason, reason === 'open' ? 0 : debounceMs));
   const folders = new Map<string, Folder>();
   const debounceMs = options.debounceMs ?? 150;
   let kb: KnowledgeBase = emptyKnowledgeBase();
@@ -259,6 +263,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       uris.set(rel, doc.uri);
       paths.add(path);
     }
+    for (const notebook of notebooks.open()) {
+      if (folderFor(notebook.fsPath) !== folder || !selected(notebook.fsPath)) continue;
+      const rel = projectPath(folder.root, notebook.fsPath);
+      open.set(rel, notebook.text);
+      versions.set(rel, notebook.version);
+      uris.set(rel, notebook.uri);
+      paths.add(notebook.fsPath);
+    }
     const loaded = loadFolderFiles(folder.root, [...paths], open, folder.disk, grammars, folder.parses, folder.boundary);
     const installed = folder.walk ? installedFor(folder, settings.environment) : null;
     return {
@@ -321,13 +333,21 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       return index;
     };
     const rangeOf = (path: string, span: { start: number; end: number }) => ({ start: indexOf(path).positionAt(span.start), end: indexOf(path).positionAt(span.end) });
+    // A finding in an open notebook goes on its cell, at the cell's own line and character.
+    const openNotebooks = notebooks.byPath((path) => (folderFor(path) === folder ? projectPath(folder.root, path) : null));
+    const placers = new Map<string, ReturnType<Notebooks['placer']>>();
+    const placeOf = (path: string, span: { start: number; end: number }) => {
+      if (!placers.has(path)) placers.set(path, notebooks.placer(result, path, openNotebooks.get(path)));
+      return placers.get(path)?.(span) ?? null;
+    };
     const byUri = new Map<string, Diagnostic[]>();
     for (const finding of result.findings) {
       if (!isInside(folder.root, resolve(folder.root, finding.file))) continue; // never a diagnostic outside the folder
-      const uri = uriFor(folder, finding.file, uris);
+      const placed = placeOf(finding.file, finding.span);
+      const uri = placed?.uri ?? uriFor(folder, finding.file, uris);
       const data: DiagnosticData = { version: versions.get(finding.file) ?? null, id: findingId(finding) };
       const diagnostic: Diagnostic = {
-        range: rangeOf(finding.file, finding.span),
+        range: placed?.range ?? rangeOf(finding.file, finding.span),
         severity: severityOf[finding.level],
         code: finding.ruleId,
         codeDescription: { href: ruleDocsUrl(finding.ruleId) },
@@ -336,7 +356,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         data,
       };
       if (finding.related.length > 0) {
-        diagnostic.relatedInformation = finding.related.map((r) => ({ location: { uri: uriFor(folder, r.file, uris), range: rangeOf(r.file, r.span) }, message: r.message }));
+        diagnostic.relatedInformation = finding.related.map((r) => {
+          const inCell = placeOf(r.file, r.span);
+          return { location: inCell ?? { uri: uriFor(folder, r.file, uris), range: rangeOf(r.file, r.span) }, message: r.message };
+        });
       }
       if (finding.deprecated) diagnostic.tags = [DiagnosticTag.Deprecated];
       if (!byUri.has(uri)) byUri.set(uri, []);
@@ -412,12 +435,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     folder.last = { result, versions, uris };
     const targets = new Set<string>();
     for (const doc of openDocumentsIn(folder)) targets.add(doc.uri);
+    for (const notebook of notebooks.open()) if (folderFor(notebook.fsPath) === folder) for (const cell of notebook.cells) targets.add(cell);
     for (const env of result.project.environments) {
       if (env.files.some((file) => versions.has(file))) for (const file of env.files) targets.add(uriFor(folder, file, uris));
     }
     if (early) {
       // Without grammars, shell scripts and .py files read as empty: leave their diagnostics alone.
       const needsGrammar = (uri: string): boolean => {
+        if (notebooks.isCell(uri)) return true;
         const path = pathOf(uri);
         const kind = path === null ? null : kindOf(path);
         return kind !== null && kindSpec(kind).needsGrammars;
@@ -471,6 +496,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return { range: { start: index.positionAt(edit.span.start), end: index.positionAt(edit.span.end) }, newText: edit.text };
   };
 
+  /** Quick fixes on a notebook cell, from the analysis of its notebook as it stands now. */
+  const notebookQuickFixes = async (params: CodeActionParams): Promise<CodeAction[]> => {
+    const notebook = notebooks.notebookOfCell(params.textDocument.uri);
+    if (!notebook) return [];
+    const current = await currentAnalysis(TextDocument.create(notebook.uri, 'json', notebook.version, notebook.text));
+    if (!current) return [];
+    return notebooks.quickFixes(params, current.result, current.path, notebook, (file) => uriFor(current.folder, file, current.uris));
+  };
+
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const capabilities = params.capabilities;
     canPullConfiguration = !!capabilities.workspace?.configuration;
@@ -516,6 +550,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         hoverProvider: true,
         executeCommandProvider: { commands: [commands.audit, commands.applyFixAll, commands.fixAllWorkspace] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+        notebookDocumentSync,
       },
       serverInfo: { name: serverName, version: pinwiseVersion },
     };
@@ -629,6 +664,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onCodeAction(async (params) => {
+    if (notebooks.isCell(params.textDocument.uri)) return notebookQuickFixes(params);
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return [];
     const only = params.context.only;
@@ -832,6 +868,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return report;
   };
 
+  notebooks.listen(connection);
   documents.listen(connection);
   connection.listen();
 }
