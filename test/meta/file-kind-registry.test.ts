@@ -22,6 +22,7 @@ const samples: Record<string, string[]> = {
   pylock: ['pylock.toml', 'pylock.gpu.toml', 'deploy/pylock.cpu-only.toml'],
   conda: ['environment.yml', 'environment-cuda.yaml', 'envs/conda_gpu.yml', 'conda.yaml'],
   cog: ['cog.yaml', 'models/sdxl/cog.yaml'],
+  notebook: ['train.ipynb', 'notebooks/Colab Demo.ipynb', 'DEMO.IPYNB'],
 };
 
 describe('file-kind registry', () => {

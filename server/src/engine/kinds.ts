@@ -375,7 +375,7 @@ export const fileKinds = {
     environments: 'script',
     // `!pip install -r requirements.txt` runs where the kernel started: beside the notebook, or the project root.
     runsCommands: true,
-    globs: ['**/*.ipynb'],
+    globs: ['**/*.{ipynb,IPYNB}'],
     // Opened as a notebook, its cells reach the server by notebook document sync (lsp/notebooks.ts).
     languages: [],
     activates: false,
