@@ -79,7 +79,7 @@ function fileKindTable(): string {
     script: 'its commands in order (one environment per CI job or build stage)',
     none: 'read for the checks of its own kind',
   };
-  const rows = fileKindList.map((spec) => `| ${spec.title} | ${spec.names} | ${roles[spec.environments]} | ${spec.comment ? `\`${spec.comment} pinwise: ignore[…]\`` : '—'} |`);
+  const rows = fileKindList.map((spec) => `| ${spec.title} | ${spec.names} | ${roles[spec.environments]} | ${spec.comment === 'rem' ? '`REM pinwise: ignore[…]` / `:: pinwise: ignore[…]`' : spec.comment ? `\`${spec.comment} pinwise: ignore[…]\`` : '—'} |`);
   return ['| Kind | Read from | Its pins form | Suppression |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 

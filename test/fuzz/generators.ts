@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 
 /** Paths that make the engine pick each parser. */
-export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml', 'train.ipynb'];
+export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml', 'train.ipynb', 'install.bat', 'setup.ps1', '.github/workflows/ci.yml', '.gitlab-ci.yml'];
 
 const tokens = [
   'torch', 'torchvision', 'numpy', 'onnxruntime-gpu', '==', '>=', '<', '~=', '===', '!=', '=', ',', ';', '[', ']', '(', ')', '@',

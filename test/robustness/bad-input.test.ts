@@ -36,6 +36,8 @@ const kinds: [FileKind, string][] = [
   ['pylock', 'pylock.toml'],
   ['conda', 'environment.yml'],
   ['cog', 'cog.yaml'],
+  ['github-workflow', '.github/workflows/ci.yml'],
+  ['gitlab-ci', '.gitlab-ci.yml'],
   ['notebook', 'train.ipynb'],
 ];
 

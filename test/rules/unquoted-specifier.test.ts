@@ -110,4 +110,26 @@ describe('unquoted-specifier', () => {
       ['b.ps1', 'pillow>=10'],
     ]);
   });
+
+  it('covers CI steps, with a fix that keeps a quoted YAML scalar valid', () => {
+    const workflow = [
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      "      - run: 'pip install numpy>=1.24'",
+      '      - run: "pip install scipy>=1.10"',
+      '      - run: |',
+      '          pip install pillow<10',
+      '',
+    ].join('\n');
+    const files = { '.github/workflows/ci.yml': workflow, '.gitlab-ci.yml': 'test:\n  script:\n    - pip install torch>=2.1\n' };
+    const findings = checkRule(id, files);
+    expect(findings.map((f) => [f.file, f.text, f.fixes.map((x) => x.edits[0]!.text)])).toEqual([
+      ['.github/workflows/ci.yml', 'numpy>=1.24', ['"numpy>=1.24"']],
+      ['.github/workflows/ci.yml', 'scipy>=1.10', ["'scipy>=1.10'"]],
+      ['.github/workflows/ci.yml', 'pillow<10', ["'pillow<10'"]],
+      ['.gitlab-ci.yml', 'torch>=2.1', ["'torch>=2.1'"]],
+    ]);
+  });
 });

@@ -15,6 +15,7 @@ import { parseDockerfile } from './parsers/dockerfile';
 import { parseNotebook } from './parsers/notebook';
 import { parseShellScript } from './parsers/shell';
 import { parseBatchFile, parsePowerShellScript } from './parsers/windows-scripts';
+import { parseGithubWorkflow, parseGitlabCi } from './parsers/ci';
 import type { CommentStyle } from './suppressions';
 import { parsePdmLock, parsePoetryLock, parsePylock, parseUvLock } from './parsers/locks';
 import { parsePipfileLock } from './parsers/pipfile-lock';
@@ -382,6 +383,34 @@ export const fileKinds = {
     comment: '#',
     needsGrammars: true,
     notebookType: 'jupyter-notebook',
+  },
+  'github-workflow': {
+    kind: 'github-workflow',
+    title: 'GitHub Actions workflows',
+    names: '`.github/workflows/*.yml` / `*.yaml`: `run:` steps, each job (each matrix Python) an environment',
+    matchesPath: (path) => /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path),
+    parse: (source, grammars) => parseGithubWorkflow(source.path, source.text, grammars),
+    environments: 'script',
+    runsCommands: true,
+    globs: ['**/.github/workflows/*.{yml,yaml}'],
+    languages: [],
+    activates: false,
+    comment: '#',
+    needsGrammars: true,
+  },
+  'gitlab-ci': {
+    kind: 'gitlab-ci',
+    title: 'GitLab CI',
+    names: '`.gitlab-ci.yml`: `script:` / `before_script:` / `after_script:`, each job an environment',
+    matchesPath: (path) => /(?:^|\/)\.gitlab-ci\.ya?ml$/i.test(path),
+    parse: (source, grammars) => parseGitlabCi(source.path, source.text, grammars),
+    environments: 'script',
+    runsCommands: true,
+    globs: ['**/.gitlab-ci.{yml,yaml}'],
+    languages: [],
+    activates: false,
+    comment: '#',
+    needsGrammars: true,
   },
 } as const satisfies { [K in FileKind]: FileKindSpec & { kind: K } };
 

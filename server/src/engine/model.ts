@@ -8,7 +8,7 @@ export interface Span {
 }
 
 /** Every kind has one entry in the file-kind registry (kinds.ts). */
-export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock' | 'conda' | 'cog' | 'notebook';
+export type FileKind = 'requirements' | 'pyproject' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock' | 'conda' | 'cog' | 'notebook' | 'github-workflow' | 'gitlab-ci';
 
 /** A file handed to the engine: a project-relative path (`/` separators) and its text. */
 export interface SourceFile {
@@ -230,6 +230,8 @@ export interface UnquotedSpecifier {
   target: string;
   /** The shell that reads it, for what it does instead: absent for POSIX shells (sh, bash, a Dockerfile's RUN). */
   shell?: 'cmd' | 'powershell';
+  /** A quote the text around the command forbids unescaped (a CI step in a quoted YAML scalar): the fix uses the other one. */
+  avoidQuote?: "'" | '"';
 }
 
 /** `requires-python` or Poetry's `python = "…"`, as written and translated. */

@@ -20,12 +20,11 @@ function consequence(found: UnquotedSpecifier, name: string): string {
  * The requirement quoted so the shell keeps it as one word: cmd.exe knows only double quotes;
  * PowerShell's single quotes are literal; POSIX shells take single quotes unless the text holds one.
  */
-function quoted(text: string, shell: UnquotedSpecifier['shell']): string | null {
-  if (shell === 'cmd') return /["%^]/.test(text) ? null : `"${text}"`;
-  if (shell === 'powershell') return text.includes("'") ? (/["$`]/.test(text) ? null : `"${text}"`) : `'${text}'`;
-  if (!text.includes("'")) return `'${text}'`;
-  if (!/["$`\\!]/.test(text)) return `"${text}"`;
-  return null;
+function quoted(text: string, shell: UnquotedSpecifier['shell'], avoid?: "'" | '"'): string | null {
+  const single = text.includes("'") || avoid === "'" ? null : `'${text}'`;
+  if (shell === 'cmd') return /["%^]/.test(text) || avoid === '"' ? null : `"${text}"`;
+  const double = (shell === 'powershell' ? /["$`]/ : /["$`\\!]/).test(text) || avoid === '"' ? null : `"${text}"`;
+  return single ?? double;
 }
 
 export const unquotedSpecifier = defineRule(
@@ -68,7 +67,7 @@ to what the line says, so it is offered but never applied by \`--fix\` on its ow
       for (const command of parsed.commands ?? []) {
         for (const found of command.unquotedSpecifiers) {
           const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(found.text)?.[0] ?? 'package';
-          const replacement = quoted(found.text, found.shell);
+          const replacement = quoted(found.text, found.shell, found.avoidQuote);
           context.report({
             file: parsed.path,
             span: found.span,
