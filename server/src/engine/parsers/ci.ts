@@ -6,6 +6,7 @@
 // looked up. Never throws.
 import { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import type { Grammars } from '../grammars';
+import { pushAll } from '../arrays';
 import { LineIndex } from '../line-index';
 import type { CommandScope, InstallCommand, ParsedFile, Span } from '../model';
 import type { MappedText } from './pyproject';
@@ -333,9 +334,9 @@ function readGitlab(reader: WorkflowReader, text: string): void {
       if (isSeq(item) && item.tag === '!reference' && depth < 10) {
         const [jobName, keyName] = reader.items(item).map((n) => reader.string(n) ?? '');
         const target = jobName === undefined ? null : jobName === 'default' ? defaults : (jobs.get(jobName) ?? null);
-        out.push(...lines(target && keyName ? lookup(target, keyName) : null, depth + 1));
+        pushAll(out, lines(target && keyName ? lookup(target, keyName) : null, depth + 1));
       } else if (isScalar(item)) out.push(item);
-      else if (isSeq(item)) out.push(...lines(item, depth + 1));
+      else if (isSeq(item)) pushAll(out, lines(item, depth + 1));
     }
     return out;
   };
