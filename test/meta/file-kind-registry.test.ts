@@ -23,6 +23,8 @@ const samples: Record<string, string[]> = {
   conda: ['environment.yml', 'environment-cuda.yaml', 'envs/conda_gpu.yml', 'conda.yaml'],
   cog: ['cog.yaml', 'models/sdxl/cog.yaml'],
   notebook: ['train.ipynb', 'notebooks/Colab Demo.ipynb', 'DEMO.IPYNB'],
+  'github-workflow': ['.github/workflows/test.yml', '.github/workflows/release.yaml', 'packages/a/.github/workflows/ci.yml'],
+  'gitlab-ci': ['.gitlab-ci.yml', 'sub/.gitlab-ci.yml'],
 };
 
 describe('file-kind registry', () => {
