@@ -10,5 +10,6 @@ export default defineConfig({
     pool: 'forks',
     // Validates rules/ once; test files read the compiled result (test/support/knowledge-base.ts).
     globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/yield-between-tests.ts'],
   },
 });
