@@ -313,7 +313,7 @@ async function main() {
     // 4. "Fix all safe problems": the editor writes what `pinwise check --fix` writes on a copy.
     const oracle = join(work, 'oracle');
     cpSync(ws, oracle, { recursive: true });
-    spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'check', '--fix', oracle], { stdio: 'ignore' });
+    spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'check', '--fix', '--no-cache', oracle], { stdio: 'ignore' });
     const before = snapshot(ws);
     const expectedFiles = snapshot(oracle);
     const changedFiles = Object.keys(expectedFiles).filter((f) => expectedFiles[f] !== before[f]);
