@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 
 /** Paths that make the engine pick each parser. */
-export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml', 'train.ipynb', 'install.bat', 'setup.ps1', '.github/workflows/ci.yml', '.gitlab-ci.yml'];
+export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'Pipfile', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml', 'train.ipynb', 'install.bat', 'setup.ps1', '.github/workflows/ci.yml', '.gitlab-ci.yml'];
 
 const tokens = [
   'torch', 'torchvision', 'numpy', 'onnxruntime-gpu', '==', '>=', '<', '~=', '===', '!=', '=', ',', ';', '[', ']', '(', ')', '@',
@@ -13,6 +13,7 @@ const tokens = [
   '${TORCH}', '[[package]]\nname = "torch"\nversion = "2.1.2"\n', 'resolution-markers = [', '{"default": {"numpy": {"version": "==2.1.0"', '}}', '[project]', 'dependencies = [', '"numpy>=2",', '[tool.poetry.dependencies]', '= "^2.1"', 'pip install ', 'python -m pip ',
   'echo "', '<<EOF\n', 'EOF\n', 'import numpy as np\n', 'np.float', 'from PIL import Image\n', 'Image.ANTIALIAS', '\uFEFF', '\u0000', 'é', '☕', '\uD800',
   '!pip install ', '%pip install ', '%%bash\n', '%%capture\n', '!{sys.executable} -m pip install ', '{', '}', '\\"', '\\n', '\\u00e9',
+  '[options]\ninstall_requires =\n    ', 'python_requires = ', '[options.extras_require]\n', '[packages]\n', '[[source]]\nurl = "https://download.pytorch.org/whl/cu121"\nname = "pytorch"\n', '{version = "==2.1.2", index = "pytorch"}', '[requires]\npython_version = "3.10"\n',
 ];
 
 /** Text built from tokens that look like dependency files, plus arbitrary Unicode. */

@@ -9,6 +9,8 @@ import { fileKindList, fileKindOf, preCommitFilesPattern, watchedGlobs } from '.
 const samples: Record<string, string[]> = {
   requirements: ['requirements.txt', 'dev-requirements.txt', 'requirements/gpu.txt', 'deps.txt', 'req.txt', 'requirments_linux.txt', 'ci/constraints-cu121.txt', 'base.pip'],
   pyproject: ['pyproject.toml', 'packages/a/pyproject.toml'],
+  'setup-cfg': ['setup.cfg', 'libs/core/setup.cfg'],
+  pipfile: ['Pipfile', 'services/api/Pipfile'],
   shell: ['install.sh', 'scripts/setup.bash'],
   dockerfile: ['Dockerfile', 'docker/Dockerfile.cuda', 'Containerfile', 'gpu.dockerfile'],
   'python-version': ['.python-version'],

@@ -23,6 +23,8 @@ beforeAll(async () => {
 const kinds: [FileKind, string][] = [
   ['requirements', 'requirements.txt'],
   ['pyproject', 'pyproject.toml'],
+  ['setup-cfg', 'setup.cfg'],
+  ['pipfile', 'Pipfile'],
   ['shell', 'setup.sh'],
   ['dockerfile', 'Dockerfile'],
   ['python', 'train.py'],

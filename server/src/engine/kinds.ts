@@ -21,6 +21,8 @@ import { parsePdmLock, parsePoetryLock, parsePylock, parseUvLock } from './parse
 import { parsePipfileLock } from './parsers/pipfile-lock';
 import { looksLikeCondaEnvironment, parseCondaEnvironment } from './parsers/conda';
 import { parseCogConfig } from './parsers/cog';
+import { parseSetupCfg } from './parsers/setup-cfg';
+import { parsePipfile } from './parsers/pipfile';
 
 /**
  * How a kind's pins become environments (see project.ts):
@@ -174,6 +176,34 @@ export const fileKinds = {
     runsCommands: false,
     globs: ['**/pyproject.toml'],
     languages: ['toml'],
+    activates: true,
+    comment: '#',
+    needsGrammars: false,
+  },
+  'setup-cfg': {
+    kind: 'setup-cfg',
+    title: 'setup.cfg',
+    names: '`setup.cfg` (setuptools: `[options]` `install_requires` and `python_requires`, `[options.extras_require]`)',
+    matchesPath: (path) => baseName(path) === 'setup.cfg',
+    parse: (source) => parseSetupCfg(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/setup.cfg'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: false,
+  },
+  pipfile: {
+    kind: 'pipfile',
+    title: 'Pipfile',
+    names: '`Pipfile` (pipenv: `[packages]`, `[dev-packages]` and other categories, `[requires]`, `[[source]]`)',
+    matchesPath: (path) => baseName(path) === 'Pipfile',
+    parse: (source) => parsePipfile(source.path, source.text),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/Pipfile'],
+    languages: [],
     activates: true,
     comment: '#',
     needsGrammars: false,

@@ -666,6 +666,9 @@ function buildRequirementsEnvironments(parsed: Map<string, ParsedFile>, included
   return environments;
 }
 
+/** The declarations whose Python is the project's (a lock's is what it was locked for). */
+const declaresProjectPython: ReadonlySet<FileKind> = new Set<FileKind>(['pyproject', 'setup-cfg', 'pipfile']);
+
 function findTargetPython(sources: Map<string, SourceFile>, parsed: Map<string, ParsedFile>, fromSettings: string | undefined): TargetPython | null {
   for (const [path, source] of sources) {
     if (path !== '.python-version' && !path.endsWith('/.python-version')) continue;
@@ -676,9 +679,10 @@ function findTargetPython(sources: Map<string, SourceFile>, parsed: Map<string, 
       return { version: match[1]!, source: { file: path, span: { start, end: start + match[1]!.length } } };
     }
   }
-  // Then requires-python (or Poetry's python) of the shallowest pyproject.toml: its lowest allowed X.Y.
+  // Then requires-python (Poetry's python, setuptools' python_requires, Pipfile's python_version) of
+  // the shallowest declaration: its lowest allowed X.Y.
   const pyprojects = [...parsed.values()]
-    .filter((f) => f.kind === 'pyproject' && f.pythonRequirement)
+    .filter((f) => declaresProjectPython.has(f.kind) && f.pythonRequirement)
     .sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
   for (const pyproject of pyprojects) {
     const version = lowestPython(pyproject.pythonRequirement);

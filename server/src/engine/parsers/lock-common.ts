@@ -114,19 +114,27 @@ export class LockFile {
 
   /** The lock's Python: a range (`>=3.10`) or one version (`3.10`), written at `at`. */
   setPython(at: Written): void {
-    const specifier = at.text.replace(/\s+/g, '');
-    if (specifier === '') return;
-    // One version (Pipfile.lock's `python_version = "3.10"`, `python_full_version = "3.10.4"`): the environments run it.
-    const one = /^(\d+)\.(\d+)(?:\.\d+)*$/.exec(specifier);
-    if (one) {
-      this.file.targetPython = { version: `${one[1]}.${one[2]}`, span: at.span };
-      this.file.pythonRequirement = { specifier: specifier.split('.').length === 2 ? `==${specifier}.*` : `==${specifier}`, span: at.span };
-      return;
-    }
-    this.file.pythonRequirement = { specifier, span: at.span };
-    const lowest = lowestPython(this.file.pythonRequirement);
-    if (lowest) this.file.targetPython = { version: lowest, specifier, span: at.span };
+    setFilePython(this.file, at);
   }
+}
+
+/**
+ * A file's Python, written at `at`: a range (`>=3.10`) sets the lowest X.Y it allows, one version
+ * (Pipfile's and Pipfile.lock's `python_version = "3.10"`, `python_full_version = "3.10.4"`) the one
+ * its environments run.
+ */
+export function setFilePython(file: ParsedFile, at: Written): void {
+  const specifier = at.text.replace(/\s+/g, '');
+  if (specifier === '') return;
+  const one = /^(\d+)\.(\d+)(?:\.\d+)*$/.exec(specifier);
+  if (one) {
+    file.targetPython = { version: `${one[1]}.${one[2]}`, span: at.span };
+    file.pythonRequirement = { specifier: specifier.split('.').length === 2 ? `==${specifier}.*` : `==${specifier}`, span: at.span };
+    return;
+  }
+  file.pythonRequirement = { specifier, span: at.span };
+  const lowest = lowestPython(file.pythonRequirement);
+  if (lowest) file.targetPython = { version: lowest, specifier, span: at.span };
 }
 
 /** Several markers under which one entry installs (uv's resolution forks): any of them. */

@@ -677,7 +677,7 @@ function parseInto(file: ParsedFile, text: string): void {
   }
 }
 
-function indexOption(path: string, lines: LineIndex, text: string, node: TNode, url: AST.TOMLStringValue, isDefault: boolean): PipOption {
+export function indexOption(path: string, lines: LineIndex, text: string, node: TNode, url: AST.TOMLStringValue, isDefault: boolean): PipOption {
   const mapped = tomlString(text, url);
   const range = node.range ?? url.range;
   return {

@@ -102,7 +102,7 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
         if (insertion && rangeReachesBelow(pinRange(numpy), line)) {
           fixes.push({
             title: `Cap NumPy below 2 (append ${abi.numpy1Cap})`,
-            edits: [{ file: numpy.file, span: { start: insertion.offset, end: insertion.offset }, text: `${insertion.separator}${abi.numpy1Cap}` }],
+            edits: [{ file: numpy.file, span: { start: insertion.offset, end: insertion.replaceTo ?? insertion.offset }, text: `${insertion.separator}${abi.numpy1Cap}` }],
             safe: true,
           });
         }

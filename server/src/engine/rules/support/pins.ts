@@ -221,8 +221,13 @@ function sortedByStart(requirements: readonly Requirement[]): readonly Requireme
   return sorted;
 }
 
-/** Where to append a clause (`,<2`) or a first specifier (`<2`) to a requirement; null for URLs. */
-export function specifierInsertion(file: SourceFile, requirement: Requirement): { offset: number; separator: string } | null {
+/**
+ * Where to append a clause (`,<2`) or a first specifier (`<2`) to a requirement; null for URLs.
+ * Where the name and its version are written apart (Pipfile's and Poetry's `numpy = "*"`), the
+ * first specifier replaces the `*` (`replaceTo` ends what it replaces); null when the value is
+ * written otherwise.
+ */
+export function specifierInsertion(file: SourceFile, requirement: Requirement): { offset: number; separator: string; replaceTo?: number } | null {
   if (requirement.url !== null || !requirement.nameSpan) return null;
   const last = requirement.clauses[requirement.clauses.length - 1];
   if (last) return { offset: last.span.end, separator: ',' };
@@ -232,6 +237,13 @@ export function specifierInsertion(file: SourceFile, requirement: Requirement): 
     const close = text.indexOf(']', offset);
     if (close < 0 || close > requirement.span.end) return null;
     offset = close + 1;
+  }
+  const rest = text.slice(offset, requirement.span.end);
+  if (/^\s*=/.test(rest)) {
+    const star = /^\s*=\s*(?:\{\s*(?:[^}]*,\s*)?version\s*=\s*)?(["'])(\s*\*?\s*)\1/.exec(rest);
+    if (!star) return null;
+    const start = offset + star[0].length - 1 - star[2]!.length;
+    return { offset: start, separator: '', replaceTo: start + star[2]!.length };
   }
   return { offset, separator: '' };
 }

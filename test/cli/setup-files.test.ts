@@ -1,0 +1,120 @@
+// setuptools and pipenv declarations through the CLI (issue 16, kind 2): setup.cfg and Pipfile are
+// project declarations like pyproject.toml. Their Python is the project's, their pins meet the
+// requirements files' and the lock's, their fixes edit only the value as written, and a broken
+// one is a syntax-error, never a crash.
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/analyze';
+import { ensureBuilt, runCliAsync } from './run-cli';
+
+beforeAll(() => ensureBuilt());
+
+const fixtures = join(repoRoot, 'test', 'fixtures', 'declarations');
+
+interface JsonFinding {
+  ruleId: string;
+  file: string;
+  startLine: number;
+  startColumn: number;
+  message: string;
+  related: { file: string; startLine: number; message: string }[];
+}
+
+const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
+const brief = (findings: JsonFinding[]) => findings.map((f) => [f.file, f.startLine, f.startColumn, f.ruleId]);
+
+function copyOf(name: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pinwise-setup-'));
+  cpSync(join(fixtures, name), dir, { recursive: true });
+  return dir;
+}
+
+describe('Pipfile with a PyTorch [[source]] and its Pipfile.lock', () => {
+  it('resolves index = "pytorch" to the source URL, checks the torch family and NumPy, and holds the lock to the Pipfile', async () => {
+    const { status, stdout } = await runCliAsync(['check', join(fixtures, 'pipenv-pytorch'), '--format', 'json', '--no-cache']);
+    expect(status).toBe(1);
+    const findings = findingsOf(stdout);
+    expect(brief(findings)).toEqual([
+      ['Pipfile', 12, 29, 'index-variant-mismatch'],
+      ['Pipfile', 13, 27, 'torch-family-mismatch'],
+      ['Pipfile', 14, 1, 'numpy-abi-mismatch'],
+      ['Pipfile.lock', 29, 9, 'inconsistent-pins'],
+      ['Pipfile.lock', 33, 9, 'inconsistent-pins'],
+    ]);
+    expect(findings[0]!.message).toBe('torch==2.1.2+cu118 is a `cu118` wheel, but the PyTorch index in effect serves `cu121`: pip will not find it there.');
+    expect(findings[3]!.message).toBe('torch 2.1.0+cu121 is locked here, but Pipfile asks for torch==2.1.2+cu118 (packages): the lock is out of date; regenerate it (pipenv lock).');
+  });
+
+  it('says the same in text and SARIF', async () => {
+    const text = (await runCliAsync(['check', join(fixtures, 'pipenv-pytorch'), '--no-cache'])).stdout;
+    expect(text).toContain('Pipfile\n  12:29   error   torch==2.1.2+cu118 is a `cu118` wheel');
+    const sarif = JSON.parse((await runCliAsync(['check', join(fixtures, 'pipenv-pytorch'), '--format', 'sarif', '--no-cache'])).stdout) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[] }[] }[];
+    };
+    const where = sarif.runs[0]!.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.startLine, r.locations[0]!.physicalLocation.region.startColumn]);
+    expect(where).toEqual([
+      ['index-variant-mismatch', 'Pipfile', 12, 29],
+      ['torch-family-mismatch', 'Pipfile', 13, 27],
+      ['numpy-abi-mismatch', 'Pipfile', 14, 1],
+      ['inconsistent-pins', 'Pipfile.lock', 29, 9],
+      ['inconsistent-pins', 'Pipfile.lock', 33, 9],
+    ]);
+  });
+
+  it('--fix rewrites only the version strings (a `*` becomes the cap), never the lock', async () => {
+    const dir = copyOf('pipenv-pytorch');
+    const lock = readFileSync(join(dir, 'Pipfile.lock'), 'utf8');
+    await runCliAsync(['check', dir, '--fix', '--no-cache']);
+    const before = readFileSync(join(fixtures, 'pipenv-pytorch', 'Pipfile'), 'utf8');
+    expect(readFileSync(join(dir, 'Pipfile'), 'utf8')).toBe(
+      before
+        .replace('torch = {version = "==2.1.2+cu118"', 'torch = {version = "==2.1.2+cu121"')
+        .replace('torchvision = {version = "==0.17.0"', 'torchvision = {version = "==0.16.2"')
+        .replace('numpy = "*"', 'numpy = "<2"'),
+    );
+    expect(readFileSync(join(dir, 'Pipfile.lock'), 'utf8')).toBe(lock);
+  });
+});
+
+describe('setup.cfg', () => {
+  it('python_requires is the target Python; install_requires meets requirements.txt; a suppression comment works on its line', async () => {
+    const findings = findingsOf((await runCliAsync(['check', join(fixtures, 'setup-cfg'), '--format', 'json', '--no-cache'])).stdout);
+    expect(brief(findings)).toEqual([
+      ['requirements.txt', 1, 1, 'python-version-unsupported'],
+      ['requirements.txt', 2, 1, 'python-version-unsupported'],
+      ['setup.cfg', 12, 5, 'python-version-unsupported'],
+      ['setup.cfg', 12, 10, 'inconsistent-pins'],
+      // torchvision's inconsistent-pins is suppressed by the comment on its line.
+      ['setup.cfg', 13, 16, 'torch-family-mismatch'],
+      ['setup.cfg', 14, 5, 'python-version-unsupported'],
+    ]);
+    expect(findings[2]!.message).toMatch(/^`torch==2\.1\.2` has no release for Python 3\.12 \(target Python from setup\.cfg\)/);
+    expect(findings[3]!.message).toBe('torch is pinned to 2.1.2 here but to 2.0.1 in requirements.txt; installs from these files get different versions of torch.');
+  });
+
+  it('--fix rewrites the torchvision pin in place, comments kept', async () => {
+    const dir = copyOf('setup-cfg');
+    await runCliAsync(['check', dir, '--fix', '--no-cache']);
+    const before = readFileSync(join(fixtures, 'setup-cfg', 'setup.cfg'), 'utf8');
+    expect(readFileSync(join(dir, 'setup.cfg'), 'utf8')).toBe(before.replace('torchvision==0.17.0  #', 'torchvision==0.16.2  #'));
+  });
+});
+
+describe('malformed setup.cfg and Pipfile', () => {
+  it('are syntax-errors where they are broken, in every format', async () => {
+    const { status, stdout } = await runCliAsync(['check', join(fixtures, 'malformed'), '--format', 'json', '--no-cache']);
+    expect(status).toBe(1);
+    const findings = findingsOf(stdout);
+    expect(findings.map((f) => [f.file, f.startLine, f.ruleId, f.message])).toEqual([
+      ['Pipfile', 2, 'syntax-error', 'Invalid TOML: Unterminated string constant'],
+      ['setup.cfg', 6, 'syntax-error', "'=' is not a valid operator; did you mean '=='?"],
+      ['setup.cfg', 8, 'syntax-error', "Expected 'key = value' in [options]"],
+    ]);
+    const text = (await runCliAsync(['check', join(fixtures, 'malformed'), '--no-cache'])).stdout;
+    expect(text).toContain('setup.cfg\n  6:10    error   \'=\' is not a valid operator');
+    const sarif = JSON.parse((await runCliAsync(['check', join(fixtures, 'malformed'), '--format', 'sarif', '--no-cache'])).stdout) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toEqual(['syntax-error', 'syntax-error', 'syntax-error']);
+  });
+});
