@@ -7,6 +7,8 @@ import { ensureBuilt, fixtureDir, runCli } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
+const NOTEBOOK = '{\n "cells": [\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n   "outputs": [],\n   "source": [\n    "%pip install torch==2.2.2 torchvision==0.17.2\\n",\n    "import torch"\n   ]\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 5\n}\n';
+
 const files = {
   '.git/HEAD': 'ref: refs/heads/main\n',
   'requirements.txt': '# ROCm box\r\n--extra-index-url https://download.pytorch.org/whl/rocm5.7\r\ntorch==2.2.2+rocm5.7  # keep me\r\ntorchvision==0.17.2+rocm5.7\r\ntorchaudio==2.2.2+rocm5.7\r\nnumpy<2\r\n',
@@ -89,5 +91,71 @@ describe('pinwise upgrade', () => {
     expect(runCli(['upgrade', 'torch==2.3.1', dir, '--accelerator', 'cu130']).status).toBe(1);
     expect(runCli(['upgrade', 'numpy==2.0', dir]).status).toBe(2);
     expect(read(dir)).toEqual(before);
+  });
+});
+
+// One project with a file of every kind that writes torch pins: each is moved in its own syntax
+// (conda's `=X` stays fuzzy, `pytorch-cuda` follows the CUDA build), and what cannot be moved safely
+// — a lock, a base image's torch, a retired conda channel, a build string — is left and said.
+const everyKind = {
+  '.git/HEAD': 'ref: refs/heads/main\n',
+  'environment.yml': 'name: app\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - python=3.10\n  - pytorch=2.2.2\n  - pytorch::torchvision==0.17.2\n  - torchaudio=2.2.*\n  - pytorch-cuda=12.1\n  - pip:\n      - torchvision==0.17.2\n',
+  'conda/forge.yml': 'channels:\n  - conda-forge\ndependencies:\n  - pytorch=2.2.2=cuda120_py310h1_0\n  - torchvision=0.17.2\n',
+  'cog.yaml': 'build:\n  gpu: true\n  python_version: "3.10"\n  python_packages:\n    - "torch==2.2.2"\n    - "torchvision==0.17.2"\n',
+  '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: "3.10"\n      - run: pip install torch==2.2.2 torchvision==0.17.2 --index-url https://download.pytorch.org/whl/cpu\n',
+  '.gitlab-ci.yml': 'test:\n  image: python:3.10\n  script:\n    - pip install "torch==2.2.2" "torchvision==0.17.2"\n',
+  'webui-user.bat': '@echo off\r\nset COMMANDLINE_ARGS=\r\npip install torch==2.2.2 torchvision==0.17.2 --index-url https://download.pytorch.org/whl/cu121\r\n',
+  'install.ps1': 'pip install torch==2.2.2 torchvision==0.17.2 --index-url https://download.pytorch.org/whl/cu121\n',
+  Dockerfile: 'FROM pytorch/pytorch:2.2.2-cuda12.1-cudnn8-runtime\nRUN pip install torchvision==0.17.2\n',
+  'demo.ipynb': NOTEBOOK,
+  'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n\n[[package]]\nname = "torch"\nversion = "2.2.2"\nsource = { registry = "https://pypi.org/simple" }\n',
+};
+
+describe('pinwise upgrade across every file kind', () => {
+  const kindPaths = Object.keys(everyKind).filter((p) => !p.startsWith('.git/'));
+  const readAll = (dir: string) => Object.fromEntries(kindPaths.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
+
+  it('rewrites each kind in its own syntax and reports what it leaves', () => {
+    const dir = fixtureDir(everyKind);
+    const { status, stdout } = runCli(['upgrade', 'torch==2.5.1', dir, '--accelerator', 'cu124']);
+    expect(status).toBe(0);
+    const after = readAll(dir);
+    expect(after['environment.yml']).toBe('name: app\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - python=3.10\n  - pytorch=2.5.1\n  - pytorch::torchvision==0.20.1\n  - torchaudio=2.5.*\n  - pytorch-cuda=12.4\n  - pip:\n      - torchvision==0.20.1\n');
+    expect(after['conda/forge.yml']).toBe('channels:\n  - conda-forge\ndependencies:\n  - pytorch=2.5.1=cuda120_py310h1_0\n  - torchvision=0.20.1\n');
+    expect(after['cog.yaml']).toContain('    - "torch==2.5.1"\n    - "torchvision==0.20.1"\n');
+    expect(after['.github/workflows/ci.yml']).toContain('run: pip install torch==2.5.1 torchvision==0.20.1 --index-url https://download.pytorch.org/whl/cu124\n');
+    expect(after['.gitlab-ci.yml']).toContain('- pip install "torch==2.5.1" "torchvision==0.20.1"\n');
+    expect(after['webui-user.bat']).toBe('@echo off\r\nset COMMANDLINE_ARGS=\r\npip install torch==2.5.1 torchvision==0.20.1 --index-url https://download.pytorch.org/whl/cu124\r\n');
+    expect(after['install.ps1']).toBe('pip install torch==2.5.1 torchvision==0.20.1 --index-url https://download.pytorch.org/whl/cu124\n');
+    expect(after.Dockerfile).toBe('FROM pytorch/pytorch:2.2.2-cuda12.1-cudnn8-runtime\nRUN pip install torchvision==0.20.1\n');
+    expect(JSON.parse(after['demo.ipynb']).cells[0].source[0]).toBe('%pip install torch==2.5.1 torchvision==0.20.1\n');
+    expect(after['demo.ipynb']).toBe(NOTEBOOK.replace('torch==2.2.2 torchvision==0.17.2', 'torch==2.5.1 torchvision==0.20.1'));
+    expect(after['uv.lock']).toBe(everyKind['uv.lock']);
+    expect(stdout).toContain('left uv.lock:1: a lock file: regenerate it with');
+    expect(stdout).toContain('left Dockerfile:1: the base image pytorch/pytorch:2.2.2-cuda12.1-cudnn8-runtime installs torch 2.2.2: change FROM to an image of torch 2.5.1 by hand');
+    expect(stdout).toContain("left conda/forge.yml:4: pytorch's build string `cuda120_py310h1_0` names a build of the old release");
+  });
+
+  it('leaves conda packages of a channel that stopped publishing torch, and says why', () => {
+    const dir = fixtureDir(everyKind);
+    expect(runCli(['upgrade', 'torch==2.6.0', dir]).stdout).toContain(
+      'left environment.yml:7: pytorch, torchvision, torchaudio come from the conda channel `pytorch`, which published torch up to 2.5 (https://github.com/pytorch/pytorch/issues/138506): left as written',
+    );
+    const after = readAll(dir);
+    // Its pip: list moves; conda-forge's packages move; the pytorch channel's stay.
+    expect(after['environment.yml']).toContain('  - pytorch=2.2.2\n  - pytorch::torchvision==0.17.2\n  - torchaudio=2.2.*\n  - pytorch-cuda=12.1\n  - pip:\n      - torchvision==0.21.0\n');
+    expect(after['conda/forge.yml']).toContain('  - pytorch=2.6.0=cuda120_py310h1_0\n  - torchvision=0.21.0\n');
+  });
+
+  it('shows every kind in the --dry-run diff and writes nothing', () => {
+    const dir = fixtureDir(everyKind);
+    const before = readAll(dir);
+    const { status, stdout } = runCli(['upgrade', 'torch==2.5.1', dir, '--dry-run']);
+    expect(status).toBe(0);
+    expect(readAll(dir)).toEqual(before);
+    for (const file of ['environment.yml', 'conda/forge.yml', 'cog.yaml', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'webui-user.bat', 'install.ps1', 'Dockerfile', 'demo.ipynb']) {
+      expect(stdout).toContain(`--- a/${file}\n+++ b/${file}\n`);
+    }
+    expect(stdout).not.toContain('--- a/uv.lock');
   });
 });

@@ -181,3 +181,17 @@ dependencies:
     expect(fileKindOfText('config/train.yml', 'dependencies:\n  - numpy\n')).toBeNull();
   });
 });
+
+describe('conda channels', () => {
+  it('keeps the channels list in order and the channel a spec is bound to', () => {
+    const text = 'channels:\n  - pytorch\n  - nvidia\n  - conda-forge\ndependencies:\n  - pytorch::pytorch=2.1.2\n  - conda-forge/linux-64::numpy=1.26\n  - https://conda.anaconda.org/pytorch::torchvision\n  - torchaudio\n';
+    const file = parseCondaEnvironment('environment.yml', text);
+    expect(file.channels).toEqual(['pytorch', 'nvidia', 'conda-forge']);
+    expect(file.requirements.map((r) => [r.name, r.channel ?? null])).toEqual([
+      ['pytorch', 'pytorch'],
+      ['numpy', 'conda-forge/linux-64'],
+      ['torchvision', 'https://conda.anaconda.org/pytorch'],
+      ['torchaudio', null],
+    ]);
+  });
+});

@@ -112,6 +112,8 @@ export interface Requirement {
   preinstalled?: { image: string };
   /** A conda package's build string as written (`py3.10_cuda11.8*` of `pytorch=2.1.2=py3.10_cuda11.8*`). */
   build?: { text: string; span: Span };
+  /** A conda package bound to one channel (`pytorch::torchaudio`): that channel. */
+  channel?: string;
 }
 
 /**
@@ -278,6 +280,8 @@ export interface ParsedFile {
   targetPython?: { version: string; span: Span; /** When the file allows a range (a lock's `requires-python`): that range; `version` is its lowest X.Y. */ specifier?: string };
   /** The PyTorch variant the file chooses outside local tags (conda `pytorch-cuda=11.8`), once names are resolved (conda.ts). */
   variant?: BuildVariant;
+  /** Conda environment files: the `channels:` list, in priority order. */
+  channels?: string[];
   /** pyproject: the extras and groups declared (each is an environment over the base). */
   groups?: DependencyGroup[];
   /** pyproject: `[tool.uv] conflicts`, sets of extras/groups declared mutually exclusive. */

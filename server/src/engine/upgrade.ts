@@ -8,9 +8,11 @@ import type { Project } from './project';
 import { kindSpec } from './kinds';
 import { localTag } from './rules/support/pins';
 import { pytorchIndexes, variantSpanInFile, type IndexInEffect } from './rules/support/indexes';
-import { variantFamily } from './rules/support/variants';
+import { variantFamily, variantVersion } from './rules/support/variants';
 import { plannedFor, releaseVariant, type PlannedStack } from './stack';
-import { satisfies } from './versions';
+import { compareVersions, satisfies } from './versions';
+import { retiredCondaChannels, type RetiredChannel } from './kb/conda';
+import type { ParsedFile } from './model';
 
 export interface UpgradeRequest {
   /** `2.5.1`, or `2.5` for the newest 2.5.x. */
@@ -46,6 +48,7 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
 
   const edits: Edit[] = [];
   const notes: UpgradeNote[] = [];
+  const retired = retiredCondaChannels(kb).filter((c) => compareVersions(releaseLine(release.torch), c.lastTorch) > 0);
   /** The variant a written one moves to: the requested one, or itself, or its family's newest in the release. */
   const moveVariant = (old: string): string | null => {
     if (request.accelerator) return releaseVariant(release, request.accelerator);
@@ -63,16 +66,31 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
       }
       continue;
     }
+    const stranded = new Set<Requirement>();
     for (const req of parsed.requirements) {
       const pkg = req.normalizedName as TorchFamilyPackage;
       if (!torchFamily.includes(pkg) || req.url !== null || req.clauses.length === 0) continue;
+      if (retiredChannelOf(parsed, req, retired)) {
+        stranded.add(req);
+        continue;
+      }
       const version = versionOf(pkg);
       if (!version) {
         notes.push({ file: req.file, span: req.span, message: `no ${pkg} release is known to install with torch ${release.torch}: left as written` });
         continue;
       }
       editPin(req, pkg, version);
+      if (req.build) notes.push({ file: req.file, span: req.build.span, message: `${req.name}'s build string \`${req.build.text}\` names a build of the old release: remove it or set it by hand` });
     }
+    if (stranded.size > 0) {
+      const first = [...stranded][0]!;
+      const channel = retiredChannelOf(parsed, first, retired)!;
+      notes.push({
+        file: parsed.path,
+        span: first.span,
+        message: `${[...stranded].map((r) => r.name).join(', ')} come${stranded.size === 1 ? 's' : ''} from the conda channel \`${channel.channel}\`, which published torch up to ${channel.lastTorch} (${channel.source}): left as written; move ${stranded.size === 1 ? 'it' : 'them'} to the file's \`pip:\` list or to conda-forge`,
+      });
+    } else if (parsed.variant && parsed.kind === 'conda') moveCondaSelector(parsed);
     // Index URLs: pip options of the file and uv's per-package indexes declared in it.
     const written: IndexInEffect[] = [];
     for (const option of parsed.options) {
@@ -102,9 +120,45 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
       }
     }
   }
+  // A base image's torch (FROM pytorch/pytorch:2.2.2-…) is not written as a pin: its tag is the user's to choose.
+  const images = new Set<string>();
+  for (const environment of project.environments) {
+    for (const req of environment.requirements) {
+      if (!req.preinstalled || req.normalizedName !== 'torch' || images.has(`${req.file}:${req.span.start}`)) continue;
+      images.add(`${req.file}:${req.span.start}`);
+      if (req.clauses.some((c) => c.version === release.torch)) continue;
+      notes.push({ file: req.file, span: req.span, message: `the base image ${req.preinstalled.image} installs torch ${req.clauses[0]?.version ?? '(unknown)'}: change FROM to an image of torch ${release.torch} by hand` });
+    }
+  }
   return { ok: true, target, release, edits: dedupe(edits), notes };
 
+  /** conda's `pytorch-cuda=11.8` chooses the CUDA build: it moves with the variant. */
+  function moveCondaSelector(parsed: ParsedFile): void {
+    const chosen = parsed.variant!;
+    const next = moveVariant(chosen.tag);
+    if (next === chosen.tag) return;
+    const text = project.sources.get(parsed.path)?.text.slice(chosen.span.start, chosen.span.end) ?? '';
+    const written = /(\d+)\.(\d+)/.exec(text);
+    const parts = next ? variantVersion(next) : [];
+    if (next && variantFamily(next) === 'cuda' && variantFamily(chosen.tag) === 'cuda' && written && parts.length >= 2) {
+      const at = chosen.span.start + written.index;
+      edits.push({ file: parsed.path, span: { start: at, end: at + written[0].length }, text: `${parts[0]}.${parts[1]}` });
+      return;
+    }
+    notes.push({ file: parsed.path, span: chosen.span, message: `\`${text}\` chooses the ${chosen.tag} build, which torch ${release.torch} ${next ? `replaces by ${next}` : 'does not have'}: change it by hand` });
+  }
+
   function editPin(req: Requirement, pkg: TorchFamilyPackage, version: string): void {
+    const wildcard = req.clauses.length === 1 && req.clauses[0]!.operator === '==' && req.clauses[0]!.version.endsWith('.*') ? req.clauses[0]! : null;
+    if (wildcard) {
+      // `==2.2.*`, conda's `=2.2`: the same precision on the new release, operator as written.
+      if (satisfies(version, req.clauses)) return;
+      const precision = wildcard.version.slice(0, -2).split('.').length;
+      const written = project.sources.get(req.file)?.text.slice(wildcard.versionSpan.start, wildcard.versionSpan.end) ?? '';
+      const next = version.split('.').slice(0, precision).join('.');
+      edits.push({ file: req.file, span: wildcard.versionSpan, text: written.endsWith('*') ? `${next}.*` : next });
+      return;
+    }
     const exact = req.clauses.filter((c) => (c.operator === '==' || c.operator === '===') && !c.version.includes('*'));
     if (exact.length === 0) {
       // A range that already admits the release stays; one that excludes it becomes the exact pin.
@@ -132,6 +186,25 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
       if (text !== clause.version) edits.push({ file: req.file, span: clause.versionSpan, text });
     }
   }
+}
+
+/** `2.6.0` → `2.6`. */
+function releaseLine(version: string): string {
+  return version.split('.').slice(0, 2).join('.');
+}
+
+/** The retired channel a conda torch-family package comes from: bound to it (`pytorch::`), or listed with no conda-forge to fall back on. */
+function retiredChannelOf(parsed: ParsedFile, req: Requirement, retired: readonly RetiredChannel[]): RetiredChannel | null {
+  if (req.origin.installer !== 'conda' || retired.length === 0) return null;
+  // `pytorch`, `pytorch/linux-64` (a subdir), `https://conda.anaconda.org/pytorch`.
+  const named = (written: string, channel: string) => {
+    const base = written.replace(/\/(?:noarch|(?:linux|osx|win)-[a-z0-9_]+)$/, '');
+    return base === channel || base.endsWith(`/${channel}`);
+  };
+  if (req.channel !== undefined) return retired.find((c) => named(req.channel!, c.channel)) ?? null;
+  const channels = parsed.channels ?? [];
+  if (channels.some((c) => named(c, 'conda-forge'))) return null;
+  return retired.find((c) => channels.some((written) => named(written, c.channel))) ?? null;
 }
 
 /** One edit per span: a file included by several environments is seen once. */

@@ -48,3 +48,16 @@ function build(doc: CondaDocument): CondaNames {
     },
   };
 }
+
+/** A conda channel that stopped publishing the torch family (rules/conda.yaml `retiredChannels`). */
+export interface RetiredChannel {
+  channel: string;
+  /** The last torch release line (`2.5`) it published. */
+  lastTorch: string;
+  source: string;
+}
+
+export function retiredCondaChannels(kb: KnowledgeBase): RetiredChannel[] {
+  const doc = kb.documents['conda'] as Partial<CondaDocument> | undefined;
+  return Array.isArray(doc?.retiredChannels) ? doc.retiredChannels : [];
+}

@@ -121,6 +121,10 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'builds/*/pattern': 'text',
     'builds/*/variant': 'text',
     'builds/*/source': 'url',
+    'retiredChannels/*/channel': 'text',
+    'retiredChannels/*/lastTorch': 'version',
+    'retiredChannels/*/note': 'text',
+    'retiredChannels/*/source': 'url',
   },
   knowledge: {
     knowledgeDate: 'date',

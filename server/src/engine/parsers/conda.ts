@@ -41,6 +41,10 @@ export function parseCondaEnvironment(path: string, text: string): ParsedFile {
     return file;
   }
   for (const entry of mapEntries(doc.contents, doc, yaml.budget)) {
+    if (entry.key === 'channels' && entry.value !== null && isSeq(entry.value)) {
+      file.channels = seqItems(entry.value, doc, yaml.budget).flatMap((item) => (isScalar(item) && typeof item.value === 'string' ? [item.value.trim()] : []));
+      continue;
+    }
     if (entry.key !== 'dependencies' || entry.value === null) continue;
     if (!isSeq(entry.value)) {
       file.problems.push(problemAt(yaml.lines, spanOf(entry.value), '`dependencies` must be a list of package specs'));
@@ -216,6 +220,8 @@ export function readMatchSpec(path: string, lines: LineIndex, mapped: MappedText
     specifierSpan: translated.span ? mapSpan(mapped, translated.span) : null,
     clauses: translated.clauses.map((c) => ({ ...c, span: mapSpan(mapped, c.span), versionSpan: mapSpan(mapped, c.versionSpan) })),
   };
+  const bound = text.lastIndexOf('::');
+  if (bound > 0 && text.slice(0, bound).trim() !== '') requirement.channel = text.slice(0, bound).trim();
   if (build && build.text !== '') requirement.build = { text: build.text, span: mapSpan(mapped, { start: build.at, end: build.at + build.text.length }) };
   if (normalizeName(name) === 'python') {
     const minor = fixedMinor(requirement.clauses);

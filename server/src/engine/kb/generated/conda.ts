@@ -43,4 +43,22 @@ export interface CondaDocument {
     variant: string;
     source: string;
   }[];
+  /**
+   * Conda channels that stopped publishing the torch family after a release line.
+   */
+  retiredChannels?: {
+    /**
+     * The channel name as environment files write it.
+     */
+    channel: string;
+    /**
+     * The last torch release line (X.Y) the channel published.
+     */
+    lastTorch: string;
+    note?: string;
+    /**
+     * The announcement, at a fixed address.
+     */
+    source: string;
+  }[];
 }
