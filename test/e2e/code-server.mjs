@@ -331,6 +331,45 @@ async function main() {
     await notice.waitFor({ timeout: T });
     lap(`report refreshed: ${(await notice.textContent())?.trim()} ${(await report.locator('.summary').textContent())?.trim()}`);
     if (!/^Fixed \d+ files?\.$/.test((await notice.textContent())?.trim() ?? '')) fail('the report does not say what was fixed');
+
+    // 5. "Upgrade the PyTorch family" on the torch pin: one WorkspaceEdit over every file, byte for
+    // byte what `pinwise upgrade torch==X` writes on a copy.
+    await runCommand('File: Save All');
+    await page.locator('.tab[aria-label^="requirements.txt"]').first().click();
+    await page.locator('.tab.active[aria-label^="requirements.txt"]').first().waitFor({ timeout: T });
+    await goTo('7:3');
+    await page.keyboard.press('Control+.');
+    await actions.first().waitFor({ timeout: T });
+    const upgradeTitles = (await actions.evaluateAll((els) => els.map((e) => (e.querySelector('.title')?.textContent || e.getAttribute('aria-label') || '').trim()))).filter((t) =>
+      /Upgrade the PyTorch family to torch \S+ in every file/.test(t),
+    );
+    lap(`upgrade actions offered: ${JSON.stringify(upgradeTitles)}`);
+    const upgradeTitle = upgradeTitles.at(-1);
+    if (!upgradeTitle) fail('no "Upgrade the PyTorch family" action is offered on the torch pin');
+    const upgradeTo = /to torch (\S+) in every file/.exec(upgradeTitle)[1];
+    const upgradeOracle = join(work, 'upgrade-oracle');
+    cpSync(ws, upgradeOracle, { recursive: true });
+    spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'upgrade', `torch==${upgradeTo}`, upgradeOracle], { stdio: 'ignore' });
+    const beforeUpgrade = snapshot(ws);
+    const upgraded = snapshot(upgradeOracle);
+    const upgradedFiles = Object.keys(upgraded).filter((f) => upgraded[f] !== beforeUpgrade[f]);
+    if (upgradedFiles.length < 2) fail(`pinwise upgrade torch==${upgradeTo} changes ${upgradedFiles.length} file(s) of the example project: nothing project-wide to compare with`);
+    for (let i = 0; i < 40; i++) {
+      const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().evaluate((e) => (e.querySelector('.title')?.textContent || '').trim()).catch(() => null);
+      if (focused === upgradeTitle) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(500);
+    await runCommand('File: Save All');
+    let afterUpgrade = beforeUpgrade;
+    for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
+      afterUpgrade = snapshot(ws);
+      if (upgradedFiles.every((f) => afterUpgrade[f] === upgraded[f])) break;
+    }
+    const upgradeDiffers = Object.keys({ ...upgraded, ...afterUpgrade }).filter((f) => afterUpgrade[f] !== upgraded[f]);
+    if (upgradeDiffers.length > 0) fail(`after "${upgradeTitle}", these files differ from pinwise upgrade: ${upgradeDiffers.join(', ')}\n${upgradeDiffers.map((f) => `--- ${f}\n${afterUpgrade[f]}`).join('\n')}`);
+    lap(`"${upgradeTitle}" wrote ${upgradedFiles.join(', ')}, byte for byte what pinwise upgrade writes`);
     lap('PASS');
     return 0;
   } catch (error) {
@@ -350,9 +389,9 @@ async function main() {
 }
 
 const watchdog = setTimeout(() => {
-  console.log('FAIL: the end-to-end test took over 4 minutes');
+  console.log('FAIL: the end-to-end test took over 6 minutes');
   process.exit(1);
-}, 240_000);
+}, 360_000);
 watchdog.unref();
 main().then(
   (code) => process.exit(code),
