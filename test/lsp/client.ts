@@ -21,6 +21,7 @@ import type {
   WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { LineIndex } from '../../server/src/engine';
+import { statusNotification, type ServerStatus } from '../../server/src/lsp/status';
 
 export const serverPath = join(__dirname, '..', '..', 'dist', 'server.js');
 
@@ -61,6 +62,11 @@ export class TestClient {
   settings: Record<string, unknown> = {};
   readonly diagnostics = new Map<string, Diagnostic[]>();
   readonly publishCount = new Map<string, number>();
+  /** Every publication, in order. */
+  readonly history: PublishDiagnosticsParams[] = [];
+  /** Every `pinwise/status` notification, in order. */
+  readonly statuses: ServerStatus[] = [];
+  private statusWaiters: { accept: (status: ServerStatus) => boolean; resolve: (status: ServerStatus) => void }[] = [];
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
   private readonly versions = new Map<string, number>();
@@ -77,9 +83,16 @@ export class TestClient {
     this.connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       this.diagnostics.set(params.uri, params.diagnostics);
       this.publishCount.set(params.uri, (this.publishCount.get(params.uri) ?? 0) + 1);
+      this.history.push(params);
       const ready = this.waiters.filter((w) => w.uri === params.uri && w.accept(params.diagnostics));
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(params.diagnostics);
+    });
+    this.connection.onNotification(statusNotification, (status: ServerStatus) => {
+      this.statuses.push(status);
+      const ready = this.statusWaiters.filter((w) => w.accept(status));
+      this.statusWaiters = this.statusWaiters.filter((w) => !ready.includes(w));
+      for (const w of ready) w.resolve(status);
     });
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
@@ -188,6 +201,23 @@ export class TestClient {
     const current = this.diagnostics.get(uri);
     if (includeCurrent && current && accept(current)) return Promise.resolve(current);
     return new Promise((resolve) => this.waiters.push({ uri, accept, resolve }));
+  }
+
+  /** Resolves with the first status that satisfies `accept` (the latest one counts). */
+  waitForStatus(accept: (status: ServerStatus) => boolean, includeCurrent = true): Promise<ServerStatus> {
+    const current = this.statuses.at(-1);
+    if (includeCurrent && current && accept(current)) return Promise.resolve(current);
+    return new Promise((resolve) => this.statusWaiters.push({ accept, resolve }));
+  }
+
+  /** Tells the server files changed on disk (`type` 1 created, 2 changed, 3 deleted). */
+  filesChanged(changes: { uri: string; type: 1 | 2 | 3 }[]): void {
+    void this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
+  }
+
+  /** Diagnostics of every URI as last published, non-empty ones only. */
+  published(): Map<string, Diagnostic[]> {
+    return new Map([...this.diagnostics].filter(([, d]) => d.length > 0));
   }
 
   codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {

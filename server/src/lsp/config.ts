@@ -3,11 +3,16 @@ import { ruleIds, type Accelerator, type SeverityOverride, type Settings } from 
 import { resolveSettings, type PinwiseConfig } from '../host/settings';
 
 export type RunMode = 'onType' | 'onSave';
+/** `workspace`: every file of the folder is checked and published; `openFiles`: open files and their environments. */
+export type DiagnosticScope = 'workspace' | 'openFiles';
 
 /** Everything the server reads from `pinwise.*` for one workspace folder. */
 export interface ServerSettings {
   enable: boolean;
   run: RunMode;
+  diagnosticScope: DiagnosticScope;
+  /** Diagnostics carry a finding's first sentence; the hover has the whole message. */
+  shortMessages: boolean;
   /** gitignore-style patterns, relative to the workspace folder; empty = every dependency file. */
   include: string[];
   exclude: string[];
@@ -20,7 +25,7 @@ const severities = new Set(['off', 'note', 'warning', 'error']);
 const accelerators = new Set(['auto', 'cpu', 'cuda', 'rocm']);
 
 export function defaultServerSettings(): ServerSettings {
-  return { enable: true, run: 'onType', include: [], exclude: [], environment: '', engine: { accelerator: 'auto', severity: {}, select: [], ignore: [] } };
+  return { enable: true, run: 'onType', diagnosticScope: 'workspace', shortMessages: false, include: [], exclude: [], environment: '', engine: { accelerator: 'auto', severity: {}, select: [], ignore: [] } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -43,6 +48,8 @@ export function parseServerSettings(raw: unknown): ServerSettings {
   if (!isRecord(raw)) return settings;
   if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
   if (raw.run === 'onSave' || raw.run === 'onType') settings.run = raw.run;
+  if (raw.diagnosticScope === 'workspace' || raw.diagnosticScope === 'openFiles') settings.diagnosticScope = raw.diagnosticScope;
+  if (typeof raw.shortMessages === 'boolean') settings.shortMessages = raw.shortMessages;
   settings.include = stringList(raw.include);
   settings.exclude = stringList(raw.exclude);
   if (typeof raw.environment === 'string') settings.environment = raw.environment.trim();

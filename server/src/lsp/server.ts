@@ -26,6 +26,7 @@ import {
   type TextDocumentEdit,
   type TextEdit,
   type WorkDoneProgressReporter,
+  type WorkDoneProgressServerReporter,
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -44,6 +45,7 @@ import {
   type KnowledgeBase,
 } from '../engine';
 import type { Grammars } from '../engine/grammars';
+import { pushAll } from '../engine/arrays';
 import { fileKindOfText, kindSpec, mayBeKindByContent, watchedGlobs } from '../engine/kinds';
 import { boundaryAt, realPathOrSelf, type Boundary } from '../host/boundary';
 import { writableFile } from '../host/safe-write';
@@ -54,7 +56,9 @@ import type { ParseCache } from '../engine/project';
 import { loadFolderFiles, pruneParseCache } from './load';
 import { auditFolder, buildReport, type AuditFolder, type AuditReport } from './audit';
 import { compileSettingPatterns, loadProjectConfig } from '../host/settings';
-import { defaultServerSettings, parseServerSettings, withProjectConfig, type ServerSettings } from './config';
+import { defaultServerSettings, parseServerSettings, withProjectConfig, type DiagnosticScope, type ServerSettings } from './config';
+import { knowledgeDate } from '../engine/kb/knowledge';
+import { budgetHits, debugInfoRequest, emptyCounts, firstSentence, statusNotification, type BudgetHit, type DebugInfo, type ServerStatus } from './status';
 import { ignoreCommentEdit, minimalEdit } from './edits';
 import { pinwiseVersion } from '../version';
 import { upgradeActionKind, upgradeActions } from './upgrade-action';
@@ -118,6 +122,20 @@ interface Folder {
   reasons: Set<'open' | 'change' | 'save' | 'other'>;
   /** The installed environment as last read (undefined: not read since it last changed). */
   installed: { setting: string; input: InstalledEnvironmentInput | null } | undefined;
+  /** Bumped by every change: a run that sees it move was superseded and stops. */
+  generation: number;
+  /** The run in progress (awaited by the audit). */
+  running: Promise<void> | null;
+  /** A run is reading or analysing (shown as "checking"). */
+  checking: boolean;
+  /** The scope of the last run (null: none yet). */
+  scope: DiagnosticScope | null;
+  /** The last run checked every file of the folder, with grammars, and nothing changed since it began. */
+  complete: boolean;
+  /** What was published per URI: the status item's counts are the Problems panel's. */
+  diagnostics: Map<string, Diagnostic[]>;
+  budgets: BudgetHit[];
+  fileCount: number;
 }
 
 type Kind = ReturnType<typeof fileKindOf>;
@@ -160,6 +178,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   let ready: Promise<void> = Promise.resolve();
   /** True from initialize until the tree-sitter grammars have loaded (or failed to). */
   let grammarsLoading = false;
+  let grammarsState: DebugInfo['grammars'] = 'none';
+  /** The client said `initialized`: the first runs are scheduled. */
+  let initialized = false;
 
   const log = (message: string): void => connection.console.log(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
   const logError = (message: string): void => connection.console.error(`[${new Date().toISOString().slice(11, 23)}] ${message}`);
@@ -178,6 +199,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     timer: null,
     reasons: new Set(),
     installed: undefined,
+    generation: 0,
+    running: null,
+    checking: false,
+    scope: null,
+    complete: false,
+    diagnostics: new Map(),
+    budgets: [],
+    fileCount: 0,
   });
 
   /** The innermost workspace folder holding `path`, or a folder of its own for a loose file. */
@@ -235,7 +264,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
 
   /** Which files the analysis reads: dependency files (every .py file too in an audit) plus open documents. */
-  const inputsFor = (folder: Folder, settings: ServerSettings, everything: boolean): { input: AnalysisInput; versions: Map<string, number>; uris: Map<string, string> } => {
+  const inputsFor = (folder: Folder, settings: ServerSettings, everything: boolean, rewalk = false): { input: AnalysisInput; versions: Map<string, number>; uris: Map<string, string> } => {
     const include = matcher(settings.include, 'include', logError);
     const exclude = matcher(settings.exclude, 'exclude', logError);
     const selected = (path: string): boolean => {
@@ -244,11 +273,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (exclude?.ignores(rel)) return false;
       return include ? include.ignores(rel) : true;
     };
-    if (folder.walk && (folder.discovered === null || everything)) folder.discovered = new Set(safeDiscover(folder));
+    if (folder.walk && (folder.discovered === null || rewalk)) folder.discovered = new Set(safeDiscover(folder));
     const paths = new Set<string>();
     for (const path of folder.discovered ?? []) {
       if (!selected(path)) continue;
-      if (!everything && kindOf(path) === 'python') continue; // .py files are analysed when open, or by the audit
+      if (!everything && kindOf(path) === 'python') continue; // openFiles scope: .py files are analysed when open, or by the audit
       paths.add(path);
     }
     const open = new Map<string, string>();
@@ -322,7 +351,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const uriFor = (folder: Folder, path: string, uris: Map<string, string>): string => uris.get(path) ?? pathToFileURL(resolve(folder.root, path)).href;
 
-  const toDiagnostics = (folder: Folder, result: AnalysisResult, versions: Map<string, number>, uris: Map<string, string>): Map<string, Diagnostic[]> => {
+  const toDiagnostics = (folder: Folder, result: AnalysisResult, versions: Map<string, number>, uris: Map<string, string>, short: boolean): Map<string, Diagnostic[]> => {
     const indexes = new Map<string, LineIndex>();
     const indexOf = (path: string): LineIndex => {
       let index = indexes.get(path);
@@ -352,7 +381,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         code: finding.ruleId,
         codeDescription: { href: ruleDocsUrl(finding.ruleId) },
         source: serverName,
-        message: finding.message,
+        message: short ? firstSentence(finding.message) : finding.message,
         data,
       };
       if (finding.related.length > 0) {
@@ -375,8 +404,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (keep(uri)) continue;
       const diagnostics = byUri.get(uri) ?? [];
       void connection.sendDiagnostics({ uri, diagnostics, version: documents.get(uri)?.version });
-      if (diagnostics.length > 0) folder.published.add(uri);
-      else folder.published.delete(uri);
+      if (diagnostics.length > 0) {
+        folder.published.add(uri);
+        folder.diagnostics.set(uri, diagnostics);
+      } else {
+        folder.published.delete(uri);
+        folder.diagnostics.delete(uri);
+      }
     }
   };
 
@@ -386,6 +420,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const open = new Set(openDocumentsIn(folder).map((doc) => doc.uri));
     for (const uri of folder.published) if (!open.has(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
     folder.published.clear();
+    folder.diagnostics.clear();
     for (const doc of openDocumentsIn(folder)) {
       const diagnostic: Diagnostic = {
         range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
@@ -395,47 +430,108 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       };
       void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [diagnostic], version: doc.version });
       folder.published.add(doc.uri);
+      folder.diagnostics.set(doc.uri, [diagnostic]);
     }
   };
 
   const clear = (folder: Folder): void => {
     for (const uri of folder.published) void connection.sendDiagnostics({ uri, diagnostics: [] });
     folder.published.clear();
+    folder.diagnostics.clear();
   };
 
-  /** Analyses a folder and publishes for its open documents and every file of their environments. */
+  /** Whether `folder` is checked whole (workspace scope) rather than its open files and their environments. */
+  const wholeFolder = (folder: Folder, settings: ServerSettings): boolean => folder.walk && settings.diagnosticScope === 'workspace';
+
+  const pause = (): Promise<void> => new Promise((done) => setImmediate(done));
+
+  /**
+   * Analyses a folder and publishes: in the workspace scope for every file of the folder, in the
+   * openFiles scope for its open documents and every file of their environments. A run stops
+   * at its next pause when a newer change (a keystroke, a watcher event) supersedes it.
+   */
   const refresh = async (folder: Folder): Promise<void> => {
+    const generation = folder.generation;
+    const superseded = (): boolean => generation !== folder.generation;
     // Requirements files and pyproject.toml need no tree-sitter: analyse them before the grammars
     // have loaded (first diagnostics come fast), and again once they have (see onInitialize).
     const settings = await settingsOf(folder);
-    const early = grammarsLoading; // read after the last await: folder.last below is set in the same tick
+    if (superseded()) return;
     const reasons = folder.reasons;
     folder.reasons = new Set();
     if (!settings.enable) {
       folder.last = null;
+      folder.scope = settings.diagnosticScope;
+      folder.complete = true; // nothing to check: the folder is off
+      folder.budgets = [];
+      folder.fileCount = 0;
       clear(folder);
+      sendStatus();
       return;
     }
-    if (settings.run === 'onSave' && reasons.size > 0 && [...reasons].every((r) => r === 'change')) return;
+    const typing = reasons.size > 0 && [...reasons].every((r) => r === 'change');
+    if (settings.run === 'onSave' && typing) return;
+    const whole = wholeFolder(folder, settings);
+    folder.scope = settings.diagnosticScope;
+    if (!whole && folder.published.size === 0 && openDocumentsIn(folder).length === 0 && !notebooks.open().some((n) => folderFor(n.fsPath) === folder)) {
+      folder.complete = false;
+      sendStatus();
+      return; // openFiles scope and nothing open: nothing to show
+    }
+    // A whole-folder run that is not a keystroke shows as work-done progress, cancellable by the user.
+    let progress: WorkDoneProgressServerReporter | null = null;
+    if (whole && !typing && canCreateProgress) {
+      try {
+        progress = await connection.window.createWorkDoneProgress();
+      } catch {
+        progress = null; // the client declined: no progress, the run goes on
+      }
+    }
+    const stop = (why: string | null): void => {
+      progress?.done();
+      folder.checking = false;
+      if (why) log(why);
+      sendStatus();
+    };
+    if (superseded()) return stop(null);
+    folder.checking = true;
+    if (!typing) {
+      progress?.begin('Pinwise', undefined, `checking ${folder.discovered?.size ?? 'the'} files of ${folder.root}`, true);
+      sendStatus();
+      await pause(); // the client sees "checking", and a change in between supersedes this run
+      if (superseded()) return stop(null);
+      if (progress?.token.isCancellationRequested) {
+        folder.complete = false;
+        return stop(`Checking ${folder.root} was cancelled; its diagnostics are of the last complete run`);
+      }
+    }
+    // Read, analyse and publish without yielding: an edit processed in between would make the
+    // published version newer than the text the diagnostics were computed for.
+    const early = grammarsLoading;
     const readStarted = performance.now();
     let analysed: { result: AnalysisResult; versions: Map<string, number>; uris: Map<string, string>; byUri: Map<string, Diagnostic[]> };
     try {
-      const { input, versions, uris } = inputsFor(folder, settings, false);
+      const { input, versions, uris } = inputsFor(folder, settings, whole);
       const result = runAnalysis(input, readStarted);
-      analysed = { result, versions, uris, byUri: toDiagnostics(folder, result, versions, uris) };
+      analysed = { result, versions, uris, byUri: toDiagnostics(folder, result, versions, uris, settings.shortMessages) };
     } catch (error) {
       // Still publish for every open document's current version: the editor must not keep showing
       // findings of an older text as if they were current (and a later edit may well analyse fine).
       folder.last = null;
+      folder.complete = false;
       logError(`Analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       publishFailure(folder, error);
-      return;
+      return stop(null);
     }
     const { result, versions, uris, byUri } = analysed;
     folder.last = { result, versions, uris };
+    folder.budgets = budgetHits(result);
+    folder.fileCount = result.project.sources.size;
+    folder.complete = whole && !early;
     const targets = new Set<string>();
     for (const doc of openDocumentsIn(folder)) targets.add(doc.uri);
     for (const notebook of notebooks.open()) if (folderFor(notebook.fsPath) === folder) for (const cell of notebook.cells) targets.add(cell);
+    if (whole) for (const uri of byUri.keys()) targets.add(uri);
     for (const env of result.project.environments) {
       if (env.files.some((file) => versions.has(file))) for (const file of env.files) targets.add(uriFor(folder, file, uris));
     }
@@ -450,18 +546,65 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       for (const uri of [...targets]) if (needsGrammar(uri)) targets.delete(uri);
       for (const uri of [...byUri.keys()]) if (needsGrammar(uri)) byUri.delete(uri);
       publish(folder, byUri, targets, needsGrammar);
-      return;
-    }
-    publish(folder, byUri, targets);
+    } else publish(folder, byUri, targets);
+    stop(null);
+  };
+
+  /** Runs `refresh` now (the audit waits on it): a pending or running one is superseded. */
+  const runNow = (folder: Folder, reason: 'open' | 'change' | 'save' | 'other' = 'other'): Promise<void> => {
+    if (folder.timer) clearTimeout(folder.timer);
+    folder.timer = null;
+    folder.generation++;
+    folder.reasons.add(reason);
+    const run = refresh(folder)
+      .catch((error: unknown) => logError(`Analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`))
+      .finally(() => {
+        if (folder.running === run) folder.running = null;
+      });
+    folder.running = run;
+    return run;
   };
 
   const schedule = (folder: Folder, reason: 'open' | 'change' | 'save' | 'other', delay = debounceMs): void => {
     folder.reasons.add(reason);
+    folder.generation++; // a run in progress is behind now
     if (folder.timer) clearTimeout(folder.timer);
     folder.timer = setTimeout(() => {
       folder.timer = null;
-      refresh(folder).catch((error: unknown) => logError(`Analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+      void runNow(folder, reason);
     }, delay);
+  };
+
+  /** The Problems panel's counts, from what was published, and the state of every folder's runs. */
+  const currentStatus = (): ServerStatus => {
+    const counts = emptyCounts();
+    let files = 0;
+    const budgets: BudgetHit[] = [];
+    const walked = [...folders.values()].filter((f) => f.walk);
+    const scopes = new Set(walked.map((f) => f.scope ?? 'workspace'));
+    for (const folder of folders.values()) {
+      for (const diagnostics of folder.diagnostics.values()) {
+        for (const d of diagnostics) counts[d.severity === DiagnosticSeverity.Error ? 'error' : d.severity === DiagnosticSeverity.Warning ? 'warning' : 'note']++;
+      }
+      files += folder.fileCount;
+      pushAll(budgets, folder.budgets);
+    }
+    const checking = [...folders.values()].some((f) => f.checking);
+    const started = initialized && walked.every((f) => f.scope !== null);
+    return {
+      state: !started ? 'starting' : checking ? 'checking' : 'idle',
+      version: pinwiseVersion,
+      knowledgeDate: knowledgeDate(kb),
+      files,
+      counts,
+      complete: initialized && !checking && !grammarsLoading && walked.length > 0 && walked.every((f) => f.complete),
+      scope: scopes.size > 1 ? 'mixed' : scopes.has('openFiles') ? 'openFiles' : 'workspace',
+      budgets,
+    };
+  };
+
+  const sendStatus = (): void => {
+    void connection.sendNotification(statusNotification, currentStatus());
   };
 
   /** The analysis for `doc` at its current version (re-run now when the debounced one is behind). */
@@ -475,7 +618,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const path = projectPath(folder.root, fsPath);
     if (!folder.last || folder.last.versions.get(path) !== doc.version) {
       const readStarted = performance.now();
-      const { input, versions, uris } = inputsFor(folder, settings, false);
+      const { input, versions, uris } = inputsFor(folder, settings, wholeFolder(folder, settings));
       folder.last = { result: runAnalysis(input, readStarted), versions, uris };
     }
     if (!folder.last.result.project.sources.has(path)) return null;
@@ -485,7 +628,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const fixAllEdit = async (doc: TextDocument): Promise<TextEdit | null> => {
     const current = await currentAnalysis(doc);
     if (!current) return null;
-    const { input } = inputsFor(current.folder, current.settings, false);
+    const { input } = inputsFor(current.folder, current.settings, wholeFolder(current.folder, current.settings));
     const before = doc.getText();
     // A copy of the cache: the fix passes' intermediate texts are of no use to the next keystroke.
     const after = fixAll({ ...input, parseCache: new Map(input.parseCache) }).changed.get(current.path);
@@ -522,21 +665,26 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     if (options.loadGrammars) {
       grammarsLoading = true;
+      grammarsState = 'loading';
       const started = performance.now();
       ready = options
         .loadGrammars()
         .then(
           (loaded) => {
             grammars = loaded;
+            grammarsState = 'loaded';
             log(`Tree-sitter grammars loaded in ${(performance.now() - started).toFixed(0)} ms`);
           },
-          (error: unknown) => logError(`Tree-sitter grammars could not be loaded; shell scripts and .py files are skipped: ${String(error)}`),
+          (error: unknown) => {
+            grammarsState = 'failed';
+            logError(`Tree-sitter grammars could not be loaded; shell scripts and .py files are skipped: ${String(error)}`);
+          },
         )
         .finally(() => {
           grammarsLoading = false;
           // Re-analyse what was analysed without them: shell scripts and .py files now count.
           for (const folder of folders.values()) {
-            if (folder.last || folder.published.size > 0 || folder.timer) {
+            if (folder.last || folder.published.size > 0 || folder.timer || folder.running) {
               folder.last = null;
               schedule(folder, 'other', 0);
             }
@@ -573,8 +721,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
           }
           for (const added of event.added) {
             const root = pathOf(added.uri);
-            if (root !== null) folders.set(added.uri, makeFolder(added.uri, root, true));
+            if (root === null) continue;
+            const folder = makeFolder(added.uri, root, true);
+            folders.set(added.uri, folder);
+            schedule(folder, 'other', 0);
           }
+          sendStatus();
           for (const doc of documents.all()) {
             const path = pathOf(doc.uri);
             if (path !== null) schedule(folderFor(path), 'other');
@@ -584,7 +736,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         // the client cannot tell us about folder changes
       }
     }
-    log(`Pinwise language server started (${folders.size} workspace folder(s))`);
+    initialized = true;
+    log(`Pinwise language server ${pinwiseVersion}, knowledge current to ${knowledgeDate(kb) ?? 'unknown'}, Node ${process.version} (${process.platform}-${process.arch}); ${folders.size} workspace folder(s)`);
+    // Every workspace folder checked in the background (the openFiles scope stops at nothing open).
+    for (const folder of folders.values()) if (folder.walk) schedule(folder, 'other', 0);
+    sendStatus();
   });
 
   documents.onDidOpen((event) => {
@@ -607,10 +763,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (path === null) return;
     const folder = folderFor(path);
     folder.disk.delete(projectPath(folder.root, path)); // the buffer may have differed from the disk
-    // A file that is not a dependency file of the project only had diagnostics while open.
-    if (!folder.walk || kindOf(path) === 'python' || kindOf(path) === null) {
+    // openFiles scope: a file that is not a dependency file of the project only had diagnostics
+    // while open. Workspace scope: the run below keeps what the file on disk has.
+    if (!(folder.walk && folder.scope === 'workspace') && (!folder.walk || kindOf(path) === 'python' || kindOf(path) === null)) {
       void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
       folder.published.delete(event.document.uri);
+      folder.diagnostics.delete(event.document.uri);
     }
     schedule(folder, 'other');
   });
@@ -619,7 +777,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     for (const folder of folders.values()) {
       folder.settings = null;
       folder.last = null;
-      if (folder.published.size > 0 || openDocumentsIn(folder).length > 0) schedule(folder, 'other', 0);
+      if (folder.walk || folder.published.size > 0 || openDocumentsIn(folder).length > 0) schedule(folder, 'other', 0);
     }
   });
 
@@ -641,7 +799,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       else if (change.type === FileChangeType.Deleted) folder.discovered?.delete(path);
       touched.add(folder);
     }
-    for (const folder of touched) if (folder.published.size > 0 || openDocumentsIn(folder).length > 0) schedule(folder, 'other');
+    for (const folder of touched) {
+      if (folder.walk && folder.scope === 'workspace') folder.complete = false; // "no problems" waits for the re-check
+      if ((folder.walk && folder.scope !== 'openFiles') || folder.published.size > 0 || openDocumentsIn(folder).length > 0) schedule(folder, 'other');
+    }
   });
 
   connection.onHover(async (params) => {
@@ -651,11 +812,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const current = await currentAnalysis(doc);
       if (!current) return null;
       const index = new LineIndex(doc.getText());
-      const hover = hoverAt(current.result.project, kb, current.path, index.offsetAt(params.position));
-      if (!hover) return null;
+      const offset = index.offsetAt(params.position);
+      const hover = hoverAt(current.result.project, kb, current.path, offset);
+      // pinwise.shortMessages: the Problems panel has the first sentence, the hover the whole message.
+      const full = current.settings.shortMessages
+        ? current.result.findings.filter((f) => f.file === current.path && f.span.start <= offset && offset <= f.span.end && firstSentence(f.message) !== f.message)
+        : [];
+      if (!hover && full.length === 0) return null;
+      const span = hover?.span ?? full[0]!.span;
+      const markdown = [...full.map((f) => `**${f.ruleId}**: ${escapeMarkdown(f.message)}`), ...(hover ? [hover.markdown] : [])].join('\n\n---\n\n');
       return {
-        contents: { kind: 'markdown', value: hover.markdown },
-        range: { start: index.positionAt(hover.span.start), end: index.positionAt(hover.span.end) },
+        contents: { kind: 'markdown', value: markdown },
+        range: { start: index.positionAt(span.start), end: index.positionAt(span.end) },
       };
     } catch (error) {
       logError(`Hover failed: ${String(error)}`);
@@ -684,7 +852,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     // The client's diagnostics only say which of the server's own findings it means.
     const index = new LineIndex(text);
     const byId = new Map<string, Finding>();
-    for (const finding of result.findings) if (finding.file === path) byId.set(findingId(finding), finding);
+    for (const finding of result.findings) {
+      if (finding.file !== path) continue;
+      byId.set(findingId(finding), finding);
+      // A diagnostic that comes back without data carries the short message (pinwise.shortMessages).
+      if (current.settings.shortMessages) byId.set(findingId({ ...finding, message: firstSentence(finding.message) }), finding);
+    }
     const matched: { diagnostic: Diagnostic; finding: Finding }[] = [];
     for (const diagnostic of ours) {
       const data = diagnostic.data as Partial<DiagnosticData> | undefined;
@@ -801,7 +974,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       const settings = await settingsOf(folder);
       if (!settings.enable) continue;
       folder.disk.clear(); // the disk as it is now, as in the audit
-      const { input, versions, uris } = inputsFor(folder, settings, true);
+      const { input, versions, uris } = inputsFor(folder, settings, true, true);
       const before = new Map(input.files.map((f) => [f.path, f.text]));
       const { changed } = fixAll({ ...input, parseCache: new Map(input.parseCache) });
       const realRoot = realPathOrSelf(folder.root);
@@ -835,7 +1008,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const audit = async (token: CancellationToken, progressToken: CancellationToken | undefined, reporter: WorkDoneProgressReporter): Promise<AuditReport> => {
     await ready;
     const cancelled = (): boolean => token.isCancellationRequested || !!progressToken?.isCancellationRequested;
-    const pause = (): Promise<void> => new Promise((done) => setImmediate(done));
     const targets = [...folders.values()].filter((f) => f.walk);
     reporter.begin('Pinwise: auditing the workspace', 0, `${targets.length} folder(s)`, true);
     const results: AuditFolder[] = [];
@@ -846,17 +1018,30 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         reporter.report(Math.round((i / Math.max(targets.length, 1)) * 100), `Reading ${folder.root}`);
         const settings = await settingsOf(folder);
         if (!settings.enable) continue;
+        if (wholeFolder(folder, settings)) {
+          // The report is the workspace run's result, the one the Problems panel shows: wait for
+          // the run that is due, or run one when the last was not of the whole folder as it is now.
+          if (!canWatchDynamically) {
+            folder.disk.clear(); // no watcher tells us of disk changes: read it as it is now
+            folder.discovered = null;
+            folder.complete = false;
+          }
+          if (folder.timer || folder.running || !folder.complete || !folder.last) await runNow(folder);
+          if (cancelled()) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The audit was cancelled.');
+          if (folder.last) results.push(auditFolder(folder.uri, folder.root, folder.last.result));
+          continue;
+        }
         folder.disk.clear();
         await pause();
         if (cancelled()) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The audit was cancelled.');
         // Read, analyse and publish without yielding: an edit processed in between would make
         // the published version newer than the text the diagnostics were computed for.
         const readStarted = performance.now();
-        const { input, versions, uris } = inputsFor(folder, settings, true);
+        const { input, versions, uris } = inputsFor(folder, settings, true, true);
         reporter.report(Math.round(((i + 0.5) / Math.max(targets.length, 1)) * 100), `Analysing ${input.files.length} file(s) in ${folder.root}`);
         const result = runAnalysis(input, readStarted);
         folder.last = { result, versions, uris };
-        const byUri = toDiagnostics(folder, result, versions, uris);
+        const byUri = toDiagnostics(folder, result, versions, uris, settings.shortMessages);
         publish(folder, byUri, new Set(byUri.keys()));
         results.push(auditFolder(folder.uri, folder.root, result));
       }
@@ -864,9 +1049,48 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       reporter.done();
     }
     const report = buildReport(results);
+    sendStatus();
     log(`Audit: ${report.counts.error} error(s), ${report.counts.warning} warning(s), ${report.counts.note} note(s)`);
     return report;
   };
+
+  /** `pinwise/debugInfo`: versions, and per folder the settings in effect and what the last run found. */
+  connection.onRequest(debugInfoRequest, async (): Promise<DebugInfo> => {
+    await ready;
+    const infos: DebugInfo['folders'] = [];
+    for (const folder of [...folders.values()].filter((f) => f.walk)) {
+      const settings = await settingsOf(folder);
+      if (!folder.last && settings.enable) await runNow(folder);
+      const result = folder.last?.result;
+      const byKind: Record<string, number> = {};
+      for (const [path, source] of result?.project.sources ?? []) {
+        const kind = result?.project.parsed.get(path)?.kind ?? source.kind ?? 'other';
+        byKind[kind] = (byKind[kind] ?? 0) + 1;
+      }
+      const counts = emptyCounts();
+      for (const diagnostics of folder.diagnostics.values()) {
+        for (const d of diagnostics) counts[d.severity === DiagnosticSeverity.Error ? 'error' : d.severity === DiagnosticSeverity.Warning ? 'warning' : 'note']++;
+      }
+      infos.push({
+        uri: folder.uri,
+        root: folder.root,
+        settings,
+        files: { total: result?.project.sources.size ?? 0, byKind },
+        environments: (result?.project.environments ?? []).map((env) => ({
+          label: env.label,
+          rootFile: env.rootFile,
+          files: env.files,
+          python: env.python?.version ?? result?.project.targetPython?.version ?? null,
+        })),
+        targetPython: result?.project.targetPython?.version ?? null,
+        installedEnvironment: folder.installed?.input?.label ?? null,
+        budgets: folder.budgets,
+        counts,
+        complete: folder.complete,
+      });
+    }
+    return { server: pinwiseVersion, knowledgeDate: knowledgeDate(kb), node: process.version, platform: `${process.platform}-${process.arch}`, grammars: grammarsState, folders: infos };
+  });
 
   notebooks.listen(connection);
   documents.listen(connection);
@@ -893,6 +1117,11 @@ function idOfDiagnostic(diagnostic: Diagnostic, index: LineIndex): string | null
   const start = index.offsetAt(diagnostic.range.start);
   const end = index.offsetAt(diagnostic.range.end);
   return `${diagnostic.code}:${start}:${end}:${fnv1a(diagnostic.message)}`;
+}
+
+/** A message as Markdown text: what it says, not markup (backticks kept: the messages quote code in them). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\*_[\]<>#|]/g, (c) => `\\${c}`);
 }
 
 function fnv1a(text: string): string {
