@@ -40,23 +40,27 @@ interface Built {
 
 const newest = (versions: Iterable<string>): string | undefined => [...versions].sort(compareVersions).pop();
 
-/** Local tags in the order the data lists them: cpu, CUDA by version, ROCm by version, then the rest. */
-export function variantOrder(a: string, b: string): number {
+/**
+ * Local tags in the order the data lists them: by family in the order of torch.yaml's `variantNames`
+ * (cpu, CUDA, ROCm, XPU), within a family by the version parts its pattern names; unnamed tags last.
+ */
+export function variantOrderOf(namings: readonly { pattern: string }[]): (a: string, b: string) => number {
+  const patterns = namings.map((n) => new RegExp(n.pattern));
   const key = (v: string): [number, number[], string] => {
-    const cu = /^cu(\d+)$/.exec(v);
-    if (v === 'cpu') return [0, [], v];
-    if (cu) return [1, [Number(cu[1])], v];
-    const rocm = /^rocm([\d.]+)$/.exec(v);
-    if (rocm) return [2, rocm[1]!.split('.').map(Number), v];
-    return [3, [], v];
+    const at = patterns.findIndex((p) => p.test(v));
+    if (at === -1) return [patterns.length, [], v];
+    const groups = patterns[at]!.exec(v)!.groups ?? {};
+    return [at, [groups['major'], groups['minor'], groups['patch']].filter((p): p is string => p !== undefined).map(Number), v];
   };
-  const [ka, kb] = [key(a), key(b)];
-  if (ka[0] !== kb[0]) return ka[0] - kb[0];
-  for (let i = 0; i < Math.max(ka[1].length, kb[1].length); i++) {
-    const d = (ka[1][i] ?? -1) - (kb[1][i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return ka[2] < kb[2] ? -1 : ka[2] > kb[2] ? 1 : 0;
+  return (a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    if (ka[0] !== kb[0]) return ka[0] - kb[0];
+    for (let i = 0; i < Math.max(ka[1].length, kb[1].length); i++) {
+      const d = (ka[1][i] ?? -1) - (kb[1][i] ?? -1);
+      if (d !== 0) return d;
+    }
+    return ka[2] < kb[2] ? -1 : ka[2] > kb[2] ? 1 : 0;
+  };
 }
 
 const minorOrder = (a: string, b: string): number => Number(a.split('.')[1]) - Number(b.split('.')[1]);
@@ -109,8 +113,10 @@ async function refreshTorch(
   const data = file.doc.toJS() as {
     indexes?: { stable?: string };
     variantIndexes?: { names: string[] }[];
+    variantNames?: { families?: { pattern: string }[] };
     releases?: Record<string, unknown>[];
   };
+  const variantOrder = variantOrderOf(data.variantNames?.families ?? []);
   const stable = data.indexes?.stable;
   if (!stable || !stable.endsWith('{variant}')) {
     result.review.push('rules/torch.yaml: indexes.stable is no `…/{variant}` template; PyTorch indexes not read.');

@@ -7,7 +7,7 @@ import type { DeprecationsDocument } from '../../server/src/engine/kb/generated/
 import type { TorchDocument } from '../../server/src/engine/kb/generated/torch';
 import type { VariantsDocument } from '../../server/src/engine/kb/generated/variants';
 import type { DeprecationEntry, DeprecationLibrary } from '../../server/src/engine/kb/deprecations';
-import type { StableAbiLine, TorchIndexConventions, TorchKnowledge, TorchRelease, VariantCoverage } from '../../server/src/engine/kb/torch';
+import type { StableAbiLine, TorchIndexConventions, TorchKnowledge, TorchRelease, VariantCoverage, VariantNaming } from '../../server/src/engine/kb/torch';
 import type { VariantGroup } from '../../server/src/engine/kb/variants';
 
 /** true when A and B accept the same values (each assignable to the other). */
@@ -18,6 +18,7 @@ const checks = {
   torchIndexes: true satisfies Same<TorchIndexConventions, TorchDocument['indexes']>,
   torchVariantIndexes: true satisfies Same<TorchKnowledge['variantIndexes'][number], TorchDocument['variantIndexes'][number]>,
   torchStableAbi: true satisfies Same<StableAbiLine, NonNullable<TorchDocument['stableAbi']>[number]>,
+  torchVariantNames: true satisfies Same<VariantNaming, TorchDocument['variantNames']['families'][number]>,
   torchVariantCoverage: true satisfies Same<VariantCoverage, NonNullable<TorchDocument['variantCoverage']>[number]>,
   variantGroup: true satisfies Same<VariantGroup, VariantsDocument['groups'][number]>,
   deprecationEntry: true satisfies Same<DeprecationEntry, DeprecationsDocument['entries'][number]>,

@@ -63,6 +63,7 @@ describe('knowledge base meaning check', () => {
     { name: 'a Python range bound that is no minor', file: 'python-support.yaml', from: 'min: "3.8"', to: 'min: "3.8.x"', says: 'is not a CPython minor version' },
     { name: 'an affected range that is no specifier', file: 'known-incompatible.yaml', from: 'affected: "<=1.4.2"', to: 'affected: "<=1.4.2x"', says: 'pairs[0].affected' },
     { name: 'a torch release that is no version', file: 'torch.yaml', from: 'torch: "1.13.0"', to: 'torch: "1.13.0!"', says: 'releases[0].torch' },
+    { name: 'a variant pattern that is no regular expression', file: 'torch.yaml', from: "pattern: '^xpu$'", to: "pattern: '^(xpu$'", says: 'variantNames.families[3].pattern' },
     { name: 'an index template that is no URL', file: 'torch.yaml', from: 'stable: https://download.pytorch.org/whl/{variant}', to: 'stable: download.pytorch.org/whl/{variant}', says: 'indexes.stable' },
   ];
   for (const c of cases) {

@@ -3,10 +3,10 @@ import { parseArgs } from 'node:util';
 import { loadCliProject } from './project';
 import { analyze } from '../engine/analyze';
 import type { Grammars } from '../engine/grammars';
+import { torchKnowledge } from '../engine/kb/torch';
 import type { KnowledgeBase } from '../engine/kb/types';
 import { exactVersion, localTag } from '../engine/rules/support/pins';
 import { pytorchIndexVariant } from '../engine/rules/support/indexes';
-import { variantFamily } from '../engine/rules/support/variants';
 import { botConfigs, planStack, stackConventions, stackForms, type PlannedStack } from '../engine/stack';
 
 interface Output {
@@ -35,7 +35,7 @@ function projectDefaults(path: string, kb: KnowledgeBase, grammars: Grammars): P
     if (out.accelerator || env.installed) break;
     for (const req of env.requirements) {
       const tag = ['torch', 'torchvision', 'torchaudio'].includes(req.normalizedName ?? '') && exactVersion(req) ? localTag(req) : null;
-      if (tag && variantFamily(tag)) {
+      if (tag && torchKnowledge(kb)?.variantFamily(tag)) {
         out.accelerator = { value: tag, from: `${req.file} (${req.name}${req.specifier})` };
         break;
       }

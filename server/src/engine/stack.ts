@@ -1,9 +1,8 @@
 // The stack planner: which torch / torchvision / torchaudio, variant and index fit a Python and an
 // accelerator, from the knowledge base alone, and the ready-to-paste forms of that answer. Pure.
-import { safeSatisfies, torchKnowledge, type TorchRelease, type TorchView } from './kb/torch';
+import { safeSatisfies, torchKnowledge, type TorchRelease, type TorchView, type VariantFamily } from './kb/torch';
 import type { StackDocument } from './kb/generated/stack';
 import type { KnowledgeBase } from './kb/types';
-import { variantFamily, variantVersion, type VariantFamily } from './rules/support/variants';
 import { compareVersions } from './versions';
 
 export interface StackRequest {
@@ -49,12 +48,12 @@ function torchMatches(release: TorchRelease, wanted: string | undefined): boolea
 }
 
 /** The variant of a release an accelerator asks for: itself, or a family's newest. */
-export function releaseVariant(release: TorchRelease, accelerator: string): string | null {
+export function releaseVariant(view: TorchView, release: TorchRelease, accelerator: string): string | null {
   if (release.variants.includes(accelerator)) return accelerator;
-  if (!['cpu', 'cuda', 'rocm', 'xpu'].includes(accelerator)) return null;
-  const family = release.variants.filter((v) => variantFamily(v) === accelerator);
+  if (!(view.variantFamilies() as string[]).includes(accelerator)) return null;
+  const family = release.variants.filter((v) => view.variantFamily(v) === accelerator);
   const newest = (a: string, b: string) => {
-    const [x, y] = [variantVersion(a), variantVersion(b)];
+    const [x, y] = [view.variantVersion(a), view.variantVersion(b)];
     for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (y[i] ?? 0) - (x[i] ?? 0);
     return 0;
   };
@@ -79,7 +78,7 @@ export function plannedFor(view: TorchView, release: TorchRelease, variant: stri
     torchaudio: audio.version,
     torchaudioTagged: audio.tagged,
     variant,
-    family: variantFamily(variant) ?? 'cpu',
+    family: view.variantFamily(variant) ?? 'cpu',
     indexUrl: view.indexUrl(variant),
     python: release.python,
     source: release.source,
@@ -93,11 +92,11 @@ export function planStack(kb: KnowledgeBase, request: StackRequest): StackAnswer
   const named = view.releases.filter((r) => torchMatches(r, request.torch));
   if (named.length === 0) return { ok: false, reason: `torch ${request.torch} is not a release Pinwise knows (newest known: ${view.newestKnown('torch') ?? 'none'}).`, nearest: [] };
   for (const release of named) {
-    const variant = releaseVariant(release, request.accelerator);
+    const variant = releaseVariant(view, release, request.accelerator);
     if (variant && pythonFits(release, request.python)) return { ok: true, stack: plannedFor(view, release, variant) };
   }
   // Nothing fits: say which condition fails, and offer what comes closest on either side.
-  const withVariant = named.filter((r) => releaseVariant(r, request.accelerator));
+  const withVariant = named.filter((r) => releaseVariant(view, r, request.accelerator));
   const withPython = named.filter((r) => pythonFits(r, request.python));
   let reason: string;
   if (withVariant.length === 0) {
@@ -110,11 +109,11 @@ export function planStack(kb: KnowledgeBase, request: StackRequest): StackAnswer
   }
   const nearest: PlannedStack[] = [];
   const newestWithVariant = withVariant[0];
-  if (newestWithVariant) nearest.push(plannedFor(view, newestWithVariant, releaseVariant(newestWithVariant, request.accelerator)!));
-  const family = variantFamily(request.accelerator) ?? (['cpu', 'cuda', 'rocm', 'xpu'].includes(request.accelerator) ? (request.accelerator as VariantFamily) : null);
+  if (newestWithVariant) nearest.push(plannedFor(view, newestWithVariant, releaseVariant(view, newestWithVariant, request.accelerator)!));
+  const family = view.variantFamily(request.accelerator) ?? (view.variantFamilies().find((f) => f === request.accelerator) ?? null);
   for (const release of withPython) {
     if (nearest.length >= 3) break;
-    const variant = family ? releaseVariant(release, family) : null;
+    const variant = family ? releaseVariant(view, release, family) : null;
     // One suggestion per torch minor: the newest patch release says it.
     if (variant && !nearest.some((n) => minorOf(n.torch) === minorOf(release.torch))) nearest.push(plannedFor(view, release, variant));
   }

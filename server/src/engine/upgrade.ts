@@ -8,7 +8,6 @@ import type { Project } from './project';
 import { kindSpec } from './kinds';
 import { localTag } from './rules/support/pins';
 import { pytorchIndexes, variantSpanInFile, type IndexInEffect } from './rules/support/indexes';
-import { variantFamily, variantVersion } from './rules/support/variants';
 import { plannedFor, releaseVariant, type PlannedStack } from './stack';
 import { compareVersions, satisfies } from './versions';
 import { retiredCondaChannels, type RetiredChannel } from './kb/conda';
@@ -38,10 +37,10 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
   const found = view.releases.find((r) => (request.torch.split('.').length >= 3 ? safeCompare(r.torch, request.torch) === 0 : r.torch.startsWith(`${request.torch}.`)));
   if (!found) return { ok: false, reason: `torch ${request.torch} is not a release Pinwise knows (newest known: ${view.newestKnown('torch') ?? 'none'}).` };
   const release: TorchRelease = found;
-  if (request.accelerator && !releaseVariant(release, request.accelerator)) {
+  if (request.accelerator && !releaseVariant(view, release, request.accelerator)) {
     return { ok: false, reason: `torch ${release.torch} has no ${request.accelerator} build (its variants: ${release.variants.join(', ')}).` };
   }
-  const target = plannedFor(view, release, request.accelerator ? releaseVariant(release, request.accelerator)! : release.variants.includes('cpu') ? 'cpu' : release.variants[0]!);
+  const target = plannedFor(view, release, request.accelerator ? releaseVariant(view, release, request.accelerator)! : release.variants.includes('cpu') ? 'cpu' : release.variants[0]!);
   const torchaudio = target.torchaudio;
   const audioTagged = target.torchaudioTagged;
   const versionOf = (pkg: TorchFamilyPackage): string | null => (pkg === 'torchaudio' ? torchaudio : (release[pkg] ?? null));
@@ -51,10 +50,10 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
   const retired = retiredCondaChannels(kb).filter((c) => compareVersions(releaseLine(release.torch), c.lastTorch) > 0);
   /** The variant a written one moves to: the requested one, or itself, or its family's newest in the release. */
   const moveVariant = (old: string): string | null => {
-    if (request.accelerator) return releaseVariant(release, request.accelerator);
+    if (request.accelerator) return releaseVariant(view, release, request.accelerator);
     if (release.variants.includes(old)) return old;
-    const family = variantFamily(old);
-    return family ? releaseVariant(release, family) : null;
+    const family = view.variantFamily(old);
+    return family ? releaseVariant(view, release, family) : null;
   };
 
   for (const parsed of project.parsed.values()) {
@@ -112,7 +111,7 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
       const next = moveVariant(old);
       const span = variantSpanInFile(project, index);
       if (!next) {
-        notes.push({ file: index.file, span: index.span, message: `torch ${release.torch} has no ${variantFamily(old) ?? old} build: index left as written` });
+        notes.push({ file: index.file, span: index.span, message: `torch ${release.torch} has no ${view!.variantFamily(old) ?? old} build: index left as written` });
       } else if (next !== old && span) {
         edits.push({ file: index.file, span, text: next });
       } else if (next !== old) {
@@ -139,8 +138,8 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
     if (next === chosen.tag) return;
     const text = project.sources.get(parsed.path)?.text.slice(chosen.span.start, chosen.span.end) ?? '';
     const written = /(\d+)\.(\d+)/.exec(text);
-    const parts = next ? variantVersion(next) : [];
-    if (next && variantFamily(next) === 'cuda' && variantFamily(chosen.tag) === 'cuda' && written && parts.length >= 2) {
+    const parts = next ? view!.variantVersion(next) : [];
+    if (next && view!.variantFamily(next) === 'cuda' && view!.variantFamily(chosen.tag) === 'cuda' && written && parts.length >= 2) {
       const at = chosen.span.start + written.index;
       edits.push({ file: parsed.path, span: { start: at, end: at + written[0].length }, text: `${parts[0]}.${parts[1]}` });
       return;
@@ -177,7 +176,7 @@ export function planUpgrade(project: Project, kb: KnowledgeBase, request: Upgrad
       if (oldTag && (pkg !== 'torchaudio' || audioTagged)) {
         const next = moveVariant(oldTag);
         if (!next) {
-          notes.push({ file: req.file, span: clause.span, message: `torch ${release.torch} has no ${variantFamily(oldTag) ?? oldTag} build: \`${req.name}${req.specifier}\` left as written` });
+          notes.push({ file: req.file, span: clause.span, message: `torch ${release.torch} has no ${view!.variantFamily(oldTag) ?? oldTag} build: \`${req.name}${req.specifier}\` left as written` });
           continue;
         }
         tag = `+${next}`;

@@ -15,11 +15,12 @@ function side(requirement: Requirement, entry: NumpyAbiPackage): 'numpy1' | 'num
   return old && built2 ? 'both' : built2 ? 'numpy2' : 'numpy1';
 }
 
-const sideText = {
-  numpy1: 'every release it allows was built against NumPy 1.x and needs `numpy<2`',
+/** What each side means for the pin; the cap is the data's (`numpy1Cap`). */
+const sideText = (cap: string) => ({
+  numpy1: `every release it allows was built against NumPy 1.x and needs \`numpy${cap}\``,
   numpy2: 'every release it allows is built against NumPy 2 and runs on NumPy 1.x and 2.x',
   both: 'it allows releases on both sides; pip picks the newest, built against NumPy 2',
-} as const;
+});
 
 export const numpyAbiHover: HoverProvider = (requirement, { project, kb }) => {
   const abi = numpyAbi(kb);
@@ -30,7 +31,7 @@ export const numpyAbiHover: HoverProvider = (requirement, { project, kb }) => {
     const where = side(requirement, entry);
     return [
       `**NumPy ABI line**: ${entry.name} ${entry.first_numpy2_build} is its first release built against NumPy 2.`,
-      where ? `\`${requirement.name}${requirement.specifier}\`: ${sideText[where]}.` : '',
+      where ? `\`${requirement.name}${requirement.specifier}\`: ${sideText(abi.numpy1Cap)[where]}.` : '',
       entry.note ?? '',
       `Source: [${entry.source}](${entry.source})`,
     ].filter(Boolean).join('\n\n');

@@ -98,8 +98,9 @@ export class ImageCatalog {
 
   /** `cu121` for CUDA 12.1, `rocm6.0` for ROCm 6.0: the PyTorch index of that name, when PyTorch serves one. */
   private variantOf(family: 'cuda' | 'rocm', version: string): string | null {
-    const name = family === 'cuda' ? `cu${version.split('.').slice(0, 2).join('')}` : `rocm${version}`;
-    return torchKnowledge(this.kb)?.isKnownIndexVariant(name) ? name : null;
+    const torch = torchKnowledge(this.kb);
+    const name = torch?.variantNameOf(family, version) ?? null;
+    return name && torch!.isKnownIndexVariant(name) ? name : null;
   }
 }
 

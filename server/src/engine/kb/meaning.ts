@@ -1,6 +1,6 @@
 // Checks the knowledge base for meaning, beyond its JSON schemas: every version field parses as a
 // PEP 440 version, every specifier as a PEP 440 specifier set, every marker as a PEP 508 marker,
-// every URL as an https URL. A schema pattern cannot say this (an invalid specifier would silently
+// every URL as an https URL, every pattern as a regular expression. A schema pattern cannot say this (an invalid specifier would silently
 // match every version or none), so the build runs this over rules/ with the file and line of each
 // problem. Pure: it reads YAML text handed to it.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
@@ -8,7 +8,7 @@ import { parseMarker } from '../markers';
 import { isValidVersion, specifierError } from '../versions';
 
 /** What a string field means. `text` and `name` are free text and identifiers: not checked here. */
-export type FieldMeaning = 'version' | 'python-minor' | 'specifier' | 'marker' | 'url' | 'url-template' | 'date' | 'text';
+export type FieldMeaning = 'version' | 'python-minor' | 'specifier' | 'marker' | 'url' | 'url-template' | 'date' | 'regex' | 'text';
 
 /**
  * The meaning of every string field in rules/, by document (`requires`, `deprecations` for every file
@@ -68,6 +68,12 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'indexes/legacyFindLinks/*/url': 'url-template',
     'indexes/legacyFindLinks/*/source': 'url',
     'indexes/source': 'url',
+    'indexes/pypi/*/url': 'url',
+    'indexes/pypi/*/source': 'url',
+    'variantNames/families/*/family': 'text',
+    'variantNames/families/*/pattern': 'regex',
+    'variantNames/families/*/name': 'text',
+    'variantNames/source': 'url',
     'variantIndexes/*/names/*': 'text',
     'variantIndexes/*/source': 'url',
     'releases/*/torch': 'version',
@@ -98,7 +104,7 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'images/*/repository': 'text',
     'images/*/title': 'text',
     'images/*/names/*': 'text',
-    'images/*/tags/*/pattern': 'text',
+    'images/*/tags/*/pattern': 'regex',
     'images/*/tags/*/example': 'text',
     'images/*/tags/*/preinstalled/*': 'text',
     'images/*/tags/*/accelerator': 'text',
@@ -250,6 +256,13 @@ export function meaningError(meaning: FieldMeaning, value: string): string | nul
       const date = m ? new Date(`${value}T00:00:00Z`) : null;
       return date && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) ? null : 'is not a date (YYYY-MM-DD)';
     }
+    case 'regex':
+      try {
+        new RegExp(value, 'd');
+        return null;
+      } catch (error) {
+        return `is not a regular expression (${(error as Error).message})`;
+      }
     case 'text':
       return null;
   }

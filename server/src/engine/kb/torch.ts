@@ -28,6 +28,20 @@ export interface TorchIndexConventions {
   testSource: string;
   legacyFindLinks: { url: string; servesAllVariants: boolean; source: string }[];
   source: string;
+  /** PyPI's simple index URLs: an index among them serves no local-tag wheels. */
+  pypi: { url: string; source: string }[];
+}
+
+/** A PyTorch variant family: the accelerator families and Intel's `xpu`. */
+export type VariantFamily = 'cpu' | 'cuda' | 'rocm' | 'xpu';
+
+/** How variant names of one family are written (rules/torch.yaml `variantNames`). */
+export interface VariantNaming {
+  family: VariantFamily;
+  /** Over the whole name; named groups `major`, `minor`, `patch` are the accelerator version's parts. */
+  pattern: string;
+  /** `cu{major}{minor}`, `rocm{version}`: the variant of an accelerator version. */
+  name?: string;
 }
 
 /** A package line built against PyTorch's stable ABI: from `from` on, it installs with every torch `torch` allows. */
@@ -45,7 +59,7 @@ export interface StableAbiLine {
 
 /** A variant family whose per-release lists are complete only from `fromTorch` on. */
 export interface VariantCoverage {
-  family: 'cpu' | 'cuda' | 'rocm' | 'xpu';
+  family: VariantFamily;
   fromTorch: string;
   note: string;
   source?: string;
@@ -54,6 +68,7 @@ export interface VariantCoverage {
 export interface TorchKnowledge {
   indexes: TorchIndexConventions;
   variantIndexes: { names: string[]; channel?: 'nightly'; source: string }[];
+  variantNames: { families: VariantNaming[]; source: string };
   variantCoverage?: VariantCoverage[];
   stableAbi?: StableAbiLine[];
   releases: TorchRelease[];
@@ -67,7 +82,7 @@ export function torchKnowledge(kb: KnowledgeBase): TorchView | null {
   if (!doc || typeof doc !== 'object') return null;
   if (cache.has(doc)) return cache.get(doc)!;
   const data = doc as Partial<TorchKnowledge>;
-  const view = Array.isArray(data.releases) && data.indexes && Array.isArray(data.variantIndexes) ? new TorchView(data as TorchKnowledge) : null;
+  const view = Array.isArray(data.releases) && data.indexes && Array.isArray(data.variantIndexes) && data.variantNames ? new TorchView(data as TorchKnowledge) : null;
   cache.set(doc, view);
   return view;
 }
@@ -80,6 +95,8 @@ export class TorchView {
   private readonly knownIndexVariants: Set<string>;
   private readonly nightlyIndexVariants: Set<string>;
   private readonly newest = new Map<TorchFamilyPackage, string>();
+  private readonly namings: { family: VariantFamily; pattern: RegExp; name?: string }[];
+  private readonly pypiIndexes: Set<string>;
 
   constructor(readonly data: TorchKnowledge) {
     // Newest first, so "the matching versions" read naturally and the first match is the newest.
@@ -88,6 +105,11 @@ export class TorchView {
     this.stableAbi = data.stableAbi ?? [];
     this.knownIndexVariants = new Set(data.variantIndexes.filter((v) => v.channel !== 'nightly').flatMap((v) => v.names));
     this.nightlyIndexVariants = new Set(data.variantIndexes.flatMap((v) => v.names));
+    this.namings = data.variantNames.families.flatMap((n) => {
+      const pattern = compilePattern(n.pattern);
+      return pattern ? [{ family: n.family, pattern, ...(n.name ? { name: n.name } : {}) }] : [];
+    });
+    this.pypiIndexes = new Set(data.indexes.pypi.map((p) => normalizeIndexUrl(p.url)));
     for (const pkg of torchFamily) {
       const versions = [...this.releases.map((r) => r[pkg]), ...this.stableAbi.filter((l) => l.package === pkg).flatMap((l) => l.releases)];
       const top = versions.filter((v): v is string => !!v).sort(safeCompare).pop();
@@ -156,10 +178,60 @@ export class TorchView {
     return [...(nightly ? this.nightlyIndexVariants : this.knownIndexVariants)];
   }
 
+  /** The family a variant name belongs to (`cu121` → cuda, `rocm6.2.4` → rocm), or null for a name no family's pattern matches. */
+  variantFamily(variant: string): VariantFamily | null {
+    return this.namings.find((n) => n.pattern.test(variant))?.family ?? null;
+  }
+
+  /** The families the data names variants of, in its order. */
+  variantFamilies(): VariantFamily[] {
+    return [...new Set(this.namings.map((n) => n.family))];
+  }
+
+  /** The accelerator version parts a variant name carries (`cu121` → [12, 1], `rocm6.2.4` → [6, 2, 4]); [] for none. */
+  variantVersion(variant: string): number[] {
+    for (const naming of this.namings) {
+      const groups = naming.pattern.exec(variant)?.groups;
+      if (!groups) continue;
+      return [groups['major'], groups['minor'], groups['patch']].filter((p): p is string => p !== undefined).map(Number);
+    }
+    return [];
+  }
+
+  /** The variant name of an accelerator version (CUDA 12.1 → `cu121`, ROCm 6.0 → `rocm6.0`), or null when the data names none. */
+  variantNameOf(family: VariantFamily, version: string): string | null {
+    const naming = this.namings.find((n) => n.family === family && n.name);
+    const [major, minor] = version.split('.');
+    if (!naming?.name || major === undefined || minor === undefined) return null;
+    const name = naming.name.replace('{major}', major).replace('{minor}', minor).replace('{version}', version);
+    // A name its family's pattern does not read back is no variant name.
+    return this.variantFamily(name) === family ? name : null;
+  }
+
+  /** Whether an index URL is PyPI's simple index (which serves no local-tag wheels). */
+  isPypiIndex(url: string): boolean {
+    return this.pypiIndexes.has(normalizeIndexUrl(url));
+  }
+
   /** The stable index URL of a variant, or the nightly one (`/whl/nightly/<variant>`). */
   indexUrl(variant: string, nightly = false): string {
     return (nightly ? this.indexes.nightly : this.indexes.stable).replace('{variant}', variant);
   }
+}
+
+function compilePattern(source: string): RegExp | null {
+  try {
+    return new RegExp(source);
+  } catch {
+    return null;
+  }
+}
+
+/** Scheme and host case-folded, trailing slashes dropped: how two spellings of one index compare. */
+function normalizeIndexUrl(url: string): string {
+  const trimmed = url.trim().replace(/\/+$/, '');
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/]*/i.exec(trimmed);
+  return scheme ? scheme[0].toLowerCase().replace(/^http:/, 'https:') + trimmed.slice(scheme[0].length) : trimmed;
 }
 
 export function safeSatisfies(version: string, specifier: string): boolean {

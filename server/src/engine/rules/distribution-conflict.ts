@@ -1,4 +1,5 @@
 import type { Fix } from '../findings';
+import { torchKnowledge } from '../kb/torch';
 import type { KnowledgeBase } from '../kb/types';
 import { variantGroups, type VariantAccelerator, type VariantGroup } from '../kb/variants';
 import type { Requirement } from '../model';
@@ -18,10 +19,10 @@ function targetAccelerator(env: Environment, settings: Settings, kb: KnowledgeBa
   if (settings.accelerator !== 'auto') return { accelerator: settings.accelerator, evidence: 'the accelerator setting' };
   if (env.accelerator) return { accelerator: env.accelerator.family, evidence: env.accelerator.evidence };
   const index = pytorchIndexVariant(env, kb);
-  if (index) return { accelerator: variantKind(index.variant)!, evidence: `the PyTorch index ${index.index.url}` };
+  if (index) return { accelerator: variantKind(torchKnowledge(kb), index.variant)!, evidence: `the PyTorch index ${index.index.url}` };
   for (const requirement of env.requirements) {
     if (!['torch', 'torchvision', 'torchaudio'].includes(requirement.normalizedName ?? '')) continue;
-    const kind = variantKind(localTag(requirement) ?? '');
+    const kind = variantKind(torchKnowledge(kb), localTag(requirement) ?? '');
     if (kind) return { accelerator: kind, evidence: `the pin ${describePin(requirement)}` };
   }
   return null;

@@ -7,7 +7,6 @@ import { parseVersion } from '../versions';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, requirementIndexes, usesNoIndex, variantSpanInFile, type IndexInEffect } from './support/indexes';
 import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
-import { variantFamily } from './support/variants';
 import type { RuleContext } from './types';
 
 export const indexVariantMismatch = defineRule(
@@ -71,10 +70,10 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
   if (tag) {
     // Development builds (`2.6.0.dev20241001+cu124`) live on the nightly index only.
     const nightly = version !== null && (parseVersion(version)?.isDevrelease ?? false);
-    if (!variantFamily(tag) || !kb.isKnownIndexVariant(tag, nightly)) return; // unknown-wheel-variant reports it
+    if (!kb.variantFamily(tag) || !kb.isKnownIndexVariant(tag, nightly)) return; // unknown-wheel-variant reports it
     if (pytorch.length === 0) {
       // A mirror or a local wheel folder may serve it.
-      if (indexes.some((i) => !isPypi(i.url)) || usesNoIndex(env, req)) return;
+      if (indexes.some((i) => !kb.isPypiIndex(i.url)) || usesNoIndex(env, req)) return;
       const url = kb.indexUrl(tag, nightly);
       context.report({
         message: `${describePin(req)} has a local tag but no PyTorch index is in effect: PyPI has no \`+${tag}\` wheels, so pip cannot find it. Add \`--extra-index-url ${url}\`${nightly ? ' (a development build is served by the nightly index only)' : ''}.`,
@@ -97,7 +96,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
       const row = version ? kb.releaseOf(req.normalizedName as 'torch', version) : undefined;
       const published = row?.variants.includes(target) ?? false;
       const tagSpan = localTagSpan(req);
-      if (tagSpan && variantFamily(target)) {
+      if (tagSpan && kb.variantFamily(target)) {
         fixes.push({ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: req.file, span: tagSpan, text: target }], safe: published && !caveat.stale });
       }
       const only = pytorch[0]!;
@@ -120,7 +119,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
   const row = kb.releaseOf(req.normalizedName as 'torch', version);
   if (!row) return;
   // A row whose list does not cover the index's family (XPU before 2.5.0) cannot say the release is missing there.
-  const stable = pytorch.filter((i) => !i.pytorch.nightly && kb.rowCoversFamily(row, variantFamily(i.pytorch.variant!) ?? ''));
+  const stable = pytorch.filter((i) => !i.pytorch.nightly && kb.rowCoversFamily(row, kb.variantFamily(i.pytorch.variant!) ?? ''));
   if (stable.length === 0) return;
   if (stable.some((i) => row.variants.includes(i.pytorch.variant!))) return;
   const variants = [...new Set(stable.map((i) => i.pytorch.variant!))];
@@ -150,8 +149,4 @@ function summarize(pytorch: PytorchIndexes): { variants: string[]; related: Rela
     summaries.set(pytorch, summary);
   }
   return summary;
-}
-
-function isPypi(url: string): boolean {
-  return /^https?:\/\/(pypi\.org\/simple|pypi\.python\.org\/simple)\/?$/i.test(url.trim());
 }

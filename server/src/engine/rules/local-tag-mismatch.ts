@@ -5,7 +5,6 @@ import type { Environment } from '../project';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, requirementIndexes } from './support/indexes';
 import { canInstallTogether, describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
-import { variantFamily, variantVersion } from './support/variants';
 import type { RuleContext } from './types';
 
 export const localTagMismatch = defineRule(
@@ -57,11 +56,11 @@ function check(context: RuleContext): void {
       for (const req of pinsOf(env, pkg)) {
         const tag = localTag(req);
         // A variant PyTorch never served (`+rocm5.7.1`) is unknown-wheel-variant's finding, not a second one here.
-        if (tag && variantFamily(tag) && kb.isKnownIndexVariant(tag)) tagged.push({ req, tag });
+        if (tag && kb.variantFamily(tag) && kb.isKnownIndexVariant(tag)) tagged.push({ req, tag });
       }
     }
     // A variant the environment's file chooses outside pip (conda `pytorch-cuda=11.8`) is what every tag must match.
-    const chosen = env.variant && variantFamily(env.variant.tag) && kb.isKnownIndexVariant(env.variant.tag) ? env.variant : undefined;
+    const chosen = env.variant && kb.variantFamily(env.variant.tag) && kb.isKnownIndexVariant(env.variant.tag) ? env.variant : undefined;
     if (chosen) {
       checkAgainstChosen(context, kb, env, tagged, chosen);
       continue;
@@ -141,8 +140,8 @@ function toleratesTarget(kb: TorchView, pin: Tagged, target: string): boolean {
   const pkg = pin.req.normalizedName as TorchFamilyPackage;
   const line = version ? kb.stableAbiLineOf(pkg, version) : undefined;
   if (!line?.sameCudaMajorFrom || safeCompare(version!, line.sameCudaMajorFrom) < 0) return false;
-  if (variantFamily(pin.tag) !== 'cuda' || variantFamily(target) !== 'cuda') return false;
-  return variantVersion(pin.tag)[0] === variantVersion(target)[0];
+  if (kb.variantFamily(pin.tag) !== 'cuda' || kb.variantFamily(target) !== 'cuda') return false;
+  return kb.variantVersion(pin.tag)[0] === kb.variantVersion(target)[0];
 }
 
 /** Whether index-variant-mismatch reports this pin: PyTorch indexes are in effect for it and none serves its tag. */

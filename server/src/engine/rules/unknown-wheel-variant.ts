@@ -6,7 +6,7 @@ import { parseVersion } from '../versions';
 import { defineRule } from './define';
 import { indexesInEffect, pytorchIndexes, variantSpanInFile } from './support/indexes';
 import { describePin, exactVersion, hashCaveat, localTag, localTagSpan, pinsOf } from './support/pins';
-import { nearestVariant, variantFamily } from './support/variants';
+import { nearestVariant } from './support/variants';
 import type { RuleContext } from './types';
 
 export const unknownWheelVariant = defineRule(
@@ -55,7 +55,7 @@ function check(context: RuleContext): void {
       const nightly = index.pytorch.nightly;
       if (variant === null || kb.isKnownIndexVariant(variant, nightly)) continue;
       const span = variantSpanInFile(context.project, index) ?? index.span;
-      const nearest = variantFamily(variant) ? nearestVariant(variant, kb.indexVariants(nightly)) : null;
+      const nearest = kb.variantFamily(variant) ? nearestVariant(kb, variant, kb.indexVariants(nightly)) : null;
       const fixes: Fix[] = [];
       if (nearest && index.pytorch.variantOffset && span !== index.span) {
         fixes.push({ title: `Use the ${nearest.variant} index`, edits: [{ file: index.file, span, text: nearest.variant }], safe: nearest.samePrefix });
@@ -72,7 +72,7 @@ function check(context: RuleContext): void {
   function checkPin(context: RuleContext, req: Requirement, pkg: (typeof torchFamily)[number]): void {
     const tag = localTag(req);
     const version = exactVersion(req);
-    const kind = tag ? variantFamily(tag) : null;
+    const kind = tag ? kb!.variantFamily(tag) : null;
     if (!tag || !version || !kind) return;
     const found = kb!.releaseOf(pkg, version);
     // A row whose list does not cover this family (XPU before 2.5.0) cannot say the tag is missing.
@@ -80,7 +80,7 @@ function check(context: RuleContext): void {
     const span = localTagSpan(req);
     const caveat = hashCaveat(req);
     const fixFor = (published: readonly string[]): Fix[] => {
-      const nearest = nearestVariant(tag, published);
+      const nearest = nearestVariant(kb!, tag, published);
       if (!nearest || !span) return [];
       return [{ title: `Use +${nearest.variant}${caveat.suffix}`, edits: [{ file: req.file, span, text: nearest.variant }], safe: nearest.samePrefix && !caveat.stale }];
     };

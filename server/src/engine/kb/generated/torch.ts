@@ -36,6 +36,15 @@ export interface TorchDocument {
       source: Source;
     }[];
     source: Source;
+    /**
+     * PyPI's simple index as pip and the files name it (the default index and its legacy host): an index here serves no local-tag (`+cu121`) wheels.
+     *
+     * @minItems 1
+     */
+    pypi: {
+      url: string;
+      source: Source;
+    }[];
   };
   /**
    * Every variant PyTorch has served as an index directory.
@@ -53,6 +62,26 @@ export interface TorchDocument {
      */
     channel?: 'nightly';
   }[];
+  /**
+   * How a variant name (a local tag after `+`, the last segment of an index URL) says its family and accelerator version. A name no pattern matches belongs to no family and is not judged.
+   */
+  variantNames: {
+    /**
+     * @minItems 1
+     */
+    families: {
+      family: 'cpu' | 'cuda' | 'rocm' | 'xpu';
+      /**
+       * A JavaScript regular expression over the whole name; its named groups `major`, `minor` and `patch` are the accelerator version's parts.
+       */
+      pattern: string;
+      /**
+       * How PyTorch names the variant of an accelerator version: `{major}`, `{minor}` and `{version}` (the version as written) are replaced.
+       */
+      name?: string;
+    }[];
+    source: Source;
+  };
   /**
    * @minItems 1
    */

@@ -207,7 +207,7 @@ export function variantSpanInFile(project: Project, index: IndexInEffect & { pyt
 export function pytorchIndexVariant(env: Environment, kb: KnowledgeBase, req?: Requirement): { variant: string; index: IndexInEffect } | null {
   const own = req ? requirementIndexes(req) : [];
   for (const index of pytorchIndexes(own.length > 0 ? own : indexesInEffect(env, req), kb)) {
-    if (index.pytorch.variant !== null && variantKind(index.pytorch.variant)) return { variant: index.pytorch.variant, index };
+    if (index.pytorch.variant !== null && variantKind(torchKnowledge(kb), index.pytorch.variant)) return { variant: index.pytorch.variant, index };
   }
   return null;
 }
