@@ -215,4 +215,31 @@ describe('inconsistent-pins: alternatives, vendored copies and copies meant to b
     const files = { 'requirements.txt': 'torch==2.3.1\nnumpy==1.26.4\n', 'install.sh': '#!/bin/sh\npip install torch==2.2.2 numpy==1.26.4\n' };
     expect(levels(files)).toEqual([['install.sh', 'warning', '==2.2.2']]);
   });
+
+  describe('prefix pins (==X.*, conda =X)', () => {
+    const conda = (deps: string) => `channels:\n  - conda-forge\ndependencies:\n${deps}`;
+
+    it('agree with every version under the prefix', () => {
+      expect(run({ 'environment.yml': conda('  - numpy=1.26\n  - pytorch=2.2\n'), 'requirements.txt': 'numpy==1.26.4\ntorch==2.2.2\n', 'requirements-dev.txt': 'numpy==1.26.*\n' })).toEqual([]);
+    });
+
+    it('disagree with a version outside it, in either direction; the stray prefix is rewritten to the exact pin', () => {
+      const files = { 'environment.yml': conda('  - numpy=1.24\n'), 'requirements.txt': 'numpy==1.26.4\n', 'docs/requirements.txt': 'numpy==1.26.4\n' };
+      expect(run(files).map((f) => [f.file, f.text, f.message, f.fixes.map((x) => x.edits)])).toEqual([
+        [
+          'environment.yml',
+          '=1.24',
+          'numpy is pinned to 1.24.* here but to 1.26.4 in requirements.txt, docs/requirements.txt; installs from these files get different versions of numpy.',
+          [[['environment.yml', '1.24', '1.26.4']]],
+        ],
+      ]);
+    });
+
+    it('never write a prefix into an exact pin: a group named by prefixes offers no rewrite', () => {
+      const files = { 'a/requirements.txt': 'numpy==1.24.*\n', 'b/requirements.txt': 'numpy==1.24.*\n', 'requirements.txt': 'numpy==1.26.4\n' };
+      const found = run(files);
+      expect(found.map((f) => [f.file, f.message.split(';')[0]])).toEqual([['requirements.txt', 'numpy is pinned to 1.26.4 here but to 1.24.* in a/requirements.txt, b/requirements.txt']]);
+      expect(found[0]!.fixes.every((x) => x.edits.every(([, , text]) => !String(text).includes('*') && text !== '1.24'))).toBe(true);
+    });
+  });
 });

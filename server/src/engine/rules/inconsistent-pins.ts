@@ -16,6 +16,16 @@ interface Pin {
   version: string;
   /** Its public part, normalised (`2.3.1`): what the comparison is about. */
   public: string;
+  /** A prefix pin (`==1.24.*`, conda's `numpy=1.24`): `public` is the prefix, and it agrees with every version under it. */
+  wildcard?: boolean;
+}
+
+/** Whether two pins name versions one install can satisfy both of: equal, or one under the other's prefix. */
+function agree(a: Pin, b: Pin): boolean {
+  if (!a.wildcard && !b.wildcard) return compareVersions(a.public, b.public) === 0;
+  const under = (version: string, prefix: string) => satisfies(version, [{ operator: '==', version: `${prefix}.*` }]);
+  if (a.wildcard && b.wildcard) return under(a.public, b.public) || under(b.public, a.public);
+  return a.wildcard ? under(b.public, a.public) : under(a.public, b.public);
 }
 
 const maxRelated = 10;
@@ -54,7 +64,6 @@ function fileList(files: readonly string[]): string {
 /** Which kind of file wins a tie: the project's declaration, then requirements, then scripts. */
 const kindRank: Record<string, number> = { pyproject: 0, requirements: 1, shell: 2 };
 
-/** Pins that take part: exact pins, outside shell functions the script never calls. */
 /**
  * The project-wide alignment: every pin of the group that differs from `version` rewritten to it (each
  * keeping its own local tag), as one fix across files. Null when a pin cannot be rewritten in place or
@@ -64,7 +73,7 @@ function alignEveryFile(context: RuleContext, pins: readonly Pin[], version: str
   const edits: Edit[] = [];
   const files = new Set<string>();
   for (const pin of pins) {
-    if (compareVersions(pin.public, version) === 0) continue;
+    if (pin.wildcard ? satisfies(version, [{ operator: '==', version: pin.version }]) : compareVersions(pin.public, version) === 0) continue;
     const clause = pin.requirement.clauses[0]!;
     if (clause.versionSpan.end - clause.versionSpan.start !== clause.version.length) return null;
     if (breaksReleaseRow(context, pin.requirement, version)) return null;
@@ -76,6 +85,7 @@ function alignEveryFile(context: RuleContext, pins: readonly Pin[], version: str
   return { title: `Align every file to ${name} ${version} (${edits.length} pins in ${files.size} files)`, edits, safe: false };
 }
 
+/** Pins that take part: exact and prefix pins, outside shell functions the script never calls. */
 function pinsOf(file: ParsedFile): Pin[] {
   const unreachable = new Set<number>();
   for (const command of file.commands ?? []) if (!command.reachable) for (const i of command.requirements) unreachable.add(i);
@@ -84,7 +94,12 @@ function pinsOf(file: ParsedFile): Pin[] {
     if (unreachable.has(index) || !requirement.normalizedName) return;
     const version = pinnedVersion(requirement.clauses);
     const clause = requirement.clauses[0];
-    if (!version || !clause) return;
+    if (!clause) return;
+    if (!version) {
+      const prefix = requirement.clauses.length === 1 && clause.operator === '==' && /^\d+(\.\d+)*\.\*$/.exec(clause.version.trim()) ? clause.version.trim() : null;
+      if (prefix) pins.push({ requirement, file, version: prefix, public: prefix.slice(0, -2), wildcard: true });
+      return;
+    }
     const pub = publicVersion(version);
     if (!pub) return;
     pins.push({ requirement, file, version, public: pub });
@@ -147,6 +162,9 @@ install scripts (\`pip install\` lines in shell scripts and Dockerfile \`RUN\` l
 to different versions in two files is reported on each stray pin, with the other pins as related
 locations. Pins are compared by their public version: \`torch==2.3.1+cu121\` in a script and
 \`torch==2.3.1\` in \`pyproject.toml\` agree (the local tag is checked by \`local-tag-mismatch\`).
+Prefix pins (\`==1.24.*\`, conda's \`numpy=1.24\`) take part too: one agrees with every version under
+its prefix (\`numpy=1.26\` and \`numpy==1.26.4\` agree; \`numpy=1.24\` and \`numpy==1.26.4\` do not), and a
+prefix is never written into an exact pin by a fix. Other ranges are not compared.
 Pins under different environment markers, pins within one file, and pins in shell functions the
 script never calls are not compared.
 
@@ -221,9 +239,10 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
     }
     for (const pins of groups.values()) {
       if (new Set(pins.map((p) => p.file.path)).size < 2) continue;
+      // Exact pins first, so a version's group is named by an exact pin and a prefix pin joins the group it admits.
       const byVersion = new Map<string, Pin[]>();
-      for (const pin of pins) {
-        const same = [...byVersion.keys()].find((v) => compareVersions(v, pin.public) === 0) ?? pin.public;
+      for (const pin of [...pins].sort((a, b) => Number(a.wildcard ?? false) - Number(b.wildcard ?? false))) {
+        const same = [...byVersion.entries()].find(([, list]) => agree(list[0]!, pin))?.[0] ?? pin.public;
         if (!byVersion.has(same)) byVersion.set(same, []);
         byVersion.get(same)!.push(pin);
       }
@@ -266,12 +285,14 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
           const newText = local ? `${chosenPublic}+${local}` : chosenPublic;
           // Aligning is a choice between deployments, so it is offered, never applied by fix-all; and
           // not offered at all where it would split a PyTorch release row the stray's environment holds.
-          const breaksRow = breaksReleaseRow(context, stray.requirement, chosenPublic);
+          // A prefix is not a version to write into a pin: a group named by one offers no rewrite.
+          const breaksRow = chosenPin.wildcard === true || breaksReleaseRow(context, stray.requirement, chosenPublic);
           const fixes: Fix[] = breaksRow
             ? []
             : [{ title: `Pin ${name} to ${newText}, as in ${fileList(chosenFiles)}`, edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }], safe: false }];
           // Or settle the whole group at once, on either version: every copy of the project moves.
-          for (const version of [chosenPublic, publicVersion(stray.version) ?? stray.public]) {
+          for (const version of [chosenPin.wildcard ? null : chosenPublic, stray.wildcard ? null : (publicVersion(stray.version) ?? stray.public)]) {
+            if (version === null) continue;
             const all = alignEveryFile(context, pins, version, name);
             if (all && !fixes.some((f) => f.title === all.title)) fixes.push(all);
           }
