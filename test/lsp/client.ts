@@ -66,6 +66,7 @@ export class TestClient {
   readonly history: PublishDiagnosticsParams[] = [];
   /** Every `pinwise/status` notification, in order. */
   readonly statuses: ServerStatus[] = [];
+  private conditions: { check: () => boolean; resolve: () => void }[] = [];
   private statusWaiters: { accept: (status: ServerStatus) => boolean; resolve: (status: ServerStatus) => void }[] = [];
   readonly logs: string[] = [];
   readonly stderr: string[] = [];
@@ -87,12 +88,14 @@ export class TestClient {
       const ready = this.waiters.filter((w) => w.uri === params.uri && w.accept(params.diagnostics));
       this.waiters = this.waiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(params.diagnostics);
+      this.checkConditions();
     });
     this.connection.onNotification(statusNotification, (status: ServerStatus) => {
       this.statuses.push(status);
       const ready = this.statusWaiters.filter((w) => w.accept(status));
       this.statusWaiters = this.statusWaiters.filter((w) => !ready.includes(w));
       for (const w of ready) w.resolve(status);
+      this.checkConditions();
     });
     this.connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.logs.push(params.message);
@@ -110,12 +113,13 @@ export class TestClient {
     this.connection.listen();
   }
 
-  async initialize(rootPath: string): Promise<InitializeResult> {
+  /** `folders`: the workspace folders (default: the root alone). */
+  async initialize(rootPath: string, folders: string[] = [rootPath]): Promise<InitializeResult> {
     const rootUri = uriOf(rootPath);
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'test' }],
+      workspaceFolders: folders.map((folder, i) => ({ uri: uriOf(folder), name: `test${i}` })),
       capabilities: {
         workspace: {
           configuration: true,
@@ -208,6 +212,18 @@ export class TestClient {
     const current = this.statuses.at(-1);
     if (includeCurrent && current && accept(current)) return Promise.resolve(current);
     return new Promise((resolve) => this.statusWaiters.push({ accept, resolve }));
+  }
+
+  /** Resolves when `check` holds, tried now and after every publication and status. */
+  waitUntil(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.conditions.push({ check, resolve }));
+  }
+
+  private checkConditions(): void {
+    const met = this.conditions.filter((c) => c.check());
+    this.conditions = this.conditions.filter((c) => !met.includes(c));
+    for (const c of met) c.resolve();
   }
 
   /** Tells the server files changed on disk (`type` 1 created, 2 changed, 3 deleted). */
