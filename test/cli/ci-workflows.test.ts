@@ -120,4 +120,50 @@ describe('CI workflows through the CLI', () => {
     const found = findingsOf(stdout).map((f) => [f.file, f.ruleId]);
     expect(found).toEqual(expect.arrayContaining([['.github/workflows/broken.yaml', 'syntax-error'], ['.github/workflows/test.yml', 'torch-family-mismatch']]));
   });
+
+  it('takes a job\'s Python from setup-python\'s python-version-file and from a GitLab parallel matrix or variables', async () => {
+    const dir = fixtureDir({
+      'backend/.python-version': '3.12.4\n',
+      'pyproject.toml': '[project]\nname = "app"\nversion = "1"\nrequires-python = ">=3.9"\n',
+      '.github/workflows/ci.yml': [
+        'on: push',
+        'jobs:',
+        '  from-file:',
+        '    runs-on: ubuntu-latest',
+        '    steps:',
+        '      - uses: actions/setup-python@v5',
+        '        with:',
+        '          python-version-file: backend/.python-version',
+        '      - run: pip install numpy==1.24.3',
+        '',
+      ].join('\n'),
+      '.gitlab-ci.yml': [
+        'variables:',
+        '  PY: "3.9"',
+        'test:',
+        '  image: python:${PY}-slim',
+        '  parallel:',
+        '    matrix:',
+        '      - PY: ["3.10", "3.12"]',
+        '  script:',
+        '    - pip install numpy==1.24.3',
+        'lint:',
+        '  image: python:$PY',
+        '  variables:',
+        '    PY: "3.12"',
+        '  script:',
+        '    - pip install numpy==1.24.4',
+        '',
+      ].join('\n'),
+    });
+    const { stdout } = await runCliAsync(['check', dir, '--format', 'json', '--select', 'python-version-unsupported']);
+    const found = findingsOf(stdout).map((f) => [f.file, f.startLine, f.message.match(/Python 3\.\d+/)?.[0]]);
+    expect(found).toEqual([
+      // The GitHub job runs backend/.python-version's 3.12 (not the project's >=3.9).
+      ['.github/workflows/ci.yml', 9, 'Python 3.12'],
+      // The 3.12 matrix entry only; and the lint job's own variable over the top level's.
+      ['.gitlab-ci.yml', 9, 'Python 3.12'],
+      ['.gitlab-ci.yml', 15, 'Python 3.12'],
+    ]);
+  });
 });

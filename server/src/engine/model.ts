@@ -213,6 +213,8 @@ export interface CommandScope {
   /** For messages: `build (python 3.11)`. */
   label: string;
   python?: { version: string; span: Span };
+  /** setup-python's `python-version-file`: the project file (`.python-version`, `pyproject.toml`) that names the job's Python. */
+  pythonFile?: string;
   /**
    * A Dockerfile stage's base image (for a stage built on another stage, the first stage's): the
    * reference with ARG defaults substituted, where it is written, and whether it is written as is

@@ -234,7 +234,7 @@ export function buildProject(input: ProjectInput): Project {
     if (kindSpec(file.kind).environments === 'declaration') pushAll(environments, buildDeclarationEnvironments(file, trees, budgetNotes));
   }
   for (const file of parsed.values()) {
-    if (kindSpec(file.kind).environments === 'script') pushAll(environments, buildScriptEnvironments(file, trees, input.baseImages));
+    if (kindSpec(file.kind).environments === 'script') pushAll(environments, buildScriptEnvironments(file, trees, input.baseImages, (path) => pythonNamedBy(path, sources, parsed)));
   }
   return {
     sources,
@@ -520,7 +520,12 @@ function buildDeclarationEnvironments(file: ParsedFile, trees: IncludeGraph, not
 }
 
 /** A script's runs: the whole file, or each of its scopes (CI jobs, Dockerfile stages) on its own. */
-function buildScriptEnvironments(file: ParsedFile, trees: IncludeGraph, baseImages: ProjectInput['baseImages']): Environment[] {
+function buildScriptEnvironments(
+  file: ParsedFile,
+  trees: IncludeGraph,
+  baseImages: ProjectInput['baseImages'],
+  pythonOfFile: (path: string) => TargetPython | undefined,
+): Environment[] {
   const reachable = (file.commands ?? []).filter((c) => c.reachable);
   if (!file.scopes || file.scopes.length === 0) {
     const python = file.targetPython ? { version: file.targetPython.version, source: { file: file.path, span: file.targetPython.span } } : undefined;
@@ -531,7 +536,7 @@ function buildScriptEnvironments(file: ParsedFile, trees: IncludeGraph, baseImag
   for (const scope of file.scopes) {
     const commands = reachable.filter((c) => c.scopes?.includes(scope.id));
     const image = scope.baseImage ? baseImageOf(file, scope.baseImage, baseImages) : null;
-    const python = scope.python ? { version: scope.python.version, source: { file: file.path, span: scope.python.span } } : image?.python;
+    const python = scope.python ? { version: scope.python.version, source: { file: file.path, span: scope.python.span } } : scope.pythonFile ? pythonOfFile(scope.pythonFile) : image?.python;
     const at = { id: `${file.path}#${scope.id}`, label: `${file.path} (${scope.label})`, python, preinstalled: image?.packages, accelerator: image?.accelerator };
     const env = buildScriptEnvironment(file, commands, trees, at);
     if (env) environments.push(env);
@@ -666,6 +671,25 @@ function buildRequirementsEnvironments(parsed: Map<string, ParsedFile>, included
   return environments;
 }
 
+/** A `.python-version` file's X.Y (`3.11.4`, `cpython-3.11`), with where it is written. */
+function pythonVersionFile(path: string, text: string): TargetPython | null {
+  const match = /^\s*(?:cpython-|python)?(\d+\.\d+)/m.exec(text);
+  if (!match) return null;
+  const start = match.index + match[0].length - match[1]!.length;
+  return { version: match[1]!, source: { file: path, span: { start, end: start + match[1]!.length } } };
+}
+
+/** The Python a project file names (setup-python's `python-version-file`): a declaration's lowest allowed X.Y, else the file's version line. */
+function pythonNamedBy(path: string, sources: Map<string, SourceFile>, parsed: Map<string, ParsedFile>): TargetPython | undefined {
+  const declaration = parsed.get(path);
+  if (declaration?.pythonRequirement) {
+    const version = lowestPython(declaration.pythonRequirement);
+    return version ? { version, specifier: declaration.pythonRequirement.specifier, source: { file: path, span: declaration.pythonRequirement.span } } : undefined;
+  }
+  const source = sources.get(path);
+  return (source && pythonVersionFile(path, source.text)) ?? undefined;
+}
+
 /** The declarations whose Python is the project's (a lock's is what it was locked for). */
 const declaresProjectPython: ReadonlySet<FileKind> = new Set<FileKind>(['pyproject', 'setup-cfg', 'pipfile']);
 
@@ -673,11 +697,8 @@ function findTargetPython(sources: Map<string, SourceFile>, parsed: Map<string, 
   for (const [path, source] of sources) {
     if (path !== '.python-version' && !path.endsWith('/.python-version')) continue;
     if (path.includes('/')) continue; // only the project root's file applies to the whole project
-    const match = /^\s*(?:cpython-|python)?(\d+\.\d+)/m.exec(source.text);
-    if (match) {
-      const start = match.index + match[0].length - match[1]!.length;
-      return { version: match[1]!, source: { file: path, span: { start, end: start + match[1]!.length } } };
-    }
+    const named = pythonVersionFile(path, source.text);
+    if (named) return named;
   }
   // Then requires-python (Poetry's python, setuptools' python_requires, Pipfile's python_version) of
   // the shallowest declaration: its lowest allowed X.Y.

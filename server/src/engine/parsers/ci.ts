@@ -259,7 +259,12 @@ function githubScopes(reader: WorkflowReader, text: string, jobId: string, job: 
   const versionNode = setup ? reader.value(reader.value(setup, 'with'), 'python-version') : null;
   const written = reader.string(versionNode);
   const one = (python?: { version: string; span: Span }): CommandScope[] => [{ id: jobId, label: python ? `job ${jobId}, python ${python.version}` : `job ${jobId}`, ...(python ? { python } : {}) }];
-  if (!versionNode) return one();
+  if (!versionNode) {
+    // `python-version-file: .python-version` (or a pyproject's requires-python): read where the project reads it.
+    const file = reader.string(reader.value(reader.value(setup ?? null, 'with'), 'python-version-file'));
+    if (file && !file.includes('${{')) return [{ id: jobId, label: `job ${jobId}, python from ${file}`, pythonFile: file.trim().replace(/^\.\//, '') }];
+    return one();
+  }
   const matrixKey = /^\s*\$\{\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}\}\s*$/.exec(written ?? '')?.[1];
   if (!matrixKey) {
     // A list installs several Pythons; the last one is the default `python`.
@@ -346,13 +351,50 @@ function readGitlab(reader: WorkflowReader, text: string): void {
     if (!script) continue;
     const image = lookup(job, 'image') ?? reader.value(defaults, 'image') ?? reader.value(root, 'image');
     const imageName = isMap(image) ? reader.value(image, 'name') : image;
-    const python = imagePython(reader.string(imageName), imageName ? valueSpan(text, imageName) : null);
-    const scope: CommandScope = { id: name, label: python ? `job ${name}, python ${python.version}` : `job ${name}`, ...(python ? { python } : {}) };
-    reader.addScope(scope);
+    const scopes = gitlabScopes(reader, text, name, imageName, [reader.value(root, 'variables'), lookup(job, 'variables')], reader.value(lookup(job, 'parallel'), 'matrix'));
+    for (const scope of scopes) reader.addScope(scope);
     const before = lookup(job, 'before_script') ?? reader.value(defaults, 'before_script') ?? reader.value(root, 'before_script');
     const after = lookup(job, 'after_script') ?? reader.value(defaults, 'after_script') ?? reader.value(root, 'after_script');
-    for (const node of [...lines(before), ...lines(script), ...lines(after)]) reader.addCommand({ node, shell: 'bash', scopes: [name], directory: '' });
+    const ids = scopes.map((s) => s.id);
+    for (const node of [...lines(before), ...lines(script), ...lines(after)]) reader.addCommand({ node, shell: 'bash', scopes: ids, directory: '' });
   }
+}
+
+/**
+ * A GitLab job's environments: one per Python its image runs. An image written with a variable
+ * (`python:$PYTHON_VERSION`) takes it from `parallel: matrix:` (one environment per value, the finding
+ * pointing at that value) or from `variables:` (the job's over the top level's); otherwise it is unknown.
+ */
+function gitlabScopes(reader: WorkflowReader, text: string, job: string, imageNode: Node | null, variableMaps: (Node | null)[], matrix: Node | null): CommandScope[] {
+  const scope = (id: string, python: { version: string; span: Span } | null): CommandScope => ({ id, label: python ? `job ${job}, python ${python.version}` : `job ${job}`, ...(python ? { python } : {}) });
+  const written = reader.string(imageNode);
+  const literal = imagePython(written, imageNode ? valueSpan(text, imageNode) : null);
+  const variable = /^[^$]*\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(written ?? '');
+  if (literal || !variable || !imageNode) return [scope(job, literal)];
+  const name = variable[1] ?? variable[2]!;
+  const withValue = (value: Node): { version: string; span: Span } | null => {
+    const python = imagePython(written!.replace(variable[0].slice(variable[0].indexOf('$')), reader.string(value) ?? ''), { start: 0, end: 0 });
+    const span = valueSpan(text, value);
+    return python && span ? { version: python.version, span } : null;
+  };
+  const scopes: CommandScope[] = [];
+  const seen = new Set<string>();
+  for (const row of reader.items(matrix)) {
+    const values = reader.value(row, name);
+    for (const value of values ? (isSeq(values) ? reader.items(values) : [values]) : []) {
+      const python = withValue(value);
+      if (!python || seen.has(python.version)) continue;
+      seen.add(python.version);
+      scopes.push(scope(`${job}[python ${python.version}]`, python));
+    }
+  }
+  if (scopes.length > 0) return scopes;
+  for (const variables of [...variableMaps].reverse()) {
+    const value = reader.value(variables, name);
+    const python = value && isScalar(value) ? withValue(value) : null;
+    if (python) return [scope(job, python)];
+  }
+  return [scope(job, null)];
 }
 
 /**
