@@ -4,7 +4,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkDocumentMeaning, unclassifiedFields } from '../../server/src/engine/kb/meaning';
+import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { checkDocumentMeaning, documentKind, fieldMeanings, unclassifiedFields, type FieldMeaning } from '../../server/src/engine/kb/meaning';
 import { compileKnowledgeBase } from '../../scripts/compile-kb';
 import { repoRoot } from '../support/analyze';
 
@@ -99,5 +100,56 @@ describe('knowledge base meaning check', () => {
 
   it('reports YAML syntax errors with their line', () => {
     expect(checkDocumentMeaning('requires', 'requirements:\n  - package: [x\n')[0]?.line).toBeGreaterThan(1);
+  });
+});
+
+describe('every checked field of every rules/ file fails the build when corrupted', () => {
+  // One invalid value per meaning; written as a double-quoted YAML scalar, valid in block and flow context.
+  const invalid: Record<Exclude<FieldMeaning, 'text'>, string> = {
+    version: 'not-a-version',
+    'python-minor': '3.x',
+    specifier: '>=1.0;<2',
+    marker: 'os_name = "nt"',
+    url: 'htps//example',
+    'url-template': 'https://example.org/{name}',
+    date: '2026-13-45',
+    regex: '(unclosed',
+  };
+
+  it('names the file and line of the first value of each checked field, in one build of a copy with all of them corrupted', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pinwise-kb-meaning-'));
+    scratch.push(root);
+    cpSync(join(repoRoot, 'rules'), join(root, 'rules'), { recursive: true });
+    mkdirSync(join(root, 'dist'));
+    const expected: string[] = [];
+    const exercised = new Set<string>();
+    for (const { key, text } of yamlKeys(join(repoRoot, 'rules'))) {
+      const kind = documentKind(key);
+      const table = fieldMeanings[kind] ?? {};
+      const firsts = new Map<string, { start: number; end: number; meaning: Exclude<FieldMeaning, 'text'> }>();
+      const walk = (node: Node | null, path: string[]) => {
+        if (isMap(node)) for (const pair of node.items) walk(pair.value as Node | null, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)]);
+        else if (isSeq(node)) node.items.forEach((item) => walk(item as Node | null, [...path, '*']));
+        else if (isScalar(node) && typeof node.value === 'string' && node.range) {
+          const pattern = Object.keys(table).find((p) => p.split('/').length === path.length && p.split('/').every((part, i) => part === '*' || part === path[i]));
+          const meaning = pattern ? table[pattern] : undefined;
+          if (pattern && meaning && meaning !== 'text' && !firsts.has(pattern)) firsts.set(pattern, { start: node.range[0], end: node.range[1], meaning });
+        }
+      };
+      walk(parseDocument(text).contents as Node | null, []);
+      let corrupted = text;
+      for (const { start, end, meaning } of [...firsts.values()].sort((a, b) => b.start - a.start)) {
+        corrupted = corrupted.slice(0, start) + JSON.stringify(invalid[meaning]) + corrupted.slice(end);
+        expected.push(`rules/${key}.yaml:${text.slice(0, start).split('\n').length}:`);
+      }
+      for (const pattern of firsts.keys()) exercised.add(`${kind}:${pattern}`);
+      writeFileSync(join(root, 'rules', `${key}.yaml`), corrupted);
+    }
+    const message = compileError(root);
+    for (const place of expected) expect(message, place).toContain(place);
+    // Every checked field the tables classify is present in the data, so none goes untested here.
+    const classified = Object.entries(fieldMeanings).flatMap(([kind, table]) => Object.entries(table).filter(([, m]) => m !== 'text').map(([p]) => `${kind}:${p}`));
+    expect(classified.filter((f) => !exercised.has(f))).toEqual([]);
+    expect(expected.length).toBeGreaterThan(60);
   });
 });

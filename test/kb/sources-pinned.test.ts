@@ -1,12 +1,14 @@
 // Every source in rules/ must say next year what it says today: a tag or commit on GitHub, an issue
 // or pull request, a release page, a versioned docs page or a release's PyPI page. Moving pages
-// (/stable/, /latest/, blob/main, blob/master) are rejected in every file the test covers.
+// (/stable/, /latest/, a branch such as blob/main or tree/master, a repository's front page, a docs
+// site built from main) are rejected in every rules/ file and in every rule page's Sources.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { documentKind, fieldMeanings } from '../../server/src/engine/kb/meaning';
 import { yamlFiles } from '../../server/src/host/knowledge-base';
+import { rules as allRules } from '../../server/src/engine/rules';
 import { repoRoot } from '../support/analyze';
 
 const rulesDir = join(repoRoot, 'rules');
@@ -21,15 +23,32 @@ const notYetCovered: string[] = [];
  */
 const strict = new Set(['requires.yaml', 'python-support.yaml', 'numpy-abi.yaml', 'known-incompatible.yaml', 'python.yaml', 'knowledge.yaml', 'docker-images.yaml', 'conda.yaml']);
 
-/** TensorFlow's tested-build-configurations table has no versioned copy verified here yet. */
+/**
+ * TensorFlow's tested-build-configurations table: the commits of tensorflow/docs' site/en/install/source.md
+ * that could be read here stop at TensorFlow 2.5 (the rows for 2.10-2.18 were read on a copy whose commit
+ * is not known), so no permalink carries the rows yet. The rows after 2.18 cite TensorFlow's own issues.
+ */
 const knownUnpinned = new Set(['https://www.tensorflow.org/install/source#tested_build_configurations']);
 
-const moving = /\/stable\/|\/latest\/|\/blob\/(main|master)\/|\/tree\/(main|master)\b|\/(main|master)\/[^/]*\.(md|rst|html?)\b/;
+/** Pages that will say something else next year. */
+const movingShapes = [
+  /\/(stable|latest)\//,
+  // A branch, not a tag or commit: blob/main, tree/master, raw.githubusercontent.com/…/main/.
+  /^https:\/\/github\.com\/[^/]+\/[^/]+\/(blob|tree|raw|commits|edit)\/(main|master)(\/|#|$)/,
+  /^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/(main|master)\//,
+  // A repository's front page (its README at HEAD) or its list of releases.
+  /^https:\/\/github\.com\/[^/]+\/[^/#]+\/?(#.*)?$/,
+  /^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/?$/,
+  // A docs site built from a branch (pytorch.org/audio/main/, numpy.org/devdocs/).
+  /^https:\/\/(?!github\.com\/)[^/]+\/(?:[^?#]*\/)?(main|master|devdocs|nightly)\//,
+];
+const moving = { test: (url: string) => movingShapes.some((shape) => shape.test(url)) };
 
 /** Shapes of a permalink, for the files this test covers. */
 const permalink = [
   /^https:\/\/github\.com\/[^/]+\/[^/]+\/(issues|pull|discussions)\/\d+/,
   /^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/tag\/[^/]+$/,
+  /^https:\/\/github\.com\/[^/]+\/[^/]+\/commit\/[0-9a-f]{7,40}$/,
   /^https:\/\/github\.com\/[^/]+\/[^/]+\/(blob|tree)\/(?!main\/|master\/)[^/]+\/.+/,
   /^https:\/\/numpy\.org\/doc\/\d+\.\d+\//,
   /^https:\/\/docs\.scipy\.org\/doc\/scipy-\d+\.\d+\.\d+\//,
@@ -84,6 +103,20 @@ describe('pinned sources', () => {
     });
   }
 
+  it("rule pages: every link of a rule's Sources is no moving page", () => {
+    const bad: string[] = [];
+    let seen = 0;
+    for (const rule of allRules) {
+      const sources = /## Sources\n([\s\S]*?)(?:\n## |$)/.exec(rule.meta.docs)?.[1] ?? '';
+      for (const url of sources.match(/https:\/\/[^\s)>`]+/g) ?? []) {
+        seen++;
+        if (!knownUnpinned.has(url) && moving.test(url)) bad.push(`${rule.meta.id}: ${url}`);
+      }
+    }
+    expect(seen).toBeGreaterThan(20);
+    expect(bad).toEqual([]);
+  });
+
   it('rejects the moving shapes and accepts the pinned ones', () => {
     const accepts = (url: string) => !moving.test(url) && permalink.some((p) => p.test(url));
     for (const url of [
@@ -94,6 +127,11 @@ describe('pinned sources', () => {
       'https://github.com/pytorch/vision#installation',
       'https://pytorch.org/audio/main/installation.html',
       'https://pandas.pydata.org/docs/whatsnew/v2.2.3.html',
+      'https://github.com/pytorch/pytorch/tree/main/.ci',
+      'https://raw.githubusercontent.com/pytorch/pytorch/master/RELEASE.md',
+      'https://github.com/scikit-learn/scikit-learn/releases',
+      'https://docs.pytorch.org/vision/main/models.html',
+      'https://numpy.org/devdocs/release/2.5.0-notes.html',
     ]) {
       expect(accepts(url), url).toBe(false);
     }
@@ -102,6 +140,8 @@ describe('pinned sources', () => {
       'https://github.com/python/peps/blob/560dadb3356d0dde0254995829aa811b8c3564be/peps/pep-0790.rst',
       'https://github.com/numpy/numpy/releases/tag/v2.4.6',
       'https://pypi.org/project/torch/2.5.1/',
+      'https://github.com/scipy/scipy/blob/7b4a8e7e719454f676a660958d69d4bc20f37c23/doc/source/dev/toolchain.rst',
+      'https://github.com/pypa/packaging.python.org/commit/91b8d6f1d0af57bf55f11544204805604d04322c',
     ]) {
       expect(accepts(url), url).toBe(true);
     }

@@ -59,7 +59,6 @@ export const fieldMeanings: Record<string, Record<string, FieldMeaning>> = {
     'minors/*/source': 'url',
   },
   torch: {
-    knowledgeDate: 'date',
     'indexes/host': 'text',
     'indexes/stable': 'url-template',
     'indexes/nightly': 'url-template',

@@ -119,12 +119,12 @@ onnxruntime-gpu==1.17.1   # both install the onnxruntime package
 Keep one distribution. When the environment says what it targets (the \`accelerator\` setting, a PyTorch index URL such as \`/whl/cu121\`, or a torch local tag such as \`+cu121\`), the quick fix removes the variant that does not fit, deleting its whole line and nothing else; it is safe. Otherwise each removal is offered as an unsafe fix, since only you know which build you need. Complementary markers are another way out.
 
 ## Sources
-- ONNX Runtime, Install ONNX Runtime: https://onnxruntime.ai/docs/get-started/with-python.html#install-onnx-runtime
-- opencv-python README, Installation and Usage: https://github.com/opencv/opencv-python#installation-and-usage
+- ONNX Runtime, Install ONNX Runtime: https://github.com/microsoft/onnxruntime/blob/93f3c4bb0e216a9a8c759418eb9705ec256b6a66/docs/get-started/with-python.md#install-onnx-runtime
+- opencv-python README, Installation and Usage: https://github.com/opencv/opencv-python/blob/5308d0bf5274e07fe306fba411db265341cd0248/README.md#installation-and-usage
 - TensorFlow's pip package setup.py (one setup.py for every tensorflow_* and tf_nightly_* package): https://github.com/tensorflow/tensorflow/blob/v2.12.0/tensorflow/tools/pip_package/setup.py
 - faiss-wheels setup.py (faiss-cpu / faiss-gpu): https://github.com/kyamagu/faiss-wheels/blob/227ee5b3b086179163e4c496499e26a153dd837d/setup.py
-- Pillow-SIMD README, Installation: https://github.com/uploadcare/pillow-simd#installation
-- DirectML Execution Provider (Windows): https://onnxruntime.ai/docs/execution-providers/DirectML-ExecutionProvider.html
+- Pillow-SIMD README, Installation: https://github.com/uploadcare/pillow-simd/blob/b6f035ce526bd88ef164ab672991bcbbe14c2d5f/README.md#installation
+- DirectML Execution Provider (Windows): https://github.com/microsoft/onnxruntime/blob/eb45535b8cbbd26a59a8466141c8e49857097f34/docs/execution-providers/DirectML-ExecutionProvider.md
 `,
   },
   (context) => {

@@ -39,7 +39,7 @@ Change the local tag to the index's variant (offered first), or the index URL to
 Changing the tag is safe when that release was published for the index's variant and the pin has no \`--hash\`. Changing or adding an index affects every package of the environment and is never applied automatically.
 
 ## Sources
-- https://pytorch.org/get-started/previous-versions/
+- PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
 - https://pip.pypa.io/en/24.2/cli/pip_install/#finding-packages
 `,
   },

@@ -35,7 +35,7 @@ Aligns the odd tag with the variant of the PyTorch index in effect when exactly 
 Safe: only the tag changes (against a conda environment's variant, only where the PyTorch index in effect serves that variant). A pin with \`--hash\` values keeps hashes for the old wheel, so that fix says so in its title and is not applied automatically.
 
 ## Sources
-- https://pytorch.org/get-started/previous-versions/
+- PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
 - https://peps.python.org/pep-0440/#local-version-identifiers
 `,
   },

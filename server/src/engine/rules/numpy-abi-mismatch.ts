@@ -32,11 +32,11 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
 - ONNX Runtime, Support NumPy 2.0: https://github.com/microsoft/onnxruntime/issues/21063
 - opencv-python 4.10.0.84 release notes: https://github.com/opencv/opencv-python/releases/tag/84
 - TensorFlow 2.18.0 release notes: https://github.com/tensorflow/tensorflow/releases/tag/v2.18.0
-- pandas 2.2.2 release notes: https://pandas.pydata.org/docs/whatsnew/v2.2.2.html
-- SciPy 1.13.0 release notes: https://docs.scipy.org/doc/scipy/release/1.13.0-notes.html
+- pandas 2.2.2 release notes: https://pandas.pydata.org/pandas-docs/version/2.2.2/whatsnew/v2.2.2.html
+- SciPy 1.13.0 release notes: https://docs.scipy.org/doc/scipy-1.13.0/release/1.13.0-notes.html
 - scikit-learn 1.4.2 release: https://github.com/scikit-learn/scikit-learn/releases/tag/1.4.2
-- Numba 0.60.0 release notes: https://numba.readthedocs.io/en/stable/release/0.60.0-notes.html
-- torchvision / torchaudio follow torch (compatibility tables): https://github.com/pytorch/vision#installation
+- Numba 0.60.0 release notes: https://github.com/numba/numba/blob/0.60.0/docs/source/release/0.60.0-notes.rst
+- torchvision / torchaudio follow torch (compatibility tables): https://github.com/pytorch/vision/blob/v0.18.0/README.md
 `,
   },
   (context) => {

@@ -39,13 +39,14 @@ numpy==1.24.3     # NumPy 1.24 supports Python 3.8-3.11
 Raise the pin to a release that supports the target Python (NumPy 1.26 is the first for 3.12), or target an older Python.
 
 ## Sources
-- NumPy release notes (each names the Python versions it supports): https://numpy.org/doc/stable/release.html
-- SciPy toolchain roadmap (Python per SciPy version): https://docs.scipy.org/doc/scipy/dev/toolchain.html
-- Numba release notes: https://numba.readthedocs.io/en/stable/release-notes-overview.html
+Every range in rules/python-support.yaml names the page it was read from; among them:
+- NumPy 2.0.2 release notes (each release's notes name the Python versions it supports): https://github.com/numpy/numpy/blob/v2.0.2/doc/source/release/2.0.2-notes.rst
+- SciPy toolchain roadmap (Python per SciPy version): https://github.com/scipy/scipy/blob/7b4a8e7e719454f676a660958d69d4bc20f37c23/doc/source/dev/toolchain.rst
+- Numba 0.61.0 release notes: https://github.com/numba/numba/blob/0.61.0/docs/source/release/0.61.0-notes.rst
 - TensorFlow tested build configurations: https://www.tensorflow.org/install/source#tested_build_configurations
 - ONNX Runtime 1.20.0 release notes and microsoft/onnxruntime#17842: https://github.com/microsoft/onnxruntime/releases/tag/v1.20.0
-- scikit-learn releases: https://github.com/scikit-learn/scikit-learn/releases
-- pandas install pages and release notes (2.2.3 added Python 3.13, 2.3.3 added 3.14): https://pandas.pydata.org/docs/whatsnew/index.html
+- scikit-learn 1.7.0 release: https://github.com/scikit-learn/scikit-learn/releases/tag/1.7.0
+- pandas 2.3.3 release notes (2.2.3 added Python 3.13, 2.3.3 added 3.14): https://pandas.pydata.org/pandas-docs/version/2.3.3/whatsnew/v2.3.3.html
 - PyTorch releases and their Python range: see rules/torch.yaml
 `,
   },

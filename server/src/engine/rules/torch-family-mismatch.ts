@@ -33,7 +33,7 @@ Set torchvision / torchaudio to the version of torch's release row (offered firs
 The first fix is safe when torch names one exact version and the pin carries no \`--hash\`; a pin with hashes keeps its old hashes, so the fix says so in its title and is never applied automatically. Changing torch (the second fix) is never safe: it changes what the project is built on.
 
 ## Sources
-- https://pytorch.org/get-started/previous-versions/
+- PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
 - https://github.com/pytorch/pytorch/blob/v2.14.0/RELEASE.md#release-compatibility-matrix
 - https://docs.pytorch.org/audio/2.11.0/installation.html
 - https://github.com/pytorch/vision/releases/tag/v0.29.1

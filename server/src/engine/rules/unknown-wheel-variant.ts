@@ -35,7 +35,7 @@ Replaces the variant with the nearest one published for that release (same CUDA/
 Safe when the published variant differs only by a patch part (\`rocm5.7.1\` → \`rocm5.7\`) and the pin carries no \`--hash\`; moving to another CUDA or ROCm minor changes the runtime you depend on and is offered but not applied automatically.
 
 ## Sources
-- https://pytorch.org/get-started/previous-versions/
+- PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
 - https://github.com/pytorch/test-infra/pull/8498
 `,
   },
