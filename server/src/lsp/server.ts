@@ -61,7 +61,7 @@ import { knowledgeDate } from '../engine/kb/knowledge';
 import { budgetHits, debugInfoRequest, emptyCounts, firstSentence, statusNotification, type BudgetHit, type DebugInfo, type ServerStatus } from './status';
 import { ignoreCommentEdit, minimalEdit } from './edits';
 import { pinwiseVersion } from '../version';
-import { upgradeActionKind, upgradeActions } from './upgrade-action';
+import { upgradeActionKind, upgradeActions, upgradeNotesCommand } from './upgrade-action';
 import { Notebooks, notebookDocumentSync } from './notebooks';
 
 export const serverName = 'pinwise';
@@ -696,7 +696,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind, upgradeActionKind], resolveProvider: false },
         hoverProvider: true,
-        executeCommandProvider: { commands: [commands.audit, commands.applyFixAll, commands.fixAllWorkspace] },
+        executeCommandProvider: { commands: [commands.audit, commands.applyFixAll, commands.fixAllWorkspace, upgradeNotesCommand] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
         notebookDocumentSync,
       },
@@ -940,6 +940,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       if (arg.apply === false || files.length === 0) return { edit, files, applied: null, reason: files.length === 0 ? 'Nothing to fix safely.' : null, notFixed } satisfies WorkspaceFixResult;
       const result = await connection.workspace.applyEdit({ label: 'Pinwise: fix all safe problems', edit });
       return { edit, files, applied: result.applied, reason: result.failureReason ?? null, notFixed } satisfies WorkspaceFixResult;
+    }
+    if (params.command === upgradeNotesCommand) {
+      const arg = (params.arguments?.[0] ?? {}) as { torch?: unknown; notes?: unknown };
+      const notes = Array.isArray(arg.notes) ? arg.notes.filter((n): n is string => typeof n === 'string') : [];
+      if (notes.length > 0) void connection.window.showWarningMessage(`Pinwise: the upgrade to torch ${String(arg.torch)} left ${notes.length === 1 ? 'one place' : `${notes.length} places`} as written — ${notes.join('; ')}`);
+      return null;
     }
     if (params.command === commands.audit) {
       let reporter: WorkDoneProgressReporter = connection.window.attachWorkDoneProgress(params.workDoneToken);

@@ -11,6 +11,8 @@ import { planUpgrade } from '../engine/upgrade';
 import { uvIndexPlan } from '../engine/uv-index';
 
 export const upgradeActionKind = `${CodeActionKind.RefactorRewrite}.pinwise.upgrade`;
+/** Run after the upgrade's edit: says what it left as written (a base image, a lock, a retired conda channel). */
+export const upgradeNotesCommand = 'pinwise.showUpgradeNotes';
 export const uvIndexActionKind = `${CodeActionKind.RefactorRewrite}.pinwise.uvIndex`;
 
 /**
@@ -33,8 +35,15 @@ export function upgradeActions(project: Project, kb: KnowledgeBase, file: string
     const plan = planUpgrade(project, kb, { torch });
     if (!plan.ok || plan.edits.length === 0) continue;
     const files = new Set(plan.edits.map((e) => e.file));
-    const title = `Pinwise: Upgrade the PyTorch family to torch ${torch} in every file (${plan.edits.length} change${plan.edits.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'})`;
-    actions.push(CodeAction.create(title, workspaceEdit(project, plan.edits, uriOf), upgradeActionKind));
+    const left = plan.notes.length > 0 ? `; ${plan.notes.length} left as written` : '';
+    const title = `Pinwise: Upgrade the PyTorch family to torch ${torch} in every file (${plan.edits.length} change${plan.edits.length === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}${left})`;
+    const action = CodeAction.create(title, workspaceEdit(project, plan.edits, uriOf), upgradeActionKind);
+    // The CLI prints what it left; the editor says it once the edit is applied.
+    if (plan.notes.length > 0) {
+      const notes = plan.notes.map((note) => `${note.file}:${new LineIndex(project.sources.get(note.file)?.text ?? '').positionAt(note.span.start).line + 1}: ${note.message}`);
+      action.command = { title: 'Show what the upgrade left', command: upgradeNotesCommand, arguments: [{ torch, notes }] };
+    }
+    actions.push(action);
   }
   // In a pyproject.toml that tells uv nothing about PyTorch's index: add it, for the build the project pins.
   const uv = uvIndexPlan(project, kb, file);
