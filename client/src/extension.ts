@@ -1,5 +1,5 @@
-// The VS Code client: starts the Pinwise language server over IPC and adds
-// the commands, the status bar item and the audit report. All analysis is in the server.
+// The VS Code client: starts the Pinwise language server over IPC and adds the commands, the
+// status items, the debug information and the audit report. All analysis is in the server.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -14,12 +14,18 @@ import {
 } from 'vscode-languageclient/node';
 import type { AuditReport } from '../../server/src/lsp/audit';
 import type { WorkspaceFixResult } from '../../server/src/lsp/server';
+import { debugInfoRequest, statusNotification, type DebugInfo, type ServerStatus } from '../../server/src/lsp/status';
 import { parseAuditMessage, renderAuditHtml, type AuditView } from './audit-view';
 import documentSelector from './generated/document-selector.json';
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
+/** Workspace-wide counts, in every editor (as the Problems counter is): the server's published diagnostics. */
 let status: vscode.StatusBarItem;
+/** Beside the language of a dependency file: server state, knowledge date, files checked. */
+let languageStatus: vscode.LanguageStatusItem;
+/** The server's last `pinwise/status` (null: none since it started). */
+let serverStatus: ServerStatus | null = null;
 let auditing = false;
 /** The audit report: one read-only webview panel, re-rendered by each audit. */
 let reportPanel: vscode.WebviewPanel | undefined;
@@ -29,8 +35,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   output = vscode.window.createOutputChannel('Pinwise', { log: true });
   status = vscode.window.createStatusBarItem('pinwise.status', vscode.StatusBarAlignment.Right, 100);
   status.name = 'Pinwise';
-  status.command = 'pinwise.showOutput';
-  context.subscriptions.push(output, status);
+  status.command = 'pinwise.auditWorkspace';
+  languageStatus = vscode.languages.createLanguageStatusItem('pinwise.languageStatus', documentSelector);
+  languageStatus.name = 'Pinwise';
+  languageStatus.command = { title: 'Debug information', command: 'pinwise.showDebugInfo' };
+  context.subscriptions.push(output, status, languageStatus);
+  const extension = context.extension.packageJSON as { version?: string };
+  log(`Pinwise extension ${extension.version ?? 'unknown'} in ${vscode.env.appName} ${vscode.version}`);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('pinwise.showOutput', () => output.show(true)),
@@ -41,7 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand('pinwise.fixAllInFile', fixAllInFile),
     vscode.commands.registerCommand('pinwise.auditWorkspace', () => auditWorkspace()),
-    vscode.languages.onDidChangeDiagnostics(() => updateStatus()),
+    vscode.commands.registerCommand('pinwise.showDebugInfo', () => showDebugInfo(context)),
   );
   await start(context);
 }
@@ -69,6 +80,11 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
     diagnosticCollectionName: 'pinwise',
   };
   client = new LanguageClient('pinwise', 'Pinwise', serverOptions, clientOptions);
+  serverStatus = null;
+  client.onNotification(statusNotification, (next: ServerStatus) => {
+    serverStatus = next;
+    updateStatus();
+  });
   client.onDidChangeState((event) => {
     if (event.newState === State.Running) log('Server running');
     if (event.newState === State.Stopped) log('Server stopped');
@@ -87,32 +103,88 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   updateStatus();
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Both items show the server's own account (`pinwise/status`): its counts are of the diagnostics it
+ * published, so they are the Problems panel's; "no problems" only once every folder was checked whole.
+ */
 function updateStatus(): void {
   if (!status) return;
-  if (auditing) {
-    status.text = '$(sync~spin) Pinwise';
-    status.tooltip = 'Pinwise is auditing the workspace';
-    status.show();
-    return;
-  }
-  if (!client || client.state !== State.Running) {
+  const running = client?.state === State.Running;
+  const s = serverStatus;
+  languageStatus.severity = vscode.LanguageStatusSeverity.Information;
+  languageStatus.busy = auditing || !running || !s || s.state !== 'idle';
+  if (!running) {
     status.text = '$(circle-slash) Pinwise';
-    status.tooltip = 'The Pinwise language server is not running. Click to show its output.';
+    status.tooltip = 'The Pinwise language server is not running. See the Pinwise output.';
+    status.command = 'pinwise.showOutput';
+    languageStatus.text = 'Pinwise: not running';
+    languageStatus.detail = 'See the Pinwise output';
+    languageStatus.severity = vscode.LanguageStatusSeverity.Error;
     status.show();
     return;
   }
-  let errors = 0;
-  let warnings = 0;
-  for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
-    for (const d of diagnostics) {
-      if (d.source !== 'pinwise') continue;
-      if (d.severity === vscode.DiagnosticSeverity.Error) errors++;
-      else if (d.severity === vscode.DiagnosticSeverity.Warning) warnings++;
+  status.command = 'pinwise.auditWorkspace';
+  if (!s || s.state === 'starting') {
+    status.text = '$(sync~spin) Pinwise';
+    status.tooltip = 'Pinwise is starting';
+    languageStatus.text = 'Pinwise: starting';
+    languageStatus.detail = undefined;
+    status.show();
+    return;
+  }
+  const { error, warning, note } = s.counts;
+  const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}`;
+  const knowledge = `knowledge current to ${s.knowledgeDate ?? 'an unknown date'}`;
+  const budgets = s.budgets.length > 0 ? `; ${plural(s.budgets.length, 'part')} not checked (a work budget was reached: see the audit report)` : '';
+  const checked = s.scope === 'workspace' ? `${plural(s.files, 'file')} checked` : `${plural(s.files, 'file')} checked (open files and their environments only: pinwise.diagnosticScope)`;
+  const working = auditing || s.state === 'checking';
+  const problems = error + warning + note;
+  if (working) status.text = problems > 0 ? `$(sync~spin) $(error) ${error} $(warning) ${warning} Pinwise` : '$(sync~spin) Pinwise: checking…';
+  else if (problems > 0) status.text = `$(error) ${error} $(warning) ${warning}${note > 0 ? ` $(info) ${note}` : ''} Pinwise`;
+  else status.text = s.complete ? '$(check) Pinwise' : '$(circle-outline) Pinwise: not checked';
+  if (s.budgets.length > 0 && !working) status.text = `${status.text} $(alert)`;
+  status.tooltip = working
+    ? `Pinwise is checking ${plural(s.files, 'file')}…`
+    : `Pinwise: ${problems === 0 && s.complete ? 'no problems' : counts}; ${checked}${budgets}. Click for the audit report.`;
+  languageStatus.text = working ? `Pinwise: checking ${plural(s.files, 'file')}` : problems === 0 && s.complete ? 'Pinwise: no problems' : `Pinwise: ${counts}`;
+  languageStatus.detail = `${checked}, ${knowledge}${budgets}`;
+  if (s.budgets.length > 0 || (!working && !s.complete && s.scope === 'workspace')) languageStatus.severity = vscode.LanguageStatusSeverity.Warning;
+  status.show();
+}
+
+/** "Pinwise: Show Debug Information": versions, and per folder the settings, environments and files. */
+async function showDebugInfo(context: vscode.ExtensionContext): Promise<void> {
+  const extension = context.extension.packageJSON as { version?: string };
+  const lines = ['# Pinwise debug information', '', `- Extension: ${extension.version ?? 'unknown'} (${vscode.env.appName} ${vscode.version})`];
+  let info: DebugInfo | null = null;
+  if (client?.state === State.Running) {
+    try {
+      info = await client.sendRequest<DebugInfo>(debugInfoRequest);
+    } catch (error) {
+      lines.push(`- Server: did not answer (${error instanceof Error ? error.message : String(error)})`);
+    }
+  } else lines.push('- Server: not running');
+  if (info) {
+    lines.push(`- Server: ${info.server}, Node ${info.node} (${info.platform}), tree-sitter grammars ${info.grammars}`, `- Knowledge base: current to ${info.knowledgeDate ?? 'unknown'}`, '');
+    for (const folder of info.folders) {
+      lines.push(`## ${folder.root}`, '');
+      lines.push(`- Checked: ${folder.complete ? 'the whole folder' : 'not the whole folder (openFiles scope, a run due, or not yet)'}; ${folder.counts.error} error(s), ${folder.counts.warning} warning(s), ${folder.counts.note} note(s)`);
+      lines.push(`- Files: ${folder.files.total} (${Object.entries(folder.files.byKind).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none'})`);
+      lines.push(`- Target Python: ${folder.targetPython ?? 'unknown'}; installed environment: ${folder.installedEnvironment ?? 'none'}`);
+      lines.push(`- Budgets reached: ${folder.budgets.length === 0 ? 'none' : ''}`);
+      for (const hit of folder.budgets) lines.push(`  - ${hit.file}: ${hit.message}`);
+      lines.push('', '### Environments', '');
+      if (folder.environments.length === 0) lines.push('None found.');
+      for (const env of folder.environments) lines.push(`- \`${env.label}\`: ${env.files.join(', ')} (Python ${env.python ?? 'unknown'})`);
+      lines.push('', '### Settings in effect', '', '```json', JSON.stringify(folder.settings, null, 2), '```', '');
     }
   }
-  status.text = errors + warnings === 0 ? '$(check) Pinwise' : `$(error) ${errors} $(warning) ${warnings} Pinwise`;
-  status.tooltip = errors + warnings === 0 ? 'Pinwise: no problems in the checked files' : `Pinwise: ${errors} error(s), ${warnings} warning(s). Click to show the output.`;
-  status.show();
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') + '\n' });
+  await vscode.window.showTextDocument(document, { preview: false });
 }
 
 async function fixAllInFile(): Promise<void> {
