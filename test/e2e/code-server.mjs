@@ -1,16 +1,20 @@
 #!/usr/bin/env node
 // Real VS Code end to end: code-server (VS Code 1.100 on Node 20) with the packaged pinwise.vsix
 // installed, driven headless through Debian's chromium by playwright-core, on a copy of
-// examples/broken-ml-project. Checks, as a user sees them:
+// examples/broken-ml-project (plus a Dockerfile). Checks, as a user sees them:
+//   0. opened on its README (no dependency file open), the whole workspace is checked: the Problems
+//      counter, Pinwise's status item and the audit report give the same counts;
 //   1. Pinwise's findings for requirements.txt in the editor (squiggles) and the Problems panel;
 //   1b. a hover on the torch pin shows its PyTorch release row;
 //   2. the quick fix "Set torchvision to …" applies, and after saving the file on disk differs
 //      from the original in exactly that pin;
+//   2b. an open Dockerfile has the CLI's torch-family finding, and an edit re-checks it live;
 //   3. "Pinwise: Audit Workspace" from the command palette opens the report, a webview with a table
 //      per environment, whose location links open the file;
 //   4. the report's "Fix all safe problems" writes, in every affected file, exactly what
-//      `pinwise check --fix` writes on a copy of the project, and the report refreshes.
-// `--screenshots docs/screenshots` refreshes README's images (diagnostics, hover, quick fix, audit report).
+//      `pinwise check --fix` writes on a copy of the project, and the report refreshes;
+//   6. "Pinwise: Show Debug Information" opens the versions and the environments found.
+// `--screenshots docs/screenshots` refreshes README's images (workspace, diagnostics, hover, quick fix, audit report).
 // Installs what it needs when missing: chromium (apt-get, as root) and code-server (npm, into
 // $PINWISE_E2E_DIR, default /tmp/pinwise-e2e, outside the repository). Run with `npm run test:e2e`
 // (which builds and packages first) or `node test/e2e/code-server.mjs` after `npm run package`.
@@ -128,6 +132,9 @@ async function main() {
   cpSync(join(repo, 'examples', 'broken-ml-project'), ws, { recursive: true });
   const requirements = join(ws, 'requirements.txt');
   const original = readFileSync(requirements, 'utf8');
+  // A Dockerfile of the project: a kind the editor must check live like any other.
+  const dockerfile = 'FROM python:3.11-slim\nRUN pip install torch==2.3.1 torchvision==0.17.0\n';
+  writeFileSync(join(ws, 'Dockerfile'), dockerfile);
   const data = join(work, 'cs-data');
   mkdirSync(join(data, 'user', 'User'), { recursive: true });
   writeFileSync(
@@ -187,13 +194,62 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
     });
     const page = ctx.pages()[0] ?? (await ctx.newPage());
-    const payload = JSON.stringify([['openFile', `vscode-remote://127.0.0.1:${port}${requirements}`]]);
+    const payload = JSON.stringify([['openFile', `vscode-remote://127.0.0.1:${port}${join(ws, 'README.md')}`]]);
     await page.goto(`${url}/?folder=${encodeURIComponent(ws)}&payload=${encodeURIComponent(payload)}`);
     await page.locator('.monaco-workbench').waitFor({ timeout: T });
     const editor = '.part.editor .monaco-editor';
-    await page.locator('.tab[aria-label*="requirements.txt"]').first().waitFor({ timeout: T });
-    await page.locator(`${editor} .view-lines`).first().waitFor({ timeout: T });
-    lap('workbench up, requirements.txt open');
+    await page.locator('.tab[aria-label*="README.md"]').first().waitFor({ timeout: T });
+    lap('workbench up, README.md open');
+
+    const runCommand = async (title) => {
+      await page.keyboard.press('Control+Shift+p'); // forwarded by webviews too (F1 is not)
+      await page.locator('.quick-input-widget input').waitFor({ timeout: T });
+      await page.keyboard.type(title);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*: /, '') }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+    };
+    /** Opens a file of the workspace by Quick Open (Ctrl+P). */
+    const quickOpen = async (file) => {
+      await page.keyboard.press('Control+p');
+      await page.locator('.quick-input-widget input').waitFor({ timeout: T });
+      await page.keyboard.type(file);
+      // The recently opened files come first: wait until the file itself is the focused row.
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: file }).first().waitFor({ timeout: T });
+      await page.keyboard.press('Enter');
+      await page.locator(`.tab.active[aria-label^="${file}"]`).first().waitFor({ timeout: T });
+      await page.locator(`${editor} .view-lines`).first().waitFor({ timeout: T });
+    };
+    const numbers = (text) => (text.match(/\d+/g) ?? []).map(Number);
+
+    // 0. On the README, nothing of Pinwise's open: the workspace is checked in the background, and
+    // the Problems counter, Pinwise's status bar item and the audit report count the same.
+    // Its text once the check is done: "<errors> <warnings> [<notes>] Pinwise" (no spinner).
+    const pinwiseItem = page.locator('.statusbar-item').filter({ hasText: /^\s*\d+\s+\d+(?:\s+\d+)?\s+Pinwise\s*$/ }).filter({ hasNot: page.locator('.codicon-sync') });
+    await pinwiseItem.first().waitFor({ timeout: T });
+    const pinwiseText = ((await pinwiseItem.first().textContent()) ?? '').trim();
+    const pinwiseCounts = numbers(pinwiseText); // errors, warnings[, notes]
+    const problemsText = ((await page.locator('[id="status.problems"]').first().textContent({ timeout: T })) ?? '').trim();
+    const problemsCounts = numbers(problemsText); // errors, warnings, infos
+    await runCommand('Pinwise: Audit Workspace');
+    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await report.locator('h1', { hasText: 'Pinwise audit' }).waitFor({ timeout: T });
+    const summary = ((await report.locator('.summary').textContent()) ?? '').trim();
+    const reportCounts = numbers(summary); // errors, warnings, notes
+    lap(`on the README: Problems counter "${problemsText}", Pinwise status "${pinwiseText}", audit report "${summary}"`);
+    if (reportCounts.length !== 3) fail(`the audit summary reads "${summary}"`);
+    if (problemsCounts[0] !== reportCounts[0] || problemsCounts[1] !== reportCounts[1] || (problemsCounts[2] ?? 0) !== reportCounts[2]) fail('the Problems counter and the audit report disagree');
+    if (pinwiseCounts[0] !== reportCounts[0] || pinwiseCounts[1] !== reportCounts[1] || (pinwiseCounts[2] ?? 0) !== reportCounts[2]) fail("Pinwise's status item and the audit report disagree");
+    if (reportCounts[0] === 0) fail('the workspace check found no errors in the broken example project');
+    await runCommand('View: Close All Editor Groups');
+    await page.locator('.tab[aria-label*="Pinwise Audit"]').first().waitFor({ state: 'detached', timeout: T });
+    await page.keyboard.press('Control+Shift+M');
+    if (shots) {
+      await page.waitForTimeout(600);
+      await page.screenshot({ path: join(shots, 'workspace.png') });
+    }
+
+    await quickOpen('requirements.txt');
+    lap('requirements.txt open');
 
     // 1. Diagnostics: squiggles in the editor, rows in the Problems panel.
     const squiggles = page.locator(`${editor} .squiggly-error, ${editor} .squiggly-warning`);
@@ -201,6 +257,14 @@ async function main() {
     lap(`squiggles in the editor: ${await squiggles.count()}`);
     await page.keyboard.press('Control+Shift+M');
     const rows = page.locator('.markers-panel .monaco-list-row');
+    // The whole workspace is listed: filter the panel to one file (a glob of its path).
+    const filterProblems = async (glob) => {
+      const input = page.locator('.panel .viewpane-filter input').first();
+      await input.click();
+      await input.fill(glob);
+      await page.waitForTimeout(400);
+    };
+    await filterProblems('**/requirements.txt');
     const readProblems = async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') || e.textContent || ''))).filter((s) => s !== '');
     const expected = [
       /torchvision==0\.17\.0\+rocm5\.7 cannot install with torch==2\.3\.1\+rocm5\.7/,
@@ -271,18 +335,39 @@ async function main() {
     if (problems.some((p) => expected[0].test(p))) fail('the torch-family-mismatch finding is still listed after the fix');
     lap('the finding is gone from the Problems panel');
 
+    // 2b. The Dockerfile: the CLI's finding when opened, and an edit (unsaved) re-checks it live.
+    const dockerMismatch = /torchvision==0\.17\.0 cannot install with torch==2\.3\.1/;
+    const cli = JSON.parse(spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'check', '--format', 'json', '--no-cache', ws], { encoding: 'utf8' }).stdout);
+    const cliDocker = cli.findings.filter((f) => f.file === 'Dockerfile');
+    if (!cliDocker.some((f) => dockerMismatch.test(f.message))) fail(`pinwise check reports no torch-family mismatch in the Dockerfile: ${JSON.stringify(cliDocker)}`);
+    await quickOpen('Dockerfile');
+    await filterProblems('**/Dockerfile');
+    // The file's row in the panel says how many problems it has (the list below it is virtualised).
+    const dockerCount = () => Number(/(\d+) problems? in file Dockerfile /.exec(problems.join('\n'))?.[1] ?? -1);
+    for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
+      problems = await readProblems();
+      if (problems.some((p) => dockerMismatch.test(p)) && dockerCount() === cliDocker.length) break;
+    }
+    if (dockerCount() !== cliDocker.length || !problems.some((p) => dockerMismatch.test(p))) fail(`the open Dockerfile shows ${dockerCount()} problem(s), pinwise check ${cliDocker.length}:\n${problems.join('\n')}`);
+    await goTo('2:1');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('RUN pip install torch==2.3.1 torchvision==0.18.1');
+    for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
+      problems = await readProblems();
+      if (!problems.some((p) => dockerMismatch.test(p))) break;
+    }
+    if (problems.some((p) => dockerMismatch.test(p))) fail('after an edit of the Dockerfile, its torch-family mismatch is still listed');
+    await page.keyboard.press('Control+s');
+    lap(`the open Dockerfile showed the CLI's ${cliDocker.length} problem(s); the edit re-checked it before saving`);
+    await filterProblems('');
+    await page.locator('.tab[aria-label^="requirements.txt"]').first().click();
+    await page.locator('.tab.active[aria-label^="requirements.txt"]').first().waitFor({ timeout: T });
+
     // 3. Pinwise: Audit Workspace, from the command palette: a webview panel beside the editor.
-    const runCommand = async (title) => {
-      await page.keyboard.press('Control+Shift+p'); // forwarded by webviews too (F1 is not)
-      await page.locator('.quick-input-widget input').waitFor({ timeout: T });
-      await page.keyboard.type(title);
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: title.replace(/^.*: /, '') }).first().waitFor({ timeout: T });
-      await page.keyboard.press('Enter');
-    };
     await runCommand('Pinwise: Audit Workspace');
     await page.locator('.tab[aria-label*="Pinwise Audit"]').first().waitFor({ timeout: T });
     if ((await page.locator('.tab[aria-label*="Untitled"], .tab[aria-label*="Preview"]').count()) > 0) fail('the audit opened an untitled document or a Markdown preview');
-    const report = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
     await report.locator('h1', { hasText: 'Pinwise audit' }).waitFor({ timeout: T });
     const headings = await report.locator('h2').allTextContents();
     lap(`audit report open: ${headings.length} section(s): ${headings.join(' | ')}`);
@@ -295,7 +380,7 @@ async function main() {
     const fixLabel = (await fixButton.textContent())?.trim() ?? '';
     lap(`report button: "${fixLabel}"`);
     if (!/^Fix all safe problems \(\d+\)$/.test(fixLabel)) fail(`the fix-all button reads "${fixLabel}"`);
-    const status = await page.locator('.statusbar-item', { hasText: 'Pinwise' }).first().textContent({ timeout: T });
+    const status = await pinwiseItem.first().textContent({ timeout: T });
     lap(`status bar: ${status?.trim()}`);
     if (shots) {
       // The editor and the report side by side: panel and side bar hidden.
@@ -370,6 +455,18 @@ async function main() {
     const upgradeDiffers = Object.keys({ ...upgraded, ...afterUpgrade }).filter((f) => afterUpgrade[f] !== upgraded[f]);
     if (upgradeDiffers.length > 0) fail(`after "${upgradeTitle}", these files differ from pinwise upgrade: ${upgradeDiffers.join(', ')}\n${upgradeDiffers.map((f) => `--- ${f}\n${afterUpgrade[f]}`).join('\n')}`);
     lap(`"${upgradeTitle}" wrote ${upgradedFiles.join(', ')}, byte for byte what pinwise upgrade writes`);
+
+    // 6. Pinwise: Show Debug Information: versions and, per folder, the environments found.
+    await runCommand('Pinwise: Show Debug Information');
+    await page.locator('.tab.active[aria-label*="Untitled"]').first().waitFor({ timeout: T });
+    let debugText = '';
+    for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
+      debugText = ((await page.locator(`${editor} .view-lines`).first().textContent()) ?? '').replace(/\u00a0/g, ' '); // the editor renders spaces as no-break spaces
+      if (/Knowledge base: current to \d{4}-\d{2}-\d{2}/.test(debugText)) break;
+    }
+    if (!/Pinwise debug information/.test(debugText) || !/Server: \S+, Node v\d+/.test(debugText) || !/Knowledge base: current to \d{4}-\d{2}-\d{2}/.test(debugText)) fail(`the debug information lacks the versions:\n${debugText.slice(0, 600)}`);
+    if (!/Environments/.test(debugText) || !/requirements\.txt/.test(debugText)) fail(`the debug information lists no environment:\n${debugText.slice(0, 600)}`);
+    lap('"Pinwise: Show Debug Information" shows the versions and the environments');
     lap('PASS');
     return 0;
   } catch (error) {

@@ -1,6 +1,6 @@
 // The language server: a thin adapter from LSP to the engine's analyze().
 // No network, no child processes, nothing on stdout but the protocol.
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Ignore } from 'ignore';
 import {
@@ -496,7 +496,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (superseded()) return stop(null);
     folder.checking = true;
     if (!typing) {
-      progress?.begin('Pinwise', undefined, `checking ${folder.discovered?.size ?? 'the'} files of ${folder.root}`, true);
+      progress?.begin('Pinwise', undefined, folder.discovered ? `checking ${folder.discovered.size} files of ${basename(folder.root)}` : `checking ${basename(folder.root)}`, true);
       sendStatus();
       await pause(); // the client sees "checking", and a change in between supersedes this run
       if (superseded()) return stop(null);
@@ -589,7 +589,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       files += folder.fileCount;
       pushAll(budgets, folder.budgets);
     }
-    const checking = [...folders.values()].some((f) => f.checking);
+    // Until the grammars are there, shell scripts and .py files wait for the run that follows.
+    const checking = grammarsLoading || [...folders.values()].some((f) => f.checking);
     const started = initialized && walked.every((f) => f.scope !== null);
     return {
       state: !started ? 'starting' : checking ? 'checking' : 'idle',
