@@ -690,6 +690,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
               schedule(folder, 'other', 0);
             }
           }
+          if (initialized) sendStatus(); // no longer checking, for a folder that had nothing to re-run
         });
     }
     return {
