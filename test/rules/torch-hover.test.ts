@@ -14,7 +14,7 @@ describe('torch hover', () => {
     expect(result?.markdown).toContain('| 2.3.1 | 0.18.1 | 2.3.1 | 3.8–3.12 (3.12 experimental) |');
     expect(result?.markdown).toContain('`+rocm5.7`');
     expect(result?.markdown).toContain('--index-url https://download.pytorch.org/whl/rocm5.7');
-    expect(result?.markdown).toContain('https://pytorch.org/get-started/previous-versions/#v231');
+    expect(result?.markdown).toContain('https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md#v231');
   });
 
   it('finds the row from torchvision and says nothing for other packages', () => {
