@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 
 /** Paths that make the engine pick each parser. */
-export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'setup.cfg', 'Pipfile', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml', 'train.ipynb', 'install.bat', 'setup.ps1', '.github/workflows/ci.yml', '.gitlab-ci.yml'];
+export const fuzzPaths = ['requirements.txt', 'pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile', 'server-setup.sh', 'app.py', 'reqs/constraints.txt', '.python-version', 'uv.lock', 'poetry.lock', 'pdm.lock', 'Pipfile.lock', 'pylock.toml', 'train.ipynb', 'install.bat', 'setup.ps1', '.github/workflows/ci.yml', '.gitlab-ci.yml'];
 
 const tokens = [
   'torch', 'torchvision', 'numpy', 'onnxruntime-gpu', '==', '>=', '<', '~=', '===', '!=', '=', ',', ';', '[', ']', '(', ')', '@',
@@ -14,6 +14,7 @@ const tokens = [
   'echo "', '<<EOF\n', 'EOF\n', 'import numpy as np\n', 'np.float', 'from PIL import Image\n', 'Image.ANTIALIAS', '\uFEFF', '\u0000', 'é', '☕', '\uD800',
   '!pip install ', '%pip install ', '%%bash\n', '%%capture\n', '!{sys.executable} -m pip install ', '{', '}', '\\"', '\\n', '\\u00e9',
   '[options]\ninstall_requires =\n    ', 'python_requires = ', '[options.extras_require]\n', '[packages]\n', '[[source]]\nurl = "https://download.pytorch.org/whl/cu121"\nname = "pytorch"\n', '{version = "==2.1.2", index = "pytorch"}', '[requires]\npython_version = "3.10"\n',
+  'setup(install_requires=[', 'extras_require={"gpu": [', 'open("requirements.txt").read().splitlines()', 'TORCH_COMMAND = "pip install ', "os.environ.get('TORCH_COMMAND', f\"pip install torch==2.1.2 {url}\")", 'def f(cmd="uv pip install ',
 ];
 
 /** Text built from tokens that look like dependency files, plus arbitrary Unicode. */

@@ -23,6 +23,7 @@ beforeAll(async () => {
 const kinds: [FileKind, string][] = [
   ['requirements', 'requirements.txt'],
   ['pyproject', 'pyproject.toml'],
+  ['setup-py', 'setup.py'],
   ['setup-cfg', 'setup.cfg'],
   ['pipfile', 'Pipfile'],
   ['shell', 'setup.sh'],

@@ -136,6 +136,10 @@ export function hostileInputs(big: boolean): HostileInput[] {
   add('20k bash -c scripts', "bash -c 'pip install torch==2.3.1'\n".repeat(20_000));
   add('bash -c nested 40 deep', "bash -c '".repeat(40) + 'pip install torch==2.3.1' + "'".repeat(40) + '\n');
   add('python attribute chain', 'import numpy as np\nnp' + '.np'.repeat(20_000) + '\n');
+  add('5k launcher strings', 'import os\n' + 'CMD = "pip install torch==2.3.1 numpy>=1.26 -r r.txt"\n'.repeat(5_000));
+  add('launcher f-string of 10k interpolations', 'X = f"pip install ' + '{a}'.repeat(10_000) + '"\n');
+  add('setup() with 10k-deep nested lists', 'from setuptools import setup\nsetup(install_requires=' + '['.repeat(10_000) + '"torch"' + ']'.repeat(10_000) + ')\n');
+  add('setup.py names bound in a chain 5k long', Array.from({ length: 5_000 }, (_, i) => `R${i + 1} = R${i}`).join('\n') + '\nR0 = ["torch"]\nsetup(install_requires=R5000, extras_require=R5000)\n');
   add('python 5k nested parentheses', 'import numpy as np\nx = ' + '('.repeat(5_000) + 'np.float' + ')'.repeat(5_000) + '\n');
 
   if (big) {

@@ -200,7 +200,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
       }
     }
     // .py files go through worker threads and the cache; with neither (one thread asked, --no-cache), the plain analysis.
-    const hasPerFile = run.loaded.files.some((f) => isPerFile(f.path));
+    const hasPerFile = run.loaded.files.some((f) => isPerFile(f));
     const cache = hasPerFile && !values['no-cache'] ? openCache(run, kb, values['cache-dir'], io) : null;
     let result: ReturnType<typeof analyze>;
     if (hasPerFile && (cache || threads !== 1)) {
@@ -212,7 +212,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
       result = analyze(input);
       if (values.verbose) {
         const parsed = [...result.project.parsed.values()].filter((f) => f.python?.wasParsed?.()).length;
-        const perFile = run.loaded.files.filter((f) => isPerFile(f.path)).length;
+        const perFile = run.loaded.files.filter((f) => isPerFile(f)).length;
         io.err(`pinwise: ${run.loaded.root}: ${perFile} .py files: ${parsed} parsed, 0 from the cache, ${perFile - parsed} settled by the prefilter; 1 thread\n`);
       }
     }
@@ -254,7 +254,7 @@ function openCache(run: ProjectRun, kb: ReturnType<typeof loadShippedKnowledgeBa
     io.err(`pinwise: cache not used: ${relative(process.cwd(), folder) || folder}: ${opened.reason}\n`);
     return null;
   }
-  const rest = run.loaded.files.filter((f) => !isPerFile(f.path));
+  const rest = run.loaded.files.filter((f) => !isPerFile(f));
   const context = cacheContext({ version: pinwiseVersion, knowledgeBase: kb.documents, settings: run.settings, rest, installed: run.installed });
   return openFindingsCache(opened.dir, run.loaded.root, context);
 }

@@ -17,12 +17,17 @@ import type { InstalledEnvironmentInput } from '../engine/installed';
 import type { KnowledgeBase } from '../engine/kb/types';
 import type { SourceFile } from '../engine/model';
 import { fileKindOf } from '../engine/kinds';
+import { mayHoldLauncher } from '../engine/parsers/python-launchers';
 import type { ParseCache } from '../engine/project';
 import type { Settings } from '../engine/settings';
 import type { FindingsCache } from '../host/cache';
 
-/** The files checked one by one: .py (and .pyi) files, whose findings concern only themselves. */
-export const isPerFile = (path: string): boolean => fileKindOf(path) === 'python';
+/**
+ * The files checked one by one: .py (and .pyi) files, whose findings concern only themselves. A
+ * launcher's (a quoted `pip install …` in its text) pins take part in the project's environments,
+ * so it is checked with the rest of the project, and its text is part of every cached file's context.
+ */
+export const isPerFile = (file: SourceFile): boolean => fileKindOf(file.path) === 'python' && !mayHoldLauncher(file.text);
 
 /** Most threads used, however many cores: past this the main thread's merging and the memory of each worker cost more than they give. */
 export const maxThreads = 8;
@@ -101,8 +106,8 @@ export function threadCount(asked: number, bytes: number): number {
 
 /** Same findings as analyze(input), .py files checked in parallel and through the cache; `project` describes the rest. */
 export async function checkProject({ input, threads, cache }: ParallelCheck): Promise<{ result: AnalysisResult; stats: CheckStats }> {
-  const rest = input.files.filter((f) => !isPerFile(f.path));
-  const perFile = input.files.filter((f) => isPerFile(f.path));
+  const rest = input.files.filter((f) => !isPerFile(f));
+  const perFile = input.files.filter((f) => isPerFile(f));
   const context: ChunkContext = { rest, settings: input.settings, installed: input.installed };
   const byFile = new Map<string, Finding[]>();
   const toCheck: SourceFile[] = [];

@@ -22,6 +22,7 @@ import { parsePipfileLock } from './parsers/pipfile-lock';
 import { looksLikeCondaEnvironment, parseCondaEnvironment } from './parsers/conda';
 import { parseCogConfig } from './parsers/cog';
 import { parseSetupCfg } from './parsers/setup-cfg';
+import { parseSetupPy } from './parsers/setup-py';
 import { parsePipfile } from './parsers/pipfile';
 
 /**
@@ -180,6 +181,20 @@ export const fileKinds = {
     comment: '#',
     needsGrammars: false,
   },
+  'setup-py': {
+    kind: 'setup-py',
+    title: 'setup.py',
+    names: '`setup.py`, read statically (never run): literal `install_requires`, `extras_require`, `setup_requires`, `python_requires`, names bound to literals, `open("requirements.txt")` reads',
+    matchesPath: (path) => baseName(path) === 'setup.py',
+    parse: (source, grammars) => parseSetupPy(source.path, source.text, grammars),
+    environments: 'declaration',
+    runsCommands: false,
+    globs: ['**/setup.py'],
+    languages: [],
+    activates: true,
+    comment: '#',
+    needsGrammars: true,
+  },
   'setup-cfg': {
     kind: 'setup-cfg',
     title: 'setup.cfg',
@@ -254,11 +269,12 @@ export const fileKinds = {
   python: {
     kind: 'python',
     title: 'Python code',
-    names: '`*.py`, `*.pyi` (for `deprecated-api`)',
+    names: '`*.py`, `*.pyi` (for `deprecated-api`), and the pip commands of launchers: a string literal `"pip install …"` bound to a name or given as a default',
     matchesPath: (path) => /\.pyi?$/i.test(path),
     parse: (source, grammars) => parsePythonFile(source.path, source.text, grammars),
-    environments: 'none',
-    runsCommands: false,
+    // A launcher's pip commands run in order, like a script's, from the project root.
+    environments: 'script',
+    runsCommands: true,
     globs: ['**/*.{py,pyi}'],
     languages: ['python'],
     activates: false,
@@ -483,7 +499,7 @@ export function parseFile(source: SourceFile, kind: FileKind, grammars?: Grammar
  */
 function withoutBom(source: SourceFile, kind: FileKind): SourceFile {
   if (source.text.charCodeAt(0) !== 0xfeff) return source;
-  return { ...source, text: (kind === 'python' || kind === 'conda' || kind === 'cog' ? '\n' : ' ') + source.text.slice(1) };
+  return { ...source, text: (kind === 'python' || kind === 'setup-py' || kind === 'conda' || kind === 'cog' ? '\n' : ' ') + source.text.slice(1) };
 }
 
 /** Notebook types whose documents the editor syncs to the server (and which start the extension). */

@@ -8,7 +8,7 @@ export interface Span {
 }
 
 /** Every kind has one entry in the file-kind registry (kinds.ts). */
-export type FileKind = 'requirements' | 'pyproject' | 'setup-cfg' | 'pipfile' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock' | 'conda' | 'cog' | 'notebook' | 'github-workflow' | 'gitlab-ci';
+export type FileKind = 'requirements' | 'pyproject' | 'setup-py' | 'setup-cfg' | 'pipfile' | 'shell' | 'dockerfile' | 'python' | 'python-version' | 'batch' | 'powershell' | 'uv-lock' | 'poetry-lock' | 'pdm-lock' | 'pipfile-lock' | 'pylock' | 'conda' | 'cog' | 'notebook' | 'github-workflow' | 'gitlab-ci';
 
 /** A file handed to the engine: a project-relative path (`/` separators) and its text. */
 export interface SourceFile {

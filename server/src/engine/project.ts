@@ -691,7 +691,7 @@ function pythonNamedBy(path: string, sources: Map<string, SourceFile>, parsed: M
 }
 
 /** The declarations whose Python is the project's (a lock's is what it was locked for). */
-const declaresProjectPython: ReadonlySet<FileKind> = new Set<FileKind>(['pyproject', 'setup-cfg', 'pipfile']);
+const declaresProjectPython: ReadonlySet<FileKind> = new Set<FileKind>(['pyproject', 'setup-py', 'setup-cfg', 'pipfile']);
 
 function findTargetPython(sources: Map<string, SourceFile>, parsed: Map<string, ParsedFile>, fromSettings: string | undefined): TargetPython | null {
   for (const [path, source] of sources) {

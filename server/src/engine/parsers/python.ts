@@ -6,14 +6,20 @@ import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { pushAll } from '../arrays';
 import { parseBounded, parseStopReason, type Grammars } from '../grammars';
 import type { ParsedFile, PyGuard, PyReference, PythonFacts, Span } from '../model';
+import { readLaunchers } from './python-launchers';
 
 export function parsePythonFile(path: string, text: string, grammars?: Grammars): ParsedFile {
   const file: ParsedFile = { path, kind: 'python', requirements: [], options: [], includes: [], problems: [] };
-  if (grammars) file.python = lazyFacts(text, grammars);
+  if (grammars) {
+    file.python = lazyPythonFacts(text, grammars);
+    // Only files whose bytes hold a quoted pip install command are parsed for it now.
+    readLaunchers(file, text, grammars);
+  }
   return file;
 }
 
-function lazyFacts(text: string, grammars: Grammars): PythonFacts {
+/** A .py file's references, parsed on first use (most files never are: the rules' prefilters settle them). */
+export function lazyPythonFacts(text: string, grammars: Grammars): PythonFacts {
   let cached: readonly PyReference[] | undefined;
   let stopped: string | null = null;
   return {

@@ -230,7 +230,7 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
     const reported = new Set<Requirement>();
     const groups = new Map<string, Pin[]>();
     for (const file of context.project.parsed.values()) {
-      if (file.kind === 'python' || file.kind === 'python-version') continue;
+      if (file.kind === 'python-version') continue;
       for (const pin of pinsOf(file)) {
         const key = `${pin.requirement.normalizedName}\0${markerKey(pin.requirement)}`;
         if (!groups.has(key)) groups.set(key, []);

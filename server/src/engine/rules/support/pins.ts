@@ -238,6 +238,9 @@ export function specifierInsertion(file: SourceFile, requirement: Requirement): 
     if (close < 0 || close > requirement.span.end) return null;
     offset = close + 1;
   }
+  // `numpy>=1.26` unquoted in a shell command: the comparison is a redirection, not part of the
+  // requirement; a specifier written before it would be read as one more (unquoted-specifier says so).
+  if (/[<>!~]/.test(text[offset] ?? '')) return null;
   const rest = text.slice(offset, requirement.span.end);
   if (/^\s*=/.test(rest)) {
     const star = /^\s*=\s*(?:\{\s*(?:[^}]*,\s*)?version\s*=\s*)?(["'])(\s*\*?\s*)\1/.exec(rest);
