@@ -30,6 +30,7 @@ const notebook = JSON.stringify({ cells: [{ cell_type: 'code', metadata: {}, sou
 const cases: Record<FileKind, KindCase> = {
   requirements: { files: { 'requirements.txt': pins.replace(' ', '\n') + '\n' }, file: 'requirements.txt', edit: toMatching },
   pyproject: { files: { 'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["torch==2.1.2", "torchvision==0.17.0"]\n' }, file: 'pyproject.toml', edit: toMatching },
+  'setup-py': { files: { 'setup.py': 'from setuptools import setup\n\nsetup(name="app", install_requires=["torch==2.1.2", "torchvision==0.17.0"])\n' }, file: 'setup.py', edit: toMatching },
   'setup-cfg': { files: { 'setup.cfg': '[metadata]\nname = app\n\n[options]\ninstall_requires =\n    torch==2.1.2\n    torchvision==0.17.0\n' }, file: 'setup.cfg', edit: toMatching },
   pipfile: { files: { Pipfile: '[packages]\ntorch = "==2.1.2"\ntorchvision = "==0.17.0"\n' }, file: 'Pipfile', edit: toMatching },
   shell: { files: { 'install.sh': `#!/bin/sh\npip install ${pins}\n` }, file: 'install.sh', edit: toMatching },
