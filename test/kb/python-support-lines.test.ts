@@ -1,5 +1,5 @@
 // The release lines added for issue 13 (NumPy 2.4 / 2.5, SciPy 1.16 / 1.17, Numba 0.63,
-// scikit-learn 1.5-1.7), judged through python-version-unsupported.
+// scikit-learn 1.5-1.7, TensorFlow 2.21), judged through python-version-unsupported.
 import { describe, expect, it } from 'vitest';
 import { checkRule } from '../support/analyze';
 
@@ -15,6 +15,8 @@ describe('python-support lines through 2026', () => {
     ['scipy==1.17.0\n', '3.10', '1.17.x supports Python 3.11–3.14'],
     ['numba==0.63.1\n', '3.9', '0.63.x supports Python 3.10–3.14'],
     ['scikit-learn==1.7.0\n', '3.9', '1.7.x before 1.7.1 supports Python 3.10–3.13'],
+    // TensorFlow 2.21 dropped Python 3.9; its newest Python is not known, so only the lower bound is judged.
+    ['tensorflow==2.21.0\n', '3.9', '2.21.x has no wheels older than Python 3.10'],
   ])('flags %j on Python %s', (text, python, range) => {
     const messages = judge(text, python);
     expect(messages).toHaveLength(1);
@@ -32,6 +34,9 @@ describe('python-support lines through 2026', () => {
     ['scipy==1.18.1\n', '3.15'],
     ['numba==0.64.0\n', '3.15'],
     ['scikit-learn==1.7.2\n', '3.14'],
+    ['tensorflow==2.21.0\n', '3.10'],
+    ['tensorflow==2.21.0\n', '3.15'],
+    ['tensorflow==2.22.0\n', '3.9'],
   ])('accepts %j on Python %s', (text, python) => {
     expect(judge(text, python)).toEqual([]);
   });

@@ -15,11 +15,11 @@ export interface PythonSupportDocument {
        */
       versions: string;
       /**
-       * CPython minors with wheels for every release in the line, inclusive; `min` is absent where only the newest Python without wheels is known.
+       * CPython minors with wheels for every release in the line, inclusive; `min` is absent where only the newest Python with wheels is known, `max` where only the oldest is.
        */
       python: {
         min?: string;
-        max: string;
+        max?: string;
       };
       /**
        * Where the range was read, at a fixed version.

@@ -8,8 +8,9 @@ import { compareVersions, isValidVersion, versionRange, type VersionRange } from
 export interface ReleaseLine {
   range: VersionRange;
   label: string;
+  /** Oldest and newest CPython minor with wheels; either may be unknown (absent), never both. */
   min?: string;
-  max: string;
+  max?: string;
   source: string;
 }
 
@@ -50,10 +51,13 @@ function fromSupport(release: PythonSupportRelease): ReleaseLine {
 }
 
 export function supports(line: ReleaseLine, python: string): boolean {
-  if (!isValidVersion(python) || !isValidVersion(line.max) || (line.min !== undefined && !isValidVersion(line.min))) return true;
-  return (line.min === undefined || compareVersions(python, line.min) >= 0) && compareVersions(python, line.max) <= 0;
+  const bounds = [line.min, line.max].filter((b): b is string => b !== undefined);
+  if (!isValidVersion(python) || bounds.length === 0 || !bounds.every(isValidVersion)) return true;
+  return (line.min === undefined || compareVersions(python, line.min) >= 0) && (line.max === undefined || compareVersions(python, line.max) <= 0);
 }
 
 export function supportText(line: ReleaseLine): string {
-  return line.min === undefined ? `${line.label} has no wheels newer than Python ${line.max}` : `${line.label} supports Python ${line.min}–${line.max}`;
+  if (line.min === undefined) return `${line.label} has no wheels newer than Python ${line.max}`;
+  if (line.max === undefined) return `${line.label} has no wheels older than Python ${line.min}`;
+  return `${line.label} supports Python ${line.min}–${line.max}`;
 }
