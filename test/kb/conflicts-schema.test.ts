@@ -47,7 +47,7 @@ describe('environment-conflict knowledge base', () => {
     ['variants', { groups: [{ id: 'x', import: 'x', source: 'https://e', distributions: [{ name: 'a', accelerator: 'tpu' }, { name: 'b', accelerator: 'cpu' }] }] }],
     ['variants', { groups: [{ id: 'x', import: 'x', source: 'https://e', distributions: [{ name: 'a', accelerator: 'cpu', platform: 'win32' }, { name: 'b', accelerator: 'cpu' }] }] }],
     ['numpy-abi', { numpy2: '2.0.0', packages: [{ name: 'torch', first_numpy2_build: 'soon', source: 'https://e' }] }],
-    ['python-support', { packages: [{ name: 'numpy', releases: [{ versions: '>=1', python: { min: '3.8' }, source: 'https://e' }] }] }],
+    ['python-support', { packages: [{ name: 'numpy', releases: [{ versions: '>=1', python: {}, source: 'https://e' }] }] }],
     ['requires', { requirements: [{ package: 'tensorflow', versions: '==2.12.0', requires: 'numpy', specifier: '<1.24', source: 'http://insecure' }] }],
     ['known-incompatible', { pairs: [{ id: 'x', package: 'a', affected: '<1', with: 'b', with_versions: '>1', reason: 'r', source: 'https://e', extra: 1 }] }],
     ['requires', { requirements: [{ package: 'torch', versions: '==2.6.0', requires: 'triton', specifier: '==3.2.0', local_tags: [], source: 'https://e' }] }],
