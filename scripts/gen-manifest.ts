@@ -41,7 +41,7 @@ export function generatedManifest(current: Json): Json {
       severitiesPlaced = true;
       continue;
     }
-    if (key === 'pinwise.select' || key === 'pinwise.ignore') {
+    if (key === 'pinwise.select' || key === 'pinwise.ignore' || key === 'pinwise.fixAll.includePinChanges') {
       const setting = value as Json & { items: Json };
       rebuilt[key] = { ...setting, items: { ...setting.items, enum: [...ruleIds] } };
       continue;

@@ -53,6 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('pinwise.fixAllInFile', fixAllInFile),
     vscode.commands.registerCommand('pinwise.auditWorkspace', () => auditWorkspace()),
     vscode.commands.registerCommand('pinwise.showDebugInfo', () => showDebugInfo(context)),
+    // The code action "Show documentation for pinwise(<rule>)": the href the server chose for the rule.
+    vscode.commands.registerCommand('pinwise.showDocumentation', (_ruleId: unknown, href: unknown) => showDocumentation(href)),
   );
   await start(context);
 }
@@ -273,8 +275,7 @@ async function onReportMessage(raw: unknown): Promise<void> {
     const column = reportPanel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
     await vscode.window.showTextDocument(uri, { viewColumn: column, selection: new vscode.Range(position, position) });
   } else if (message.type === 'docs') {
-    const url = reportView.docs[message.id]!;
-    if (/^https:\/\//.test(url)) await vscode.env.openExternal(vscode.Uri.parse(url));
+    await showDocumentation(reportView.docs[message.id]);
   } else if (message.type === 'rerun') {
     await auditWorkspace();
   } else {
@@ -282,33 +283,28 @@ async function onReportMessage(raw: unknown): Promise<void> {
   }
 }
 
+/** A rule's page: one shipped with the extension in Markdown preview, a public one in the browser. */
+async function showDocumentation(href: unknown): Promise<void> {
+  if (typeof href !== 'string') return;
+  const uri = vscode.Uri.parse(href);
+  if (uri.scheme === 'file' && uri.path.endsWith('.md')) await vscode.commands.executeCommand('markdown.showPreview', uri);
+  else if (uri.scheme === 'https' || uri.scheme === 'http') await vscode.env.openExternal(uri);
+}
+
 /**
- * "Fix all safe problems": the server's safe fixes for every file of the workspace, applied as one
- * WorkspaceEdit (open files are checked against their version). Files that had no unsaved
- * changes are saved; a file the user was editing keeps the fix unsaved with the rest of their
- * changes. Then the audit runs again to refresh the report.
+ * "Fix all safe problems": the server's safe fixes for every file of the workspace, as one
+ * WorkspaceEdit (open files are checked against their version) whose edits need confirmation, so
+ * VS Code shows its refactor preview first. Nothing is saved: the fixed files stay dirty for the
+ * user to review and save. Then the audit runs again to refresh the report.
  */
 async function fixAllSafe(): Promise<void> {
   if (!client || auditing) return;
-  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.toString()));
   let notice: string;
   try {
     const result = (await client.sendRequest(ExecuteCommandRequest.type, { command: 'pinwise.fixAllWorkspace', arguments: [{ apply: true }] })) as WorkspaceFixResult | null;
     if (!result || result.files.length === 0) notice = 'Nothing to fix safely.';
     else if (!result.applied) notice = `The fixes were not applied${result.reason ? `: ${result.reason}` : ''}.`;
-    else {
-      let kept = 0;
-      for (const file of result.files) {
-        const uri = client.protocol2CodeConverter.asUri(file);
-        if (dirtyBefore.has(uri.toString())) {
-          kept++;
-          continue;
-        }
-        const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-        if (document?.isDirty) await document.save();
-      }
-      notice = `Fixed ${result.files.length === 1 ? '1 file' : `${result.files.length} files`}${kept > 0 ? `; ${kept} with unsaved changes of yours ${kept === 1 ? 'is' : 'are'} left unsaved` : ''}.`;
-    }
+    else notice = `Fixed ${result.files.length === 1 ? '1 file' : `${result.files.length} files`}, not saved: review and save ${result.files.length === 1 ? 'it' : 'them'} (File: Save All).`;
     const notFixed = result?.notFixed ?? [];
     if (notFixed.length > 0) notice += ` ${notFixed.length === 1 ? '1 file is' : `${notFixed.length} files are`} not fixable automatically (${notFixed[0]!.reason.replace(/^not fixable automatically: /, '')}).`;
   } catch (error) {

@@ -61,7 +61,7 @@ describe('the action on the example project', () => {
     expect(total).toBeGreaterThan(10);
     expect(commands).toHaveLength(total);
     expect(commands).toContain(
-      '::error file=requirements.txt,line=8,endLine=8,col=12,endColumn=28,title=pinwise(torch-family-mismatch)::torchvision==0.17.0+rocm5.7 cannot install with torch==2.3.1+rocm5.7: torchvision 0.17.0 is built for torch 2.2.0; torch==2.3.1+rocm5.7 needs torchvision 0.18.1.%0AFix available (pinwise check --fix): Set torchvision to 0.18.1+rocm5.7',
+      '::error file=requirements.txt,line=8,endLine=8,col=12,endColumn=28,title=pinwise(torch-family-mismatch)::torchvision==0.17.0+rocm5.7 cannot install with torch==2.3.1+rocm5.7: torchvision 0.17.0 is built for torch 2.2.0; torch==2.3.1+rocm5.7 needs torchvision 0.18.1.%0AFix available, changing what is installed (pinwise check --fix --unsafe-fixes): Set torchvision to 0.18.1+rocm5.7',
     );
     expect(commands.filter((c) => c.startsWith('::warning '))).toHaveLength(cli.summary.warnings);
     expect(commands.filter((c) => c.startsWith('::error '))).toHaveLength(cli.summary.errors);

@@ -19,7 +19,7 @@ describe('--format github', () => {
     expect(lines).toEqual([
       '::error file=ml/requirements.txt,line=2,endLine=2,col=12,endColumn=20,title=pinwise(torch-family-mismatch)::' +
         'torchvision==0.17.0 cannot install with torch==2.3.1: torchvision 0.17.0 is built for torch 2.2.0; torch==2.3.1 needs torchvision 0.18.1.' +
-        '%0AFix available (pinwise check --fix): Set torchvision to 0.18.1',
+        '%0AFix available, changing what is installed (pinwise check --fix --unsafe-fixes): Set torchvision to 0.18.1',
       "::warning file=ml/requirements.txt,line=3,endLine=3,col=4,endColumn=15,title=pinwise(unresolved-include)::Requirements file 'missing.txt' not found (looked for missing.txt); its pins are not checked.",
     ]);
   });
@@ -79,7 +79,7 @@ describe('output and exit flags', () => {
     expect(status).toBe(1);
     expect(stdout).toBe('');
     const written = JSON.parse(readFileSync(join(dir, 'reports', 'pinwise.json'), 'utf8'));
-    expect(written.summary).toEqual({ errors: 1, warnings: 1, notes: 0 });
+    expect(written.summary).toEqual({ errors: 1, warnings: 1, notes: 0, fixes: { fixable: 0, changesInstalled: 1, manual: 0 } });
   });
 
   it('--exit-zero exits 0 with errors found, but still 2 on a usage error', async () => {
@@ -104,43 +104,47 @@ describe('output and exit flags', () => {
     const { status, stdout } = (await runCliAsync(['check', '.', '--statistics'], dir));
     expect(status).toBe(1);
     const summary = (id: string) => rules.find((r) => r.meta.id === id)!.meta.summary;
-    expect(stdout).toBe(`2  unresolved-include     ${summary('unresolved-include')}\n1  torch-family-mismatch  [1 fixable] ${summary('torch-family-mismatch')}\n`);
+    expect(stdout).toBe(`2  unresolved-include     ${summary('unresolved-include')}\n1  torch-family-mismatch  ${summary('torch-family-mismatch')}\n`);
     const json = JSON.parse((await runCliAsync(['check', '.', '--statistics', '--format', 'json'], dir)).stdout);
     expect(json).toEqual([
       { ruleId: 'unresolved-include', count: 2, fixable: 0 },
-      { ruleId: 'torch-family-mismatch', count: 1, fixable: 1 },
+      { ruleId: 'torch-family-mismatch', count: 1, fixable: 0 }, // its fix changes a pin: not --fix's
     ]);
   });
 
   it('--show-fixes lists the fixes under each finding', async () => {
     const dir = fixtureDir(mismatch);
     const { stdout } = (await runCliAsync(['check', '.', '--show-fixes'], dir));
-    expect(stdout).toMatch(/torch-family-mismatch \[fixable\]\n.*↳ requirements\.txt:1:6 torch==2\.3\.1 is pinned here\n\s+fix: Set torchvision to 0\.18\.1\n/);
+    expect(stdout).toMatch(/torch-family-mismatch\n.*↳ requirements\.txt:1:6 torch==2\.3\.1 is pinned here\n\s+fix: Set torchvision to 0\.18\.1 \(changes what is installed: applied with --unsafe-fixes\)\n/);
+    const unsafe = (await runCliAsync(['check', '.', '--show-fixes', '--unsafe-fixes'], dir)).stdout;
+    expect(unsafe).toMatch(/torch-family-mismatch \[fixable\]\n/);
+    expect(unsafe).toContain('1 fixable with --fix');
   });
 });
 
 describe('--diff', () => {
   it('prints what --fix would write as a unified diff, writes nothing, and exits 1', async () => {
     const dir = fixtureDir({ 'requirements.txt': '# pins\ntorch==2.3.1\ntorchvision==0.17.0' });
-    const { status, stdout } = (await runCliAsync(['check', '.', '--diff'], dir));
+    const { status, stdout } = (await runCliAsync(['check', '.', '--diff', '--unsafe-fixes'], dir));
     expect(status).toBe(1);
     expect(stdout).toBe(
       '--- a/requirements.txt\n+++ b/requirements.txt\n@@ -1,3 +1,3 @@\n # pins\n torch==2.3.1\n-torchvision==0.17.0\n\\ No newline at end of file\n+torchvision==0.18.1\n\\ No newline at end of file\n',
     );
-    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe('# pins\ntorch==2.3.1\ntorchvision==0.17.0');
+    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe('# pins\ntorch==2.3.1\ntorchvision==0.17.0');    // The pin change is not one --fix makes on its own: without --unsafe-fixes there is nothing to show.
+    expect(await runCliAsync(['check', '.', '--diff'], dir)).toMatchObject({ status: 0, stdout: '' });
   });
 
   it('prints nothing and exits 0 when there is nothing to fix', async () => {
     const dir = fixtureDir({ 'requirements.txt': '-r missing.txt\n' });
-    expect((await runCliAsync(['check', '.', '--diff'], dir))).toMatchObject({ status: 0, stdout: '' });
+    expect((await runCliAsync(['check', '.', '--diff', '--unsafe-fixes'], dir))).toMatchObject({ status: 0, stdout: '' });
   });
 
   it('applies with patch -p1 to exactly what --fix writes', async () => {
     const files = { 'requirements.txt': 'torch==2.3.1+cpu\ntorchvision==0.17.0+cpu\n', 'sub/requirements-gpu.txt': '--index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu118\n' };
     const fixed = fixtureDir(files);
-    (await runCliAsync(['check', '.', '--fix'], fixed));
+    (await runCliAsync(['check', '.', '--fix', '--unsafe-fixes'], fixed));
     const patched = fixtureDir(files);
-    const diff = (await runCliAsync(['check', '.', '--diff'], patched)).stdout;
+    const diff = (await runCliAsync(['check', '.', '--diff', '--unsafe-fixes'], patched)).stdout;
     expect(diff).toContain('+++ b/sub/requirements-gpu.txt');
     const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const applied = spawnSync('patch', ['-p1', '-s'], { cwd: patched, input: diff, encoding: 'utf8' });

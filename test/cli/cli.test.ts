@@ -182,10 +182,26 @@ describe('--fix', () => {
     const text = 'torch=2.1.2\r\n# comment\r\nnumpy==1.26.4 \\\r\n    --hash=sha256:abc\r\n';
     const dir = fixtureDir({ 'requirements.txt': text });
     chmodSync(join(dir, 'requirements.txt'), 0o640);
-    const { status } = runCli(['check', dir, '--fix']);
+    const { status } = runCli(['check', dir, '--fix', '--unsafe-fixes']);
     expect(status).toBe(1);
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe(text);
     expect(statSync(join(dir, 'requirements.txt')).mode & 0o777).toBe(0o640);
+  });
+  it('applies only safe fixes: a pin change waits for --unsafe-fixes (or --fix-pins), and the report says so', () => {
+    const files = { 'requirements.txt': 'torch==2.3.1\ntorchvision==0.17.0\n', 'app.py': 'import numpy as np\nx = np.NaN\n' };
+    const dir = fixtureDir(files);
+    const first = runCli(['check', dir, '--fix']);
+    expect(readFileSync(join(dir, 'app.py'), 'utf8')).toBe('import numpy as np\nx = np.nan\n'); // a rename: safe
+    expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe(files['requirements.txt']);
+    expect(first.stdout).toContain('1 fix changes what is installed: rerun with --fix --unsafe-fixes');
+    const json = JSON.parse(runCli(['check', dir, '--format', 'json']).stdout);
+    expect(json.summary.fixes).toEqual({ fixable: 0, changesInstalled: 1, manual: 0 });
+    expect(json.findings[0].fixes.map((f: { applicability: string; safe: boolean }) => [f.applicability, f.safe])).toEqual([['changes-installed', false], ['manual', false]]);
+    for (const flag of ['--unsafe-fixes', '--fix-pins']) {
+      const again = fixtureDir(files);
+      runCli(['check', again, '--fix', flag]);
+      expect(readFileSync(join(again, 'requirements.txt'), 'utf8')).toBe('torch==2.3.1\ntorchvision==0.18.1\n');
+    }
   });
 });
 
@@ -203,7 +219,7 @@ describe('golden files', () => {
   it('--fix writes exactly the expected files', () => {
     const dir = fixtureDir({});
     cpSync(fixture, dir, { recursive: true });
-    runCli(['check', dir, '--fix']);
+    runCli(['check', dir, '--fix', '--unsafe-fixes']);
     for (const file of ['requirements.txt', 'reqs/base.txt']) {
       expect(readFileSync(join(dir, file), 'utf8'), file).toBe(readFileSync(join(`${fixture}.fixed`, file), 'utf8'));
     }

@@ -54,7 +54,7 @@ describe('conda environment files', () => {
   it('fixes only their spans: the pip pin\'s local tag follows pytorch-cuda=11.8 (--fix)', () => {
     const noIndex = environment.replace('    - --extra-index-url https://download.pytorch.org/whl/cu121\n', '');
     const dir = fixtureDir({ 'environment.yml': noIndex, 'requirements.txt': 'opencv-python==4.8.0.76\n' });
-    runCli(['check', dir, '--fix']);
+    runCli(['check', dir, '--fix', '--unsafe-fixes']);
     // The tag fix is safe; torch-family's is not applied automatically (it picks between versions).
     expect(readFileSync(join(dir, 'environment.yml'), 'utf8')).toBe(noIndex.replace('torchaudio==2.1.2+cu121', 'torchaudio==2.1.2+cu118'));
   });
@@ -68,7 +68,7 @@ describe('conda environment files', () => {
 
   it('a tag the pip index serves but pytorch-cuda contradicts: reported, its fix not applied automatically', () => {
     const dir = fixtureDir({ 'environment.yml': environment, 'requirements.txt': 'opencv-python==4.8.0.76\n' });
-    runCli(['check', dir, '--fix']);
+    runCli(['check', dir, '--fix', '--unsafe-fixes']);
     expect(readFileSync(join(dir, 'environment.yml'), 'utf8')).toBe(environment);
   });
 
@@ -112,7 +112,7 @@ describe('conda environment files', () => {
     const expected = strip(runCli(['check', plain, '--format', 'json']).stdout);
     expect(expected.length).toBeGreaterThan(1);
     expect(strip(runCli(['check', marked, '--format', 'json']).stdout)).toEqual(expected);
-    runCli(['check', marked, '--fix']);
+    runCli(['check', marked, '--fix', '--unsafe-fixes']);
     expect(readFileSync(join(marked, 'environment.yml'))).toEqual(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(noIndex.replace('+cu121', '+cu118'))]));
   });
 

@@ -15,7 +15,7 @@ interface JsonFinding {
   startLine: number;
   message: string;
   related: { file: string; startLine: number; startColumn: number; message: string }[];
-  fixes: { title: string; safe: boolean }[];
+  fixes: { title: string; applicability: string }[];
 }
 
 const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
@@ -80,14 +80,14 @@ describe('pinwise check on Dockerfiles', () => {
     // The CUDA base image says which onnxruntime build belongs there.
     const conflict = findings.find((f) => f.ruleId === 'distribution-conflict' && f.message.includes('Dockerfile (FROM nvidia/cuda'))!;
     expect(conflict.message).toContain('This environment targets CUDA (from the base image nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04), so `onnxruntime-gpu` is the one to keep.');
-    expect(conflict.fixes).toEqual([expect.objectContaining({ title: 'Remove onnxruntime (keep onnxruntime-gpu)', safe: true })]);
+    expect(conflict.fixes).toEqual([expect.objectContaining({ title: 'Remove onnxruntime (keep onnxruntime-gpu)', applicability: 'changes-installed' })]);
   });
 
   it('gives each stage its base image: the PyTorch image torch, then python:${PY} (text)', async () => {
     const { status, stdout } = await runCliAsync(['check', fixtureDir(multiStage)]);
     expect(status).toBe(1);
     expect(stdout).toContain(
-      '10:42   error   torchvision==0.17.0 cannot install with torch==2.1.2 (preinstalled by the base image): torchvision 0.17.0 is built for torch 2.2.0; torch==2.1.2 (preinstalled by the base image) needs torchvision 0.16.2.  torch-family-mismatch [fixable]',
+      '10:42   error   torchvision==0.17.0 cannot install with torch==2.1.2 (preinstalled by the base image): torchvision 0.17.0 is built for torch 2.2.0; torch==2.1.2 (preinstalled by the base image) needs torchvision 0.16.2.  torch-family-mismatch',
     );
     expect(stdout).toContain('↳ docker/Dockerfile:3:22 torch 2.1.2 is preinstalled by this base image');
     expect(stdout).toContain('`numpy==1.24.3` has no release for Python 3.12 (target Python from docker/Dockerfile)');
@@ -114,7 +114,7 @@ describe('pinwise check on Dockerfiles', () => {
 
   it('applies the safe fix to the RUN line only', async () => {
     const dir = fixtureDir(multiStage);
-    await runCliAsync(['check', dir, '--fix']);
+    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes']);
     const after = readFileSync(join(dir, 'docker/Dockerfile'), 'utf8');
     expect(after).toBe(multiStage['docker/Dockerfile'].replace('torchvision==0.17.0', 'torchvision==0.16.2'));
   });

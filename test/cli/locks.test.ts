@@ -72,7 +72,7 @@ describe('uv.lock: the resolver locked numpy 2.1.0 beside torch 2.1.2', () => {
     expect(results.every((r) => !r.fixes || r.fixes.length === 0)).toBe(true);
     const dir = copyOf('uv-headline');
     const before = readFileSync(join(dir, 'uv.lock'), 'utf8');
-    await runCliAsync(['check', dir, '--fix']);
+    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes']);
     expect(readFileSync(join(dir, 'uv.lock'), 'utf8')).toBe(before);
   });
 });

@@ -81,7 +81,7 @@ describe('--fix on a notebook', () => {
       { source: 'import torch\nscaler = torch.cuda.amp.GradScaler()  # café\nprint("done")' },
     ]);
     const dir = fixtureDir({ 'train.ipynb': notebook });
-    await runCliAsync(['check', dir, '--fix']);
+    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes']);
     const after = readFileSync(join(dir, 'train.ipynb'), 'utf8');
     expect(after).toBe(
       notebook

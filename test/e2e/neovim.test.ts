@@ -47,7 +47,7 @@ describe.skipIf(!hasNvim)('Neovim as an LSP client', () => {
     expect(report.ok).toBe(true);
     expect(report.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual(expect.arrayContaining([['unresolved-include', 0], ['syntax-error', 1]]));
     expect(report.diagnostics.every((d) => d.source === 'pinwise')).toBe(true);
-    expect(report.code_actions.map((a) => a.title)).toContain('Ignore syntax-error on this line');
+    expect(report.code_actions.map((a) => a.title)).toContain('Pinwise (syntax-error): Disable syntax-error for this line');
     expect(report.buffer_after).toEqual(['-r missing.txt', 'torch=2.1.2 # pinwise: ignore[syntax-error]', 'numpy==1.26.4']);
     expect(report.diagnostics_after_fix.some((d) => d.code === 'syntax-error' && d.range.start.line === 1)).toBe(false);
     expect(readFileSync(file, 'utf8')).toBe('-r missing.txt\ntorch=2.1.2 # pinwise: ignore[syntax-error]\nnumpy==1.26.4\n');

@@ -1,10 +1,11 @@
 // Fixes never lose data: over the real corpus and the example project, applying
-// every safe fix changes only the fixed spans, is idempotent, keeps line endings,
-// BOM and final newline, and leaves no finding that had a safe fix.
+// every fix a bulk fix may take (safe ones and, opted in, pin changes) changes only the
+// fixed spans, is idempotent, keeps line endings, BOM and final newline, and leaves no
+// finding with such a fix.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { analyze, applyEdits, defaultSettings, fixAll, safeEditsByFile, type SourceFile } from '../../server/src/engine';
+import { analyze, applyEdits, bulkFix, defaultSettings, fixAll, safeEditsByFile, type SourceFile } from '../../server/src/engine';
 import type { Grammars } from '../../server/src/engine/grammars';
 import { loadGrammars } from '../../server/src/host/grammars';
 import { kb, repoRoot } from '../support/analyze';
@@ -54,7 +55,7 @@ describe.each(projects().map((p) => [p.name, p] as const))('fixes in %s', (_name
   it.each(variants)('%s: only fixed spans change, fix-all is idempotent and complete', (_variant, transform) => {
     const files = project.files.map((f) => ({ path: f.path, text: transform(f.text) }));
     const before = analyze({ files, settings, kb, grammars });
-    const edits = safeEditsByFile(before.findings);
+    const edits = safeEditsByFile(before.findings, true);
 
     // One pass: outside the edited spans every character is the same.
     for (const [path, fileEdits] of edits) {
@@ -75,12 +76,12 @@ describe.each(projects().map((p) => [p.name, p] as const))('fixes in %s', (_name
       if (!/(^|[^\r])\n/.test(original)) expect(fixed).not.toMatch(/(^|[^\r])\n/); // CRLF files stay CRLF
     }
 
-    // Fix-all until stable: applying it again changes nothing, and no safe fix is left.
-    const once = fixAll({ files, settings, kb, grammars });
+    // Fix-all until stable: applying it again changes nothing, and no such fix is left.
+    const once = fixAll({ files, settings, kb, grammars }, true);
     const fixedFiles = files.map((f) => ({ path: f.path, text: once.changed.get(f.path) ?? f.text }));
-    const twice = fixAll({ files: fixedFiles, settings, kb, grammars });
+    const twice = fixAll({ files: fixedFiles, settings, kb, grammars }, true);
     expect(twice.changed.size).toBe(0);
     const after = analyze({ files: fixedFiles, settings, kb, grammars });
-    expect(after.findings.filter((f) => f.fixes.some((fix) => fix.safe)).map((f) => `${f.file}: ${f.message}`)).toEqual([]);
+    expect(after.findings.filter((f) => bulkFix(f, true)).map((f) => `${f.file}: ${f.message}`)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // `pinwise.fixAllWorkspace` (the audit report's "Fix all safe problems") over a real stdio
 // connection: one edit per affected file, open files from their buffer and with their version,
-// closed files from disk, every byte outside the fixed spans kept.
+// closed files from disk, every byte outside the fixed spans kept; every edit annotated as needing
+// confirmation (VS Code's refactor preview); pin changes only when `pinwise.fixAll.includePinChanges` says so.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ beforeEach(async () => {
   writeFileSync(join(root, 'app.py'), app);
   writeFileSync(join(root, 'requirements-py.txt'), 'numpy==2.0.0\n');
   client = new TestClient();
+  client.settings = { fixAll: { includePinChanges: true } };
   await client.initialize(root);
 });
 
@@ -56,8 +58,27 @@ describe('pinwise.fixAllWorkspace', () => {
     expect(after[uri]).toBe(buffer.replace('torchvision==0.16.2+cu118', 'torchvision==0.16.2+cu121'));
     expect(after[uriOf(join(root, 'sub', 'base.txt'))]).toBe(base.replace('torchaudio==2.1.2+cu118', 'torchaudio==2.1.2+cu121'));
     expect(after[uriOf(join(root, 'app.py'))]).toBe(app.replace('np.float_', 'np.float64'));
-    // One edit per file, covering only what changes.
-    for (const change of changes) expect(change.edits).toHaveLength(1);
+    // One edit per file, covering only what changes, each to be confirmed in the client's preview.
+    for (const change of changes) expect(change.edits).toEqual([expect.objectContaining({ annotationId: 'pinwise.fixAllWorkspace' })]);
+    expect(result.edit.changeAnnotations).toEqual({ 'pinwise.fixAllWorkspace': expect.objectContaining({ needsConfirmation: true }) });
+  });
+
+  it('leaves pins alone unless includePinChanges takes them, for every rule or the rules listed', async () => {
+    for (const [setting, fixed] of [
+      [false, ['app.py']],
+      [['index-variant-mismatch'], ['app.py', 'requirements.txt', 'sub/base.txt']],
+      [['distribution-conflict'], ['app.py']],
+    ] as const) {
+      const other = new TestClient();
+      other.settings = { fixAll: { includePinChanges: setting } };
+      try {
+        await other.initialize(root);
+        const result = await other.connection.sendRequest<WorkspaceFixResult>('workspace/executeCommand', { command: 'pinwise.fixAllWorkspace', arguments: [{ apply: false }] });
+        expect([...result.files].sort(), JSON.stringify(setting)).toEqual(fixed.map((file) => uriOf(join(root, ...file.split('/')))));
+      } finally {
+        expect(await other.shutdown()).toBe(0);
+      }
+    }
   });
 
   it('asks the client to apply the edit when told to', async () => {

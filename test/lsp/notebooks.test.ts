@@ -43,12 +43,12 @@ describe('notebook document sync', () => {
     // The GradScaler fix inserts `"cuda"`: in the cell it is plain text, not the .ipynb's `\"cuda\"`.
     const scaler = code.find((d) => d.range.start.line === 2)!;
     const actions = await client.codeActions(cells[2]!.uri, [scaler]);
-    const fix = actions.find((a) => a.title.startsWith('Replace with `torch.amp.GradScaler'))!;
+    const fix = actions.find((a) => a.title.startsWith('Pinwise (deprecated-api): Replace with `torch.amp.GradScaler'))!;
     expect(fix.isPreferred).toBe(true);
     const fixed = applyTextEdits(cellTexts[2]!, editsFor(fix.edit!, cells[2]!.uri));
     expect(fixed).toBe('import torch\nimport numpy as np\nscaler = torch.amp.GradScaler("cuda")  # café\nx = np.float(1)');
 
-    const torchFix = (await client.codeActions(cells[1]!.uri, [mismatch])).find((a) => a.title === 'Set torchvision to 0.19.0')!;
+    const torchFix = (await client.codeActions(cells[1]!.uri, [mismatch])).find((a) => a.title === 'Pinwise (torch-family-mismatch): Set torchvision to 0.19.0')!;
     expect(applyTextEdits(cellTexts[1]!, editsFor(torchFix.edit!, cells[1]!.uri))).toBe('!pip install torch==2.4.0 torchvision==0.19.0 numpy==1.26.4');
 
     // Editing a cell re-analyses the notebook from the cells (the file on disk still has the mismatch).

@@ -21,6 +21,8 @@ beforeAll(async () => {
   mkdirSync(join(root, 'pyapp'));
   writeFileSync(join(root, 'pyapp', 'requirements.txt'), 'numpy==1.26.4\n');
   client = new TestClient();
+  // The fixes below change pins: fix-all takes them only when opted in (code-actions.test.ts has the default).
+  client.settings = { fixAll: { includePinChanges: true } };
   await client.initialize(root);
 });
 
@@ -67,7 +69,7 @@ describe('language server over stdio', () => {
     const diagnostics = await client.waitForDiagnostics(uri, hasRuleOnLine('syntax-error', 2));
     const syntax = byRule(diagnostics, 'syntax-error').find((d) => d.range.start.line === 2)!;
     const actions = await client.codeActions(uri, [syntax]);
-    const ignore = actions.find((a) => a.title === 'Ignore syntax-error on this line');
+    const ignore = actions.find((a) => a.title === 'Pinwise (syntax-error): Disable syntax-error for this line');
     expect(ignore?.kind).toBe('quickfix');
     const before = client.text(uri);
     const after = applyTextEdits(before, editsFor(ignore!.edit!, uri));
@@ -78,7 +80,7 @@ describe('language server over stdio', () => {
 
     // A second rule on the same line merges into the same comment.
     const include = byRule(republished, 'unresolved-include')[0]!;
-    const merged = (await client.codeActions(uri, [include])).find((a) => a.title === 'Ignore unresolved-include on this line')!;
+    const merged = (await client.codeActions(uri, [include])).find((a) => a.title === 'Pinwise (unresolved-include): Disable unresolved-include for this line')!;
     expect(applyTextEdits(after, editsFor(merged.edit!, uri))).toBe(after.replace('-r missing.txt', '-r missing.txt # pinwise: ignore[unresolved-include]'));
   });
 

@@ -62,7 +62,7 @@ describe('a UTF-8 BOM in every file kind', () => {
       const expected = findings(plain);
       expect(expected.length).toBeGreaterThan(0);
       expect(findings(marked)).toEqual(expected);
-      runCli(['check', marked, '--fix']);
+      runCli(['check', marked, '--fix', '--unsafe-fixes']);
       expect(readFileSync(join(marked, name))).toEqual(Buffer.concat([bom, Buffer.from(fixed)]));
     });
   }
@@ -101,7 +101,7 @@ describe('UTF-16 and undecodable bytes', () => {
     it(`UTF-16 ${bigEndian ? 'BE' : 'LE'}: decoded, and fixed in the same encoding with its BOM`, () => {
       const dir = project({ 'requirements.txt': utf16(text, bigEndian) });
       expect(findings(dir).map((f) => f.ruleId)).toContain('torch-family-mismatch');
-      runCli(['check', dir, '--fix']);
+      runCli(['check', dir, '--fix', '--unsafe-fixes']);
       expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(utf16(fixed, bigEndian));
     });
   }
@@ -109,7 +109,7 @@ describe('UTF-16 and undecodable bytes', () => {
   it('a lone surrogate in UTF-16 survives a fix byte for byte', () => {
     const withLone = `# \uD800 lone\n${text}`;
     const dir = project({ 'requirements.txt': utf16(withLone) });
-    runCli(['check', dir, '--fix']);
+    runCli(['check', dir, '--fix', '--unsafe-fixes']);
     expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(utf16(withLone.replace('0.17.0', '0.18.1')));
   });
 
@@ -117,7 +117,7 @@ describe('UTF-16 and undecodable bytes', () => {
     const bytes = Buffer.concat([utf16(text), Buffer.from([0x41])]);
     const dir = project({ 'requirements.txt': bytes });
     expect(findings(dir).map((f) => f.ruleId)).toContain('torch-family-mismatch');
-    const run = runCli(['check', dir, '--fix']);
+    const run = runCli(['check', dir, '--fix', '--unsafe-fixes']);
     expect(run.stderr).toMatch(/Skipped requirements\.txt: not fixable automatically/);
     expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(bytes);
   });
@@ -125,7 +125,7 @@ describe('UTF-16 and undecodable bytes', () => {
   it('invalid UTF-8 is reported and never rewritten', () => {
     const bytes = Buffer.concat([Buffer.from('torchvision==0.17.0\ntorch==2.3.1\n# '), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\n')]);
     const dir = project({ 'requirements.txt': bytes });
-    const run = runCli(['check', dir, '--fix', '--format', 'json']);
+    const run = runCli(['check', dir, '--fix', '--unsafe-fixes', '--format', 'json']);
     expect(run.stdout).toContain('not valid UTF-8');
     expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(bytes);
   });
@@ -136,6 +136,7 @@ describe('the language server fixes a file with a BOM that is not open', () => {
     const text = 'torchvision==0.17.0\ntorch==2.3.1\n';
     const dir = project({ 'requirements.txt': Buffer.concat([bom, Buffer.from(text)]), 'odd-requirements.txt': Buffer.concat([utf16(text), Buffer.from([0x41])]) });
     const client = new TestClient();
+    client.settings = { fixAll: { includePinChanges: true } }; // the fix is a pin change
     try {
       await client.initialize(dir);
       const result = await client.connection.sendRequest<WorkspaceFixResult>('workspace/executeCommand', { command: 'pinwise.fixAllWorkspace', arguments: [{ apply: false }] });

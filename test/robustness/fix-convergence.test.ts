@@ -18,9 +18,9 @@ const snapshot = (dir: string): Record<string, string> => Object.fromEntries(rea
 function fixTwice(files: Record<string, string>) {
   const dir = fixtureDir(files);
   dirs.push(dir);
-  const first = runCli(['check', dir, '--fix']);
+  const first = runCli(['check', dir, '--fix', '--unsafe-fixes']);
   const afterFirst = snapshot(dir);
-  const second = runCli(['check', dir, '--fix']);
+  const second = runCli(['check', dir, '--fix', '--unsafe-fixes']);
   return { dir, first, afterFirst, second, afterSecond: snapshot(dir) };
 }
 

@@ -39,7 +39,7 @@ describe('pinwise check --fix through the CLI', () => {
     chmodSync(join(dir, 'requirements-cpu.txt'), 0o755);
     const inodes = new Map(['requirements.txt', 'requirements-cpu.txt'].map((f) => [f, statSync(join(dir, f)).ino]));
     const before = snapshot(dir);
-    const first = runCli(['check', dir, '--fix']);
+    const first = runCli(['check', dir, '--fix', '--unsafe-fixes']);
     expect([0, 1]).toContain(first.status);
     expect(first.stderr).toMatch(/Fixed .*requirements\.txt/);
     const once = snapshot(dir);
@@ -49,7 +49,7 @@ describe('pinwise check --fix through the CLI', () => {
     expect(statSync(join(dir, 'requirements.txt')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'requirements-cpu.txt')).mode & 0o777).toBe(0o755);
 
-    const second = runCli(['check', dir, '--fix']);
+    const second = runCli(['check', dir, '--fix', '--unsafe-fixes']);
     expect(second.stderr).not.toMatch(/Fixed/);
     const twice = snapshot(dir);
     for (const [file, bytes] of once) expect(twice.get(file)!.equals(bytes), file).toBe(true);
@@ -60,10 +60,10 @@ describe('pinwise check --fix through the CLI', () => {
     const original = readFileSync(join(example, 'requirements.txt'), 'utf8');
     const crlf = '\uFEFF' + original.replace(/\r?\n/g, '\r\n').replace(/\r\n$/, '');
     writeFileSync(join(dir, 'requirements.txt'), crlf);
-    runCli(['check', dir, '--fix']);
+    runCli(['check', dir, '--fix', '--unsafe-fixes']);
     const plainFixed = (() => {
       const plain = copyOfExample();
-      runCli(['check', plain, '--fix']);
+      runCli(['check', plain, '--fix', '--unsafe-fixes']);
       return readFileSync(join(plain, 'requirements.txt'), 'utf8');
     })();
     const fixed = readFileSync(join(dir, 'requirements.txt'), 'utf8');
@@ -77,9 +77,9 @@ describe('pinwise check --fix through the CLI', () => {
     const original = readFileSync(join(example, 'requirements.txt'), 'utf8');
     writeFileSync(join(dir, 'requirements.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(original, 'utf16le')]));
     const plain = copyOfExample();
-    runCli(['check', plain, '--fix']);
+    runCli(['check', plain, '--fix', '--unsafe-fixes']);
     const expected = readFileSync(join(plain, 'requirements.txt'), 'utf8');
-    const result = runCli(['check', dir, '--fix']);
+    const result = runCli(['check', dir, '--fix', '--unsafe-fixes']);
     const bytes = readFileSync(join(dir, 'requirements.txt'));
     if (/Fixed .*requirements\.txt/.test(result.stderr)) {
       expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
@@ -109,7 +109,7 @@ describe('pinwise check --fix through the CLI', () => {
         }
       },
     };
-    const code = await main(['check', dir, '--fix'], io);
+    const code = await main(['check', dir, '--fix', '--unsafe-fixes'], io);
     expect([0, 1]).toContain(code);
     expect(edited).toHaveLength(2);
     for (const file of edited) {

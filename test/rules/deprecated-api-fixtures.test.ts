@@ -179,7 +179,7 @@ describe('deprecation fixtures', () => {
         const lines = labelled.map(({ finding, entry }) => {
           const text = files[finding.file]!;
           const at = `${finding.file}:${lineOf(text, finding.span.start)}:${columnOf(text, finding.span.start)}`;
-          const fixes = finding.fixes.map((f) => `\n    fix (${f.safe ? 'safe' : 'unsafe'}): ${f.title}`).join('');
+          const fixes = finding.fixes.map((f) => `\n    fix (${f.applicability === 'safe' ? 'safe' : 'unsafe'}): ${f.title}`).join('');
           return `${at} ${finding.level} [${entry?.symbol ?? '?'}] ${finding.message}${fixes}`;
         });
         // The fixed text, as changed lines, so a review sees what --fix writes.
@@ -192,7 +192,7 @@ describe('deprecation fixtures', () => {
       it('applies the safe fixes until stable, with no new syntax error', () => {
         expect(fixed.passes).toBeLessThan(10);
         const again = analyze({ ...input({ [key]: document }), files: Object.entries(after).map(([path, text]) => ({ path, text })) }).findings;
-        expect(again.filter((f) => f.fixes.some((x) => x.safe)).map((f) => f.message)).toEqual([]);
+        expect(again.filter((f) => f.fixes.some((x) => x.applicability === 'safe')).map((f) => f.message)).toEqual([]);
         for (const file of ['positive.py', 'negative.py']) expect(syntaxErrors(after[file]!), file).toBeLessThanOrEqual(syntaxErrors(files[file]!));
       });
     });

@@ -119,7 +119,7 @@ describe('entry kinds', () => {
       'a.py': 'import librosa\nm = librosa.filters.mel(22050, 2048)\nok = librosa.filters.mel(sr=22050, n_fft=2048)\nfrom librosa.filters import mel\nmel(sr, n_fft=512)\nmel(*args)\n',
     };
     const findings = run(files);
-    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.safe])).toEqual([
+    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.applicability === 'safe'])).toEqual([
       ['librosa.filters.mel', 'error', true],
       ['mel', 'error', true],
     ]);

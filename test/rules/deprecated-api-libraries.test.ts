@@ -17,7 +17,7 @@ describe('deprecated-api: diffusers', () => {
   it('randn_tensor left diffusers.utils in 0.21 (ImportError), with no deprecation period', () => {
     const code = 'from diffusers.utils import BaseOutput, randn_tensor\nimport diffusers\nx = diffusers.utils.randn_tensor((1,))\nfrom diffusers.utils.torch_utils import randn_tensor as ok\n';
     const pinned = checkRule('deprecated-api', { 'requirements.txt': 'diffusers==0.21.4\n', 'gen.py': code });
-    expect(pinned.map((f) => [f.text, f.level, f.fixes.map((x) => [x.title, x.safe])])).toEqual([
+    expect(pinned.map((f) => [f.text, f.level, f.fixes.map((x) => [x.title, x.applicability === 'safe'])])).toEqual([
       ['randn_tensor', 'error', []],
       ['diffusers.utils.randn_tensor', 'error', [['Replace with `diffusers.utils.torch_utils.randn_tensor`', false]]],
     ]);
@@ -55,7 +55,7 @@ describe('deprecated-api: torch', () => {
       'train.py': '# ü\nimport torch\nwith torch.cuda.amp.autocast(dtype=torch.bfloat16):\n    pass\nscaler = torch.cuda.amp.GradScaler()\n@torch.cuda.amp.autocast()\ndef f(): ...\n',
     };
     const findings = run(files);
-    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.safe])).toEqual([
+    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.applicability === 'safe'])).toEqual([
       ['torch.cuda.amp.autocast', 'warning', true],
       ['torch.cuda.amp.GradScaler', 'warning', true],
       ['torch.cuda.amp.autocast', 'warning', true],
@@ -83,7 +83,7 @@ describe('deprecated-api: torch', () => {
     expect(run({ 'requirements.txt': 'torch==2.3.1\n', 'a.py': 'import torch\ntorch.cuda.amp.autocast()\n' })).toEqual([]);
     const [finding] = run({ 'requirements.txt': 'torch>=2.0\n', 'a.py': 'import torch\ntorch.cuda.amp.GradScaler()\n' });
     expect(finding!.level).toBe('warning');
-    expect(finding!.fixes[0]!.safe).toBe(false);
+    expect(finding!.fixes[0]!.applicability === 'safe').toBe(false);
   });
 
   it('a from-import of autocast is flagged at each call, without a fix that would need a new import', () => {
@@ -110,7 +110,7 @@ describe('deprecated-api: torchvision', () => {
   it('functional_tensor is an error from 0.17 (the basicsr import), with an offered fix only', () => {
     const files = { 'requirements.txt': 'torchvision==0.17.2\n', 'degradations.py': basicsr };
     const findings = run(files);
-    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.safe])).toEqual([['torchvision.transforms.functional_tensor', 'error', false]]);
+    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.applicability === 'safe'])).toEqual([['torchvision.transforms.functional_tensor', 'error', false]]);
     expect(findings[0]!.message).toContain('was removed in torchvision 0.17 (this project pins torchvision==0.17.2). Use `torchvision.transforms.functional`.');
     expect(fix(files)).toEqual(files); // unsafe: never applied by fix-all
     expect(edit(files, 'degradations.py')).toBe('from torchvision.transforms.functional import rgb_to_grayscale\n');
@@ -142,7 +142,7 @@ describe('deprecated-api: transformers', () => {
       'm.py': 'from transformers import AutoModelForCausalLM\nm = AutoModelForCausalLM.from_pretrained(\n    "x",\n    use_flash_attention_2=True,  # fast\n)\n',
     };
     const findings = run(files);
-    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.safe])).toEqual([['use_flash_attention_2', 'warning', true]]);
+    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.applicability === 'safe'])).toEqual([['use_flash_attention_2', 'warning', true]]);
     expect(findings[0]!.message).toBe(
       '`use_flash_attention_2=` of `from_pretrained()` is deprecated since Transformers 4.36 (this project pins transformers==4.40.2). Use `attn_implementation="flash_attention_2"` (Transformers 4.36+).',
     );
@@ -180,7 +180,7 @@ describe('deprecated-api: Gradio 4', () => {
       'app.py': 'import gradio as gr\nwith gr.Blocks() as demo:\n    btn = gr.Button("Go")\ndemo.queue(concurrency_count=4).launch()\nq.queue(concurrency_count=4)\n',
     };
     const findings = run(files);
-    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.safe])).toEqual([['concurrency_count', 'error', false]]);
+    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.applicability === 'safe'])).toEqual([['concurrency_count', 'error', false]]);
     expect(findings[0]!.message).toContain('was removed in Gradio 4.0 (this project pins gradio==4.44.0). Use `default_concurrency_limit=` (Gradio 4.0+).');
     expect(edit(files, 'app.py')).toBe(
       'import gradio as gr\nwith gr.Blocks() as demo:\n    btn = gr.Button("Go")\ndemo.queue(default_concurrency_limit=4).launch()\nq.queue(concurrency_count=4)\n',
@@ -206,7 +206,7 @@ describe('deprecated-api: TensorFlow', () => {
       'requirements.txt': 'tensorflow==2.15.0\n',
       'gpu.py': 'import tensorflow as tf\ngpus = tf.config.list_physical_devices("GPU")\ntf.config.experimental.set_virtual_device_configuration(gpus[0], cfg)\ntf.config.set_logical_device_configuration(gpus[0], cfg)\n',
     };
-    expect(run(files).map((f) => [f.text, f.level, f.fixes[0]?.safe])).toEqual([['tf.config.experimental.set_virtual_device_configuration', 'warning', true]]);
+    expect(run(files).map((f) => [f.text, f.level, f.fixes[0]?.applicability === 'safe'])).toEqual([['tf.config.experimental.set_virtual_device_configuration', 'warning', true]]);
     expect(fix(files)['gpu.py']).toBe(
       'import tensorflow as tf\ngpus = tf.config.list_physical_devices("GPU")\ntf.config.set_logical_device_configuration(gpus[0], cfg)\ntf.config.set_logical_device_configuration(gpus[0], cfg)\n',
     );

@@ -72,7 +72,7 @@ describe('deprecated-api: NumPy', () => {
     const files = { 'requirements.txt': 'numpy>=1.26\n', 'a.py': 'import numpy as np\nnp.trapz([1, 2])\n' };
     const [finding] = run(files);
     expect(finding!.level).toBe('warning');
-    expect(finding!.fixes[0]).toMatchObject({ safe: false, edits: [{ text: 'trapezoid' }] });
+    expect(finding!.fixes[0]).toMatchObject({ applicability: 'manual', edits: [{ text: 'trapezoid' }] });
     expect(fix(files)).toEqual(files);
   });
 
@@ -100,7 +100,7 @@ describe('deprecated-api: Pillow', () => {
       'b.py': 'import PIL.Image\nPIL.Image.CUBIC\n',
     };
     const findings = run(files);
-    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.safe])).toEqual([
+    expect(findings.map((f) => [f.text, f.level, f.fixes[0]?.applicability === 'safe'])).toEqual([
       ['Image.ANTIALIAS', 'error', true],
       ['PIL.Image.CUBIC', 'error', true],
     ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRule, fixFiles } from '../support/analyze';
+import { checkRule, fixPins } from '../support/analyze';
 
 const id = 'distribution-conflict';
 
@@ -15,8 +15,8 @@ describe('distribution-conflict', () => {
         '`onnxruntime` and `onnxruntime-gpu` both install the import package `onnxruntime` into requirements.txt; whichever pip installs last overwrites the other\'s files. This environment targets CUDA (from the PyTorch index https://download.pytorch.org/whl/cu121), so `onnxruntime-gpu` is the one to keep.',
       ],
     ]);
-    expect(findings[0]!.fixes[0]!.safe).toBe(true);
-    expect(fixFiles(files)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\nonnxruntime-gpu==1.17.1\n');
+    expect(findings[0]!.fixes[0]!.applicability).toBe('changes-installed');
+    expect(fixPins(files)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\nonnxruntime-gpu==1.17.1\n');
   });
 
   it('flags the later opencv build with unsafe removals when nothing says which to keep', () => {
@@ -26,17 +26,17 @@ describe('distribution-conflict', () => {
     expect(findings[0]!.message).toBe(
       "`opencv-python-headless` and `opencv-python` both install the import package `cv2` into requirements.txt; whichever pip installs last overwrites the other's files. Keep only one.",
     );
-    expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
-      ['Remove opencv-python-headless', false],
-      ['Remove opencv-python', false],
+    expect(findings[0]!.fixes.map((f) => [f.title, f.applicability])).toEqual([
+      ['Remove opencv-python-headless', 'manual'],
+      ['Remove opencv-python', 'manual'],
     ]);
-    expect(fixFiles(files)).toEqual(files);
+    expect(fixPins(files)).toEqual(files);
   });
 
   it('uses the accelerator setting, and removes the last line without adding a line break', () => {
     const files = { 'requirements.txt': 'onnxruntime-gpu==1.17.1\r\nonnxruntime==1.17.1' };
-    expect(fixFiles(files, { accelerator: 'cpu' })['requirements.txt']).toBe('onnxruntime==1.17.1');
-    expect(fixFiles(files, { accelerator: 'cuda' })['requirements.txt']).toBe('onnxruntime-gpu==1.17.1');
+    expect(fixPins(files, { accelerator: 'cpu' })['requirements.txt']).toBe('onnxruntime==1.17.1');
+    expect(fixPins(files, { accelerator: 'cuda' })['requirements.txt']).toBe('onnxruntime-gpu==1.17.1');
   });
 
   it('follows -r includes', () => {
@@ -84,7 +84,7 @@ describe('distribution-conflict', () => {
 
   it('leaves a line shared with another requirement alone', () => {
     const files = { 'requirements.txt': 'onnxruntime-gpu\nonnxruntime\n' };
-    expect(fixFiles(files, { accelerator: 'cuda' })['requirements.txt']).toBe('onnxruntime-gpu\n');
+    expect(fixPins(files, { accelerator: 'cuda' })['requirements.txt']).toBe('onnxruntime-gpu\n');
   });
 
   describe('tensorflow, faiss and pillow groups', () => {
@@ -102,13 +102,13 @@ describe('distribution-conflict', () => {
 
     it('keeps faiss-gpu under a CUDA index, and offers both removals for pillow-simd', () => {
       const faiss = { 'requirements.txt': '--extra-index-url https://download.pytorch.org/whl/cu121\nfaiss-cpu==1.7.4\nfaiss-gpu==1.7.2\n' };
-      expect(fixFiles(faiss)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\nfaiss-gpu==1.7.2\n');
+      expect(fixPins(faiss)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\nfaiss-gpu==1.7.2\n');
       const pillow = { 'requirements.txt': 'Pillow>=10\npillow-simd==9.0.0.post1\n' };
       const findings = checkRule(id, pillow);
       expect(findings.map((f) => [f.text, f.message])).toEqual([
         ['pillow-simd==9.0.0.post1', "`pillow-simd` and `Pillow` both install the import package `PIL` into requirements.txt; whichever pip installs last overwrites the other's files. Keep only one."],
       ]);
-      expect(fixFiles(pillow)).toEqual(pillow);
+      expect(fixPins(pillow)).toEqual(pillow);
     });
   });
 
@@ -118,7 +118,7 @@ describe('distribution-conflict', () => {
       const [finding] = checkRule(id, files);
       const split = finding!.fixes.find((f) => f.title.startsWith('Add markers'))!;
       expect(split.title).toBe('Add markers: onnxruntime-directml on Windows only, onnxruntime elsewhere');
-      expect(split.safe).toBe(false);
+      expect(split.applicability).toBe('manual');
       const text = files['requirements.txt'];
       const edits = [...split.edits].sort((x, y) => y.span.start - x.span.start);
       let out = text;
@@ -126,7 +126,7 @@ describe('distribution-conflict', () => {
       expect(out).toBe('onnxruntime==1.17.1; sys_platform != "win32"  # cpu\r\nonnxruntime-directml==1.17.1; sys_platform == "win32"\r\n');
       // After the split the two never meet.
       expect(checkRule(id, { 'requirements.txt': out })).toEqual([]);
-      expect(fixFiles(files)).toEqual(files);
+      expect(fixPins(files)).toEqual(files);
     });
 
     it('is not offered when neither or both are platform builds, or a marker is already there', () => {
@@ -170,11 +170,11 @@ describe('distribution-conflict across environments', () => {
       '',
     ].join('\n');
     const findings = checkRule(id, { 'pyproject.toml': pyproject });
-    expect(findings.map((f) => [f.text, f.message.match(/into (pyproject\.toml \[[^\]]+\])/)?.[1], f.fixes.map((x) => x.safe)])).toEqual([
+    expect(findings.map((f) => [f.text, f.message.match(/into (pyproject\.toml \[[^\]]+\])/)?.[1], f.fixes.map((x) => x.applicability)])).toEqual([
       // [cuda]: its source points at cu128, so the CPU build is the stray one (it shares a line, so no removal is offered)
       ['onnxruntime==1.19.2', 'pyproject.toml [cuda]', []],
       // [onnx-cuda]: no PyTorch index applies, so nothing says which build to keep: only unsafe removals
-      ['onnxruntime-gpu==1.19.2', 'pyproject.toml [onnx-cuda]', [false]],
+      ['onnxruntime-gpu==1.19.2', 'pyproject.toml [onnx-cuda]', ['manual']],
     ]);
   });
 

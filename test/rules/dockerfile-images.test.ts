@@ -6,7 +6,7 @@ import { analyze, defaultSettings } from '../../server/src/engine';
 import { imageCatalog } from '../../server/src/engine/kb/docker-images';
 import type { DockerImagesDocument } from '../../server/src/engine/kb/generated/docker-images';
 import type { KnowledgeBase } from '../../server/src/engine/kb/types';
-import { check, checkRule, fixFiles, grammars, kb } from '../support/analyze';
+import { check, checkRule, fixPins, grammars, kb } from '../support/analyze';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -27,8 +27,8 @@ describe('pytorch/pytorch images preinstall the torch family', () => {
       ],
     ]);
     // Setting torchvision is fine; setting torch would rewrite the image tag, which the data cannot vouch for.
-    expect(findings[0]!.fixes.map((f) => [f.title, f.safe, f.edits.map((e) => e.span.start > dockerfile.indexOf('\n'))])).toEqual([['Set torchvision to 0.16.2', true, [true]]]);
-    expect(fixFiles({ Dockerfile: dockerfile }).Dockerfile).toBe(dockerfile.replace('0.17.0', '0.16.2'));
+    expect(findings[0]!.fixes.map((f) => [f.title, f.applicability, f.edits.map((e) => e.span.start > dockerfile.indexOf('\n'))])).toEqual([['Set torchvision to 0.16.2', 'changes-installed', [true]]]);
+    expect(fixPins({ Dockerfile: dockerfile }).Dockerfile).toBe(dockerfile.replace('0.17.0', '0.16.2'));
   });
 
   it('reports the preinstalled torchvision and torchaudio a later torch pin leaves behind, without editing the FROM line', () => {
@@ -38,7 +38,7 @@ describe('pytorch/pytorch images preinstall the torch family', () => {
       ['2.1.2-cuda11.8-cudnn8-devel', 'torchvision==0.16.2 (preinstalled by the base image) cannot install with torch==2.2.0', ['Set torch to 2.1.2']],
       ['2.1.2-cuda11.8-cudnn8-devel', 'torchaudio==2.1.2 (preinstalled by the base image) cannot install with torch==2.2.0', ['Set torch to 2.1.2']],
     ]);
-    expect(fixFiles(files)).toEqual(files);
+    expect(fixPins(files)).toEqual(files);
   });
 
   it('applies no index option of the stage to what the image installed', () => {

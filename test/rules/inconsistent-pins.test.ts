@@ -21,7 +21,7 @@ function run(files: Record<string, string>) {
     message: f.message,
     level: f.level,
     related: f.related.map((r) => `${r.file}: ${files[r.file]!.slice(r.span.start, r.span.end)}`),
-    fixes: f.fixes.map((x) => ({ title: x.title, safe: x.safe, edits: x.edits.map((e) => [e.file, files[e.file]!.slice(e.span.start, e.span.end), e.text]) })),
+    fixes: f.fixes.map((x) => ({ title: x.title, applicability: x.applicability, edits: x.edits.map((e) => [e.file, files[e.file]!.slice(e.span.start, e.span.end), e.text]) })),
   }));
 }
 
@@ -43,7 +43,7 @@ describe('inconsistent-pins', () => {
         message: 'torch is pinned to 2.2.2 here but to 2.3.1 in pyproject.toml, requirements.txt; which version gets installed depends on which file is installed last.',
         level: 'warning',
         related: ['pyproject.toml: ==2.3.1', 'requirements.txt: ==2.3.1'],
-        fixes: [{ title: 'Pin torch to 2.3.1, as in pyproject.toml, requirements.txt', safe: false, edits: [['server-setup.sh', '2.2.2', '2.3.1']] }],
+        fixes: [{ title: 'Pin torch to 2.3.1, as in pyproject.toml, requirements.txt', applicability: 'manual', edits: [['server-setup.sh', '2.2.2', '2.3.1']] }],
       },
     ]);
     // Offered, not applied: fix-all leaves every file as it was.
@@ -89,7 +89,7 @@ describe('inconsistent-pins', () => {
     expect(finding!.fixes).toEqual([
       {
         title: 'Align every file to torchvision 0.18.1 (2 pins in 2 files)',
-        safe: false,
+        applicability: 'manual',
         edits: [
           ['serve/requirements.txt', '0.17.0', '0.18.1'],
           ['ci/requirements.txt', '0.17.0', '0.18.1'],
@@ -125,7 +125,7 @@ describe('inconsistent-pins', () => {
       file: 'install.sh',
       text: '==2.2.2+cu121',
       related: ['pyproject.toml: 2.3.1'],
-      fixes: [{ safe: false, edits: [['install.sh', '2.2.2+cu121', '2.3.1+cu121']] }],
+      fixes: [{ applicability: 'manual', edits: [['install.sh', '2.2.2+cu121', '2.3.1+cu121']] }],
     });
   });
 
@@ -152,9 +152,9 @@ describe('inconsistent-pins', () => {
       file: 'setup.sh',
       text: '==${V}',
       fixes: [
-        { safe: false, edits: [['setup.sh', '${V}', '2.3.1']] },
+        { applicability: 'manual', edits: [['setup.sh', '${V}', '2.3.1']] },
         // Aligning every file on 2.3.1 would need the variable rewritten: only the other direction is offered.
-        { title: 'Align every file to torch 2.2.2 (2 pins in 2 files)', safe: false, edits: [['requirements.txt', '2.3.1', '2.2.2'], ['constraints.txt', '2.3.1', '2.2.2']] },
+        { title: 'Align every file to torch 2.2.2 (2 pins in 2 files)', applicability: 'manual', edits: [['requirements.txt', '2.3.1', '2.2.2'], ['constraints.txt', '2.3.1', '2.2.2']] },
       ],
     });
     expect(fix(files)).toEqual(files);

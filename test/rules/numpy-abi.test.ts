@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRule, fixFiles } from '../support/analyze';
+import { checkRule, fixPins } from '../support/analyze';
 
 const id = 'numpy-abi-mismatch';
 
@@ -14,12 +14,12 @@ describe('numpy-abi-mismatch', () => {
       ],
     ]);
     expect(findings[0]!.related).toEqual([{ file: 'requirements.txt', text: 'torch==2.2.0' }]);
-    expect(fixFiles(files)['requirements.txt']).toBe('torch==2.2.0\nnumpy>=1.24.0,<2  # arrays\n');
+    expect(fixPins(files)['requirements.txt']).toBe('torch==2.2.0\nnumpy>=1.24.0,<2  # arrays\n');
   });
 
   it('caps a bare numpy and keeps its marker', () => {
     const files = { 'requirements.txt': 'onnxruntime-gpu==1.16.3\nnumpy ; python_version >= "3.9"\n' };
-    expect(fixFiles(files)['requirements.txt']).toBe('onnxruntime-gpu==1.16.3\nnumpy<2 ; python_version >= "3.9"\n');
+    expect(fixPins(files)['requirements.txt']).toBe('onnxruntime-gpu==1.16.3\nnumpy<2 ; python_version >= "3.9"\n');
   });
 
   it('offers only the unsafe raise when NumPy is pinned to 2.x', () => {
@@ -28,8 +28,8 @@ describe('numpy-abi-mismatch', () => {
     expect(findings.map((f) => f.message)).toEqual([
       '`numpy==2.1` installs NumPy 2, but `opencv-python==4.6.0.66` was built against NumPy 1.x and fails to import under NumPy 2 (first build for NumPy 2: opencv-python 4.10.0.84).',
     ]);
-    expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([['Raise opencv-python to 4.10.0.84, its first build for NumPy 2', false]]);
-    expect(fixFiles(files)).toEqual(files);
+    expect(findings[0]!.fixes.map((f) => [f.title, f.applicability])).toEqual([['Raise opencv-python to 4.10.0.84, its first build for NumPy 2', 'manual']]);
+    expect(fixPins(files)).toEqual(files);
   });
 
   it.each([
@@ -58,7 +58,7 @@ describe('numpy-abi-mismatch', () => {
       expect(checkRule(id, files).map((f) => f.message)).toEqual([
         `\`numpy>=1.24\` lets pip install NumPy 2, but \`${pin}\` was built against NumPy 1.x and fails to import under NumPy 2 (first build for NumPy 2: ${first}). Cap NumPy below 2.`,
       ]);
-      expect(fixFiles(files)['requirements.txt']).toBe(`${pin}\nnumpy>=1.24,<2\n`);
+      expect(fixPins(files)['requirements.txt']).toBe(`${pin}\nnumpy>=1.24,<2\n`);
     });
 
     it('names every culprit once and offers each raise', () => {
@@ -67,9 +67,9 @@ describe('numpy-abi-mismatch', () => {
       expect(findings.map((f) => f.message)).toEqual([
         '`numpy==2.0.1` installs NumPy 2, but `scipy==1.11.4` and `numba==0.58.1` were built against NumPy 1.x and fail to import under NumPy 2 (first build for NumPy 2: scipy 1.13.0 and numba 0.60.0).',
       ]);
-      expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
-        ['Raise scipy to 1.13.0, its first build for NumPy 2', false],
-        ['Raise numba to 0.60.0, its first build for NumPy 2', false],
+      expect(findings[0]!.fixes.map((f) => [f.title, f.applicability])).toEqual([
+        ['Raise scipy to 1.13.0, its first build for NumPy 2', 'manual'],
+        ['Raise numba to 0.60.0, its first build for NumPy 2', 'manual'],
       ]);
     });
 
@@ -99,7 +99,7 @@ describe('numpy-abi-mismatch raise fix', () => {
     const files = { 'requirements.txt': 'numpy==2.0.0\ntorch==2.2.2+rocm5.7  # AMD box\n' };
     const [finding] = checkRule('numpy-abi-mismatch', files);
     const raise = finding!.fixes.find((f) => f.title.startsWith('Raise torch'))!;
-    expect(raise.safe).toBe(false);
+    expect(raise.applicability).toBe('manual');
     const edit = raise.edits[0]!;
     const text = files['requirements.txt'];
     expect(text.slice(0, edit.span.start) + edit.text + text.slice(edit.span.end)).toBe('numpy==2.0.0\ntorch==2.3.0+rocm5.7  # AMD box\n');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRule, fixFiles, repoRoot } from '../support/analyze';
+import { checkRule, fixPins, repoRoot } from '../support/analyze';
 
 const rule = 'torch-family-mismatch';
 const seed = readFileSync(join(repoRoot, 'test/fixtures/torch/seed/requirements.txt'), 'utf8');
@@ -24,11 +24,11 @@ describe(rule, () => {
         'torchvision==0.17.0+rocm5.7 cannot install with torch==2.3.1+rocm5.7: torchvision 0.17.0 is built for torch 2.2.0; torch==2.3.1+rocm5.7 needs torchvision 0.18.1.',
       related: [{ file: 'requirements.txt', text: '==2.3.1+rocm5.7' }],
     });
-    expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
-      ['Set torchvision to 0.18.1+rocm5.7', true],
-      ['Set torch to 2.2.0+rocm5.7', false],
+    expect(findings[0]!.fixes.map((f) => [f.title, f.applicability])).toEqual([
+      ['Set torchvision to 0.18.1+rocm5.7', 'changes-installed'],
+      ['Set torch to 2.2.0+rocm5.7', 'manual'],
     ]);
-    expect(fixFiles(files)['requirements.txt']).toBe(`${rocmIndex}torch==2.3.1+rocm5.7\ntorchvision==0.18.1+rocm5.7  # vision ✓\n`);
+    expect(fixPins(files)['requirements.txt']).toBe(`${rocmIndex}torch==2.3.1+rocm5.7\ntorchvision==0.18.1+rocm5.7  # vision ✓\n`);
   });
 
   it('works on specifier sets, not only ==', () => {
@@ -54,8 +54,8 @@ describe(rule, () => {
     const continued = { 'requirements.txt': 'torch==2.3.1 \\\n    --hash=sha256:aaaa\ntorchvision\\\n==0.17.0 \\\n    --hash=sha256:bbbb\n' };
     const findings = checkRule(rule, continued);
     expect(findings.map((f) => f.text)).toEqual(['==0.17.0']);
-    expect(findings[0]!.fixes[0]).toMatchObject({ title: 'Set torchvision to 0.18.1 (its --hash values must be regenerated)', safe: false });
-    expect(fixFiles(continued)['requirements.txt']).toBe(continued['requirements.txt']);
+    expect(findings[0]!.fixes[0]).toMatchObject({ title: 'Set torchvision to 0.18.1 (its --hash values must be regenerated)', applicability: 'manual' });
+    expect(fixPins(continued)['requirements.txt']).toBe(continued['requirements.txt']);
   });
 
   it('judges pins under exclusive markers separately', () => {
@@ -94,9 +94,9 @@ describe(rule, () => {
     expect(old.map((f) => f.message)).toEqual([
       'torchaudio==2.10.0 cannot install with torch==2.13.0: torchaudio 2.10.0 is built for torch 2.10.0; torch==2.13.0 needs torchaudio 2.11.0 or 2.11.1.',
     ]);
-    expect(old[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
-      ['Set torchaudio to 2.11.1', false],
-      ['Set torch to 2.10.0', false],
+    expect(old[0]!.fixes.map((f) => [f.title, f.applicability])).toEqual([
+      ['Set torchaudio to 2.11.1', 'manual'],
+      ['Set torch to 2.10.0', 'manual'],
     ]);
     // Without torch: torchvision's row decides the torch, torchaudio's line must allow it.
     expect(checkRule(rule, { 'requirements.txt': 'torchvision==0.28.0\ntorchaudio==2.11.0\n' })).toEqual([]);

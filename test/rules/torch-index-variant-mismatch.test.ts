@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRule, fixFiles } from '../support/analyze';
+import { checkRule, fixPins } from '../support/analyze';
 
 const rule = 'index-variant-mismatch';
 
@@ -16,11 +16,11 @@ describe(rule, () => {
       ['cu118', 'torch==2.3.1+cu118 is a `cu118` wheel, but the PyTorch index in effect serves `cu121`: pip will not find it there.'],
     ]);
     expect(findings[0]!.related.map((r) => r.text)).toEqual(['https://download.pytorch.org/whl/cu121']);
-    expect(findings[0]!.fixes.map((f) => [f.title, f.safe])).toEqual([
-      ['Change the local tag to +cu121', true],
-      ['Change the index URL to https://download.pytorch.org/whl/cu118', false],
+    expect(findings[0]!.fixes.map((f) => [f.title, f.applicability])).toEqual([
+      ['Change the local tag to +cu121', 'changes-installed'],
+      ['Change the index URL to https://download.pytorch.org/whl/cu118', 'manual'],
     ]);
-    expect(fixFiles(files)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu121  # gpu\n');
+    expect(fixPins(files)['requirements.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu121  # gpu\n');
   });
 
   it('flags a tagged pin with no PyTorch index at all', () => {
@@ -28,7 +28,7 @@ describe(rule, () => {
     expect(findings.map((f) => f.message)).toEqual([
       'torch==2.3.1+cu118 has a local tag but no PyTorch index is in effect: PyPI has no `+cu118` wheels, so pip cannot find it. Add `--extra-index-url https://download.pytorch.org/whl/cu118`.',
     ]);
-    expect(findings[0]!.fixes[0]).toMatchObject({ safe: false, edits: [{ text: '--extra-index-url https://download.pytorch.org/whl/cu118\n' }] });
+    expect(findings[0]!.fixes[0]).toMatchObject({ applicability: 'manual', edits: [{ text: '--extra-index-url https://download.pytorch.org/whl/cu118\n' }] });
   });
 
   it('sees the index of an included file', () => {
@@ -95,10 +95,10 @@ describe(`${rule} in install scripts`, () => {
     expect(checkRule(rule, { 'requirements.txt': 'torch==2.9.1+xpu\n' }).map((f) => f.message)).toEqual([
       'torch==2.9.1+xpu has a local tag but no PyTorch index is in effect: PyPI has no `+xpu` wheels, so pip cannot find it. Add `--extra-index-url https://download.pytorch.org/whl/xpu`.',
     ]);
-    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/cu130\ntorch==2.13.0+xpu\n' }).map((f) => f.fixes.map((x) => [x.title, x.safe]))).toEqual([
+    expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/cu130\ntorch==2.13.0+xpu\n' }).map((f) => f.fixes.map((x) => [x.title, x.applicability]))).toEqual([
       [
-        ['Change the local tag to +cu130', true],
-        ['Change the index URL to https://download.pytorch.org/whl/xpu', false],
+        ['Change the local tag to +cu130', 'changes-installed'],
+        ['Change the index URL to https://download.pytorch.org/whl/xpu', 'manual'],
       ],
     ]);
     expect(checkRule(rule, { 'requirements.txt': '--index-url https://download.pytorch.org/whl/xpu\ntorch==2.13.0+xpu\n' })).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRule, fixFiles } from '../support/analyze';
+import { checkRule, fixPins } from '../support/analyze';
 
 const rule = 'local-tag-mismatch';
 
@@ -13,14 +13,14 @@ describe(rule, () => {
       ['cu118', 'torchvision==0.18.1+cu118 is built for `cu118` but torch==2.3.1+cu121 is `cu121`: every torch-family wheel of one environment must come from the same variant.'],
     ]);
     expect(findings[0]!.related.map((r) => r.text)).toEqual(['cu121']);
-    expect(fixFiles(files, { select: [rule] })['requirements.txt']).toBe(files['requirements.txt'].replace('+cu118', '+cu121'));
+    expect(fixPins(files, { select: [rule] })['requirements.txt']).toBe(files['requirements.txt'].replace('+cu118', '+cu121'));
   });
 
   it('leaves a tag the only PyTorch index does not serve to index-variant-mismatch (one finding, same fix)', () => {
     const files = { 'requirements.txt': '--index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu121\ntorchvision==0.18.1+cu118\r\n' };
     expect(checkRule(rule, files)).toEqual([]);
     expect(checkRule('index-variant-mismatch', files).map((f) => f.text)).toEqual(['cu118']);
-    expect(fixFiles(files)['requirements.txt']).toBe('--index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu121\ntorchvision==0.18.1+cu121\r\n');
+    expect(fixPins(files)['requirements.txt']).toBe('--index-url https://download.pytorch.org/whl/cu121\ntorch==2.3.1+cu121\ntorchvision==0.18.1+cu121\r\n');
   });
 
   it('flags +cpu beside +rocm6.0, following torch when no index decides', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRule, fixFiles } from '../support/analyze';
+import { checkRule, fixPins } from '../support/analyze';
 
 const rule = 'unknown-wheel-variant';
 
@@ -16,17 +16,17 @@ describe(rule, () => {
       ['rocm5.7.1', 'PyTorch has no `rocm5.7.1` wheel index: `https://download.pytorch.org/whl/rocm5.7.1` does not exist; the nearest published variant is `rocm5.7`.'],
       ['rocm5.7.1', 'torch 2.3.1 was never published as `+rocm5.7.1`; its wheels are +cpu, +cu118, +cu121, +rocm5.7, +rocm6.0 (torch 2.3.1).'],
     ]);
-    expect(fixFiles(files)['requirements.txt']).toBe('--index-url https://download.pytorch.org/whl/rocm5.7\ntorch==2.3.1+rocm5.7 ; sys_platform == "linux"\n');
+    expect(fixPins(files)['requirements.txt']).toBe('--index-url https://download.pytorch.org/whl/rocm5.7\ntorch==2.3.1+rocm5.7 ; sys_platform == "linux"\n');
   });
 
   it('flags 2.3.1+rocm6.2 and 2.5.0+cu126, offering the nearest variant without applying it', () => {
     const files = { 'a/requirements.txt': 'torch==2.3.1+rocm6.2\n', 'b/requirements.txt': 'torch==2.5.0+cu126\n' };
     const findings = checkRule(rule, files);
-    expect(findings.map((f) => [f.text, f.fixes.map((x) => [x.title, x.safe])])).toEqual([
-      ['rocm6.2', [['Use +rocm6.0', false]]],
-      ['cu126', [['Use +cu124', false]]],
+    expect(findings.map((f) => [f.text, f.fixes.map((x) => [x.title, x.applicability])])).toEqual([
+      ['rocm6.2', [['Use +rocm6.0', 'manual']]],
+      ['cu126', [['Use +cu124', 'manual']]],
     ]);
-    expect(fixFiles(files)).toEqual(files);
+    expect(fixPins(files)).toEqual(files);
   });
 
   it('knows torchvision and torchaudio rows', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRule, fixFiles } from '../support/analyze';
+import { checkRule, fixFiles, fixPins } from '../support/analyze';
 
 const id = 'unquoted-specifier';
 
@@ -14,7 +14,7 @@ describe('unquoted-specifier', () => {
         '`numpy>=1.24` is not quoted: the shell reads `>=1.24` as a redirection: pip installs any numpy and writes its output to a file named `=1.24`. Quote the requirement.',
       ],
     ]);
-    expect(findings[0]!.fixes.map((f) => [f.title, f.safe, f.edits.map((e) => e.text)])).toEqual([["Quote `numpy>=1.24`", false, ["'numpy>=1.24'"]]]);
+    expect(findings[0]!.fixes.map((f) => [f.title, f.applicability, f.edits.map((e) => e.text)])).toEqual([["Quote `numpy>=1.24`", 'changes-installed', ["'numpy>=1.24'"]]]);
   });
 
   it('flags < and <= (stdin from a file) and reports one finding per requirement', () => {
@@ -56,9 +56,10 @@ describe('unquoted-specifier', () => {
     expect(checkRule('distribution-conflict', files).map((f) => f.text)).toEqual(['onnxruntime-gpu==1.17.1']);
   });
 
-  it('is not applied by --fix (it changes what is installed), and the quick fix quotes the exact span', () => {
+  it('is not applied by --fix (it changes what is installed) but by --unsafe-fixes, and the quick fix quotes the exact span', () => {
     const files = { 'setup.sh': 'pip install numpy>=1.24 torch\n' };
     expect(fixFiles(files)['setup.sh']).toBe(files['setup.sh']);
+    expect(fixPins(files)['setup.sh']).toBe("pip install 'numpy>=1.24' torch\n");
     const fix = checkRule(id, files)[0]!.fixes[0]!;
     const edit = fix.edits[0]!;
     const fixed = files['setup.sh'].slice(0, edit.span.start) + edit.text + files['setup.sh'].slice(edit.span.end);

@@ -54,7 +54,7 @@ describe('pinwise check --fix writes only inside the project, never through a li
     const top = layout({ 'project/requirements.txt': `-r ../outside/requirements.txt\n-r sub/requirements.txt\n${fixable}`, 'outside/requirements.txt': fixable, 'outdir/requirements.txt': fixable });
     symlinkSync('../outdir', join(top, 'project', 'sub'));
     const before = snapshot(top);
-    const run = runCli(['check', join(top, 'project'), '--fix']);
+    const run = runCli(['check', join(top, 'project'), '--fix', '--unsafe-fixes']);
     expect([0, 1]).toContain(run.status);
     const after = snapshot(top);
     expect(without(after, 'project')).toEqual(without(before, 'project'));
@@ -68,7 +68,7 @@ describe('pinwise check --fix writes only inside the project, never through a li
     symlinkSync('../shared/requirements.txt', join(top, 'repo', 'app', 'requirements-linked.txt'));
     symlinkSync('../shared', join(top, 'repo', 'app', 'vendored'));
     const before = snapshot(top);
-    const run = runCli(['check', join(top, 'repo', 'app'), '--fix']);
+    const run = runCli(['check', join(top, 'repo', 'app'), '--fix', '--unsafe-fixes']);
     expect(run.stderr).toContain('Skipped requirements-linked.txt: not fixable automatically: it is a symbolic link');
     expect(run.stderr).toContain('Skipped vendored/sub/requirements.txt: not fixable automatically: it is a symbolic link, or in a folder reached through one');
     expect(run.stderr).not.toMatch(/^Fixed /m);
@@ -83,7 +83,7 @@ describe('pinwise check --fix writes only inside the project, never through a li
     for (let n = 0; n < 64; n++) symlinkSync('../victim/target.conf', join(project, `.requirements.txt.pinwise-${n}.tmp`));
     const before = snapshot(top);
     const err: string[] = [];
-    const code = await main(['check', project, '--fix'], { out: () => undefined, err: (t) => err.push(t), isTTY: false });
+    const code = await main(['check', project, '--fix', '--unsafe-fixes'], { out: () => undefined, err: (t) => err.push(t), isTTY: false });
     expect([0, 1]).toContain(code);
     expect(err.join('')).toMatch(/^Fixed .*requirements\.txt$/m);
     const after = snapshot(top);
@@ -103,6 +103,7 @@ describe("the server's workspace fix-all edits nothing through a link", () => {
     symlinkSync('../shared/requirements.txt', join(ws, 'app', 'requirements.txt'));
     symlinkSync('../outside', join(ws, 'out'));
     const client = new TestClient();
+    client.settings = { fixAll: { includePinChanges: true } }; // the fix is a pin change
     try {
       await client.initialize(ws);
       const result = await client.connection.sendRequest<WorkspaceFixResult>('workspace/executeCommand', { command: 'pinwise.fixAllWorkspace', arguments: [{ apply: false }] });

@@ -88,7 +88,7 @@ describe('at run time nothing spawns, connects, resolves or fetches', () => {
   it('pinwise check (text, json, sarif) and --fix on the example project', () => {
     const copy = join(scratch, 'project');
     cpSync(example, copy, { recursive: true });
-    for (const args of [['check', example], ['check', example, '--format', 'json'], ['check', example, '--format', 'sarif'], ['check', copy, '--fix'], ['parse', join(example, 'requirements.txt')]]) {
+    for (const args of [['check', example], ['check', example, '--format', 'json'], ['check', example, '--format', 'sarif'], ['check', copy, '--fix', '--unsafe-fixes'], ['parse', join(example, 'requirements.txt')]]) {
       const result = run(args);
       expect(result.stderr, args.join(' ')).not.toMatch(/not allowed|internal error/);
       expect([0, 1], args.join(' ')).toContain(result.status);

@@ -26,9 +26,12 @@ export function checkRule(ruleId: string, files: Record<string, string>, setting
   }));
 }
 
-/** Applies every safe fix until stable and returns the resulting texts. */
-export function fixFiles(files: Record<string, string>, settings: Partial<Settings> = {}): Record<string, string> {
+/** Applies every safe fix (with `pinChanges`, the pin changes too) until stable and returns the resulting texts. */
+export function fixFiles(files: Record<string, string>, settings: Partial<Settings> = {}, pinChanges = false): Record<string, string> {
   const input = Object.entries(files).map(([path, text]) => ({ path, text }));
-  const { changed } = fixAll({ files: input, settings: defaultSettings(settings), kb, grammars });
+  const { changed } = fixAll({ files: input, settings: defaultSettings(settings), kb, grammars }, pinChanges);
   return { ...files, ...Object.fromEntries(changed) };
 }
+
+/** fixFiles as `--fix --unsafe-fixes` applies them: safe fixes and those that change what is installed. */
+export const fixPins = (files: Record<string, string>, settings: Partial<Settings> = {}): Record<string, string> => fixFiles(files, settings, true);

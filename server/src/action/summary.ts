@@ -3,6 +3,7 @@
 import type { Reported } from '../cli/baseline';
 import type { EnvironmentSummary } from '../cli/output';
 import { countByRule } from '../cli/statistics';
+import { pushAll } from '../engine/arrays';
 import { ruleDocsUrl } from '../engine/rules';
 
 /** Table cells and list items: no pipes, newlines or HTML from messages. */
@@ -55,16 +56,25 @@ export function jobSummary({ shown, environments, baselineKnown, version, knowle
     lines.push('');
   }
 
-  const fixable = shown.filter((r) => r.item.fixes.some((fix) => fix.safe));
-  if (fixable.length > 0) {
-    const what = fixable.length === 1 ? 'the safe fix' : `${fixable.length} safe fixes`;
-    lines.push('### Fixes available', '', `\`pinwise check --fix\` applies ${what}; \`pinwise check --diff\` shows them first:`, '');
+  // Safe fixes first (`--fix`), then those that change what is installed (`--fix --unsafe-fixes`).
+  const sections = [
+    { applicability: 'safe', flags: '', what: (n: number) => (n === 1 ? 'the safe fix' : `${n} safe fixes`) },
+    { applicability: 'changes-installed', flags: ' --unsafe-fixes', what: (n: number) => (n === 1 ? 'the fix that changes what is installed' : `${n} fixes that change what is installed`) },
+  ] as const;
+  const listed = new Set<Reported>();
+  const parts: string[] = [];
+  for (const section of sections) {
+    const fixable = shown.filter((r) => !listed.has(r) && r.item.fixes.some((fix) => fix.applicability === section.applicability));
+    if (fixable.length === 0) continue;
+    parts.push(`\`pinwise check --fix${section.flags}\` applies ${section.what(fixable.length)}; \`pinwise check --diff${section.flags}\` shows them first:`, '');
     for (const r of fixable.slice(0, maxListed)) {
-      const fix = r.item.fixes.find((f) => f.safe)!;
-      lines.push(`- \`${cell(r.path)}:${r.item.region.startLine}\` ${cell(fix.title)} (\`${r.item.finding.ruleId}\`)`);
+      listed.add(r);
+      const fix = r.item.fixes.find((f) => f.applicability === section.applicability)!;
+      parts.push(`- \`${cell(r.path)}:${r.item.region.startLine}\` ${cell(fix.title)} (\`${r.item.finding.ruleId}\`)`);
     }
-    if (fixable.length > maxListed) lines.push(`- … and ${fixable.length - maxListed} more`);
-    lines.push('');
+    if (fixable.length > maxListed) parts.push(`- … and ${fixable.length - maxListed} more`);
+    parts.push('');
   }
+  if (parts.length > 0) pushAll(lines, ['### Fixes available', '', ...parts]);
   return lines.join('\n') + '\n';
 }

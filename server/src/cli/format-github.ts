@@ -29,8 +29,13 @@ export function annotationOf(item: LocatedFinding): string {
   // GitHub takes columns only for an annotation on one line.
   if (region.endLine === region.startLine) Object.assign(properties, { col: region.startColumn, endColumn: region.endColumn });
   properties['title'] = `pinwise(${item.finding.ruleId})`;
-  const fixable = item.fixes.find((fix) => fix.safe);
-  const message = fixable ? `${item.finding.message}\nFix available (pinwise check --fix): ${fixable.title}` : item.finding.message;
+  const safe = item.fixes.find((fix) => fix.applicability === 'safe');
+  const pin = safe ? undefined : item.fixes.find((fix) => fix.applicability === 'changes-installed');
+  const message = safe
+    ? `${item.finding.message}\nFix available (pinwise check --fix): ${safe.title}`
+    : pin
+      ? `${item.finding.message}\nFix available, changing what is installed (pinwise check --fix --unsafe-fixes): ${pin.title}`
+      : item.finding.message;
   return workflowCommand(commandOf[item.finding.level], properties, message);
 }
 

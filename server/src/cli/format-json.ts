@@ -1,6 +1,6 @@
-import type { LocatedFinding } from './report';
+import { countFixes, type LocatedFinding } from './report';
 
-export function formatJson(located: readonly LocatedFinding[], version: string): string {
+export function formatJson(located: readonly LocatedFinding[], version: string, unsafeFixes = false): string {
   const findings = located.map((item) => ({
     ruleId: item.finding.ruleId,
     level: item.finding.level,
@@ -11,13 +11,14 @@ export function formatJson(located: readonly LocatedFinding[], version: string):
     related: item.related.map((r) => ({ file: r.uri, ...r.region, message: r.message })),
     fixes: item.fixes.map((fix) => ({
       title: fix.title,
-      safe: fix.safe,
+      applicability: fix.applicability,
+      safe: fix.applicability === 'safe',
       edits: fix.changes.flatMap((change) => change.replacements.map((r) => ({ file: change.uri, ...r.region, text: r.text }))),
     })),
   }));
   const count = (level: string) => findings.filter((f) => f.level === level).length;
   return JSON.stringify(
-    { tool: 'pinwise', version, summary: { errors: count('error'), warnings: count('warning'), notes: count('note') }, findings },
+    { tool: 'pinwise', version, summary: { errors: count('error'), warnings: count('warning'), notes: count('note'), fixes: countFixes(located, unsafeFixes) }, findings },
     null,
     2,
   );

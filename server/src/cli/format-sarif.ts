@@ -49,7 +49,8 @@ export function formatSarif(
     ...(item.fixes.length > 0
       ? {
           fixes: item.fixes.map((fix) => ({
-            description: { text: fix.safe ? fix.title : `${fix.title} (unsafe: review before applying)` },
+            description: { text: fix.applicability === 'safe' ? fix.title : `${fix.title} (${fix.applicability === 'manual' ? 'manual' : 'changes what is installed'}: review before applying)` },
+            properties: { applicability: fix.applicability },
             artifactChanges: fix.changes.map((change) => ({
               artifactLocation: { uri: change.uri },
               replacements: change.replacements.map((replacement) => ({

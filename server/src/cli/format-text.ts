@@ -1,11 +1,15 @@
 // Human output, grouped by file like ESLint, coloured only on a terminal.
-import type { LocatedFinding } from './report';
+import { countFixes, fixSummary, type LocatedFinding } from './report';
 
 export interface TextStyle {
   color: boolean;
   /** `--show-fixes`: each finding's fixes listed under it. */
   showFixes?: boolean;
+  /** `--unsafe-fixes`: fixes that change what is installed count as fixable. */
+  unsafeFixes?: boolean;
 }
+
+const applicabilityNote = { safe: '', 'changes-installed': ' (changes what is installed: applied with --unsafe-fixes)', manual: ' (manual: never applied by --fix)' } as const;
 
 const paint = (on: boolean, code: string, text: string) => (on ? `\u001b[${code}m${text}\u001b[0m` : text);
 
@@ -22,7 +26,7 @@ export function formatText(located: readonly LocatedFinding[], style: TextStyle)
     lines.push(paint(c, '4', uri));
     for (const item of items) {
       const position = `${item.region.startLine}:${item.region.startColumn}`.padEnd(7);
-      const fixable = item.fixes.some((f) => f.safe) ? paint(c, '32', ' [fixable]') : '';
+      const fixable = item.fixes.some((f) => f.applicability === 'safe' || (style.unsafeFixes && f.applicability === 'changes-installed')) ? paint(c, '32', ' [fixable]') : '';
       // In a notebook, the line and column are in the .ipynb text; the cell says where in the notebook.
       const cell = item.finding.cell ? `${paint(c, '2', `cell ${item.finding.cell.number}, line ${item.finding.cell.line}:`)} ` : '';
       lines.push(`  ${paint(c, '2', position)} ${levelText[item.finding.level].padEnd(c ? 16 : 7)} ${cell}${item.finding.message}  ${paint(c, '2', item.finding.ruleId)}${fixable}`);
@@ -30,7 +34,7 @@ export function formatText(located: readonly LocatedFinding[], style: TextStyle)
         lines.push(`  ${' '.repeat(7)}   ${paint(c, '2', `↳ ${related.uri}:${related.region.startLine}:${related.region.startColumn}`)} ${related.message}`);
       }
       if (style.showFixes) {
-        for (const fix of item.fixes) lines.push(`  ${' '.repeat(7)}   ${paint(c, '32', 'fix:')} ${fix.title}${fix.safe ? '' : ' (unsafe: not applied by --fix)'}`);
+        for (const fix of item.fixes) lines.push(`  ${' '.repeat(7)}   ${paint(c, '32', 'fix:')} ${fix.title}${applicabilityNote[fix.applicability]}`);
       }
     }
     lines.push('');
@@ -38,14 +42,13 @@ export function formatText(located: readonly LocatedFinding[], style: TextStyle)
   const errors = located.filter((i) => i.finding.level === 'error').length;
   const warnings = located.filter((i) => i.finding.level === 'warning').length;
   const notes = located.length - errors - warnings;
-  const fixable = located.filter((i) => i.fixes.some((f) => f.safe)).length;
   if (located.length === 0) {
     lines.push(paint(c, '32', 'No problems found.'));
   } else {
     const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
     if (notes > 0) parts.push(`${notes} note${notes === 1 ? '' : 's'}`);
     lines.push(paint(c, errors > 0 ? '31;1' : '33;1', `✖ ${located.length} problem${located.length === 1 ? '' : 's'} (${parts.join(', ')})`));
-    if (fixable > 0) lines.push(`  ${fixable} fixable with --fix`);
+    for (const line of fixSummary(countFixes(located, style.unsafeFixes ?? false))) lines.push(`  ${line}`);
   }
   return lines.join('\n') + '\n';
 }

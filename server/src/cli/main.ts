@@ -44,6 +44,8 @@ Options of check:
   --env DIR, --no-env         also check an installed environment (default: ./.venv or ./venv), or not
   --select IDS, --ignore IDS  comma-separated rule ids to run only / never
   --fix                       apply every safe fix in place, then report what remains
+  --unsafe-fixes, --fix-pins  with --fix or --diff, also apply the fixes that change what is
+                              installed (a pin, a local tag, a removed distribution)
   --diff                      print what --fix would change as a unified diff; write nothing
   --show-fixes                list each finding's fixes under it (text format)
   --quiet                     report errors only
@@ -89,6 +91,8 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
       'output-file': { type: 'string', short: 'o' },
       python: { type: 'string' },
       fix: { type: 'boolean', default: false },
+      'unsafe-fixes': { type: 'boolean', default: false },
+      'fix-pins': { type: 'boolean', default: false },
       diff: { type: 'boolean', default: false },
       'show-fixes': { type: 'boolean', default: false },
       quiet: { type: 'boolean', short: 'q', default: false },
@@ -126,12 +130,15 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
       throw error instanceof BaselineError ? new UsageError(error.message) : error;
     }
   }
+  // Ruff's word for fixes that change behaviour; here they change what is installed (a pin, a tag).
+  const unsafeFixes = values['unsafe-fixes']! || values['fix-pins']!;
   const options: ReportOptions = {
     format: format as FormatName,
     ...(values['output-file'] ? { outputFile: values['output-file'] } : {}),
     quiet: values.quiet!,
     statistics: values.statistics!,
     showFixes: values['show-fixes']!,
+    unsafeFixes,
     exitZero: values['exit-zero']!,
     ...(baseline ? { baseline } : {}),
     ...(values['write-baseline'] ? { writeBaseline: values['write-baseline'] } : {}),
@@ -180,7 +187,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
   for (const run of runs) {
     const input: AnalysisInput = { files: run.loaded.files, unreadable: run.loaded.unreadable, settings: run.settings, kb, grammars, installed: run.installed, parseCache: run.loaded.parses };
     if (values.diff) {
-      const { changed } = fixAll(input);
+      const { changed } = fixAll(input, unsafeFixes);
       for (const [path, text] of changed) {
         const before = run.loaded.files.find((f) => f.path === path)?.text ?? '';
         diffs.push(unifiedDiff(fromWorkingDirectory(run, path), before, text));
@@ -188,7 +195,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
       continue;
     }
     if (values.fix) {
-      const { changed, converged, passes } = fixAll(input);
+      const { changed, converged, passes } = fixAll(input, unsafeFixes);
       if (!converged) io.err(`pinwise: the fixes had not settled after ${passes} passes (some undo others); the files keep the texts reached, and a run of --fix again says what is left\n`);
       for (const [path, text] of changed) {
         const skipped = writeFixed(run.loaded, path, text);

@@ -21,6 +21,8 @@ export interface ReportOptions {
   quiet: boolean;
   statistics: boolean;
   showFixes: boolean;
+  /** `--unsafe-fixes`: fixes that change what is installed count as fixable. */
+  unsafeFixes?: boolean;
   exitZero: boolean;
   baseline?: BaselineEntry[];
   writeBaseline?: string;
@@ -76,7 +78,7 @@ export function render(outcome: CheckOutcome, options: ReportOptions, version: s
       return formatSarif(sarifShown.map(({ r }) => r.item), version, outcome.internalErrors, outcome.knowledgeDate, states ? { states, absent } : undefined) + '\n';
     }
     case 'json':
-      return formatJson(located, version) + '\n';
+      return formatJson(located, version, options.unsafeFixes) + '\n';
     case 'github':
       return formatGithub(fromWorkingDirectory(shown));
     case 'gitlab':
@@ -84,7 +86,7 @@ export function render(outcome: CheckOutcome, options: ReportOptions, version: s
     case 'junit':
       return formatJunit(located);
     case 'text':
-      return outcome.notices.map((notice) => `${notice}\n`).join('') + formatText(located, { color: options.color && !options.outputFile, showFixes: options.showFixes });
+      return outcome.notices.map((notice) => `${notice}\n`).join('') + formatText(located, { color: options.color && !options.outputFile, showFixes: options.showFixes, unsafeFixes: options.unsafeFixes ?? false });
   }
 }
 

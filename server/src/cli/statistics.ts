@@ -17,7 +17,7 @@ export function countByRule(located: readonly LocatedFinding[]): RuleCount[] {
     if (!counts.has(id)) counts.set(id, { ruleId: id, count: 0, fixable: 0 });
     const entry = counts.get(id)!;
     entry.count++;
-    if (item.fixes.some((fix) => fix.safe)) entry.fixable++;
+    if (item.fixes.some((fix) => fix.applicability === 'safe')) entry.fixable++;
   }
   return [...counts.values()].sort((a, b) => b.count - a.count || (order.get(a.ruleId) ?? 0) - (order.get(b.ruleId) ?? 0));
 }

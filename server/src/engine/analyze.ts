@@ -1,5 +1,5 @@
 // The one entry point shared by the language server and the CLI.
-import { applyEdits, type Edit, type Finding, type Fix } from './findings';
+import { applyEdits, bulkFix, type Edit, type Finding, type Fix, type PinChanges } from './findings';
 import { withoutDisagreeingFixes } from './fix-conflicts';
 import type { Grammars } from './grammars';
 import { imageCatalog } from './kb/docker-images';
@@ -172,11 +172,11 @@ export function analyze(input: AnalysisInput): AnalysisResult {
   return { project, findings: withoutDisagreeingFixes(findings), internalErrors };
 }
 
-/** Safe edits of every finding, grouped by file (the first safe fix of each finding). */
-export function safeEditsByFile(findings: readonly Finding[]): Map<string, Edit[]> {
+/** The edits a bulk fix applies, grouped by file (the first fix of each finding that `bulkFix` takes). */
+export function safeEditsByFile(findings: readonly Finding[], pinChanges: PinChanges = false): Map<string, Edit[]> {
   const byFile = new Map<string, Edit[]>();
   for (const finding of findings) {
-    const fix = finding.fixes.find((f) => f.safe);
+    const fix = bulkFix(finding, pinChanges);
     if (!fix) continue;
     for (const edit of fix.edits) {
       if (!byFile.has(edit.file)) byFile.set(edit.file, []);
@@ -189,12 +189,12 @@ export function safeEditsByFile(findings: readonly Finding[]): Map<string, Edit[
 const maxFixPasses = 10;
 
 /**
- * Applies safe fixes until nothing changes (bounded, like Ruff's fix loop) and returns the new
+ * Applies safe fixes (and the pin changes `pinChanges` takes) until nothing changes (bounded, like Ruff's fix loop) and returns the new
  * text of every changed file. `converged` is false when the passes ran out, or when a pass came
  * back to the texts of an earlier one (fixes undoing each other, which withoutDisagreeingFixes
  * should have prevented).
  */
-export function fixAll(input: AnalysisInput): { changed: Map<string, string>; passes: number; converged: boolean } {
+export function fixAll(input: AnalysisInput, pinChanges: PinChanges = false): { changed: Map<string, string>; passes: number; converged: boolean } {
   const original = new Map(input.files.map((f) => [f.path, f.text]));
   let files = new Map(original);
   /** The texts after each pass, by state key (strings are shared, not copied). */
@@ -204,7 +204,7 @@ export function fixAll(input: AnalysisInput): { changed: Map<string, string>; pa
   while (passes < maxFixPasses) {
     passes++;
     const result = analyze({ ...input, files: [...files].map(([path, text]) => ({ path, text })) });
-    const edits = safeEditsByFile(result.findings);
+    const edits = safeEditsByFile(result.findings, pinChanges);
     const next = new Map(files);
     for (const [path, fileEdits] of edits) {
       const before = next.get(path);

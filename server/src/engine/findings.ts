@@ -9,11 +9,39 @@ export interface Edit {
   text: string;
 }
 
-/** A fix is safe when applying it cannot change what the user meant beyond the finding itself. */
+/**
+ * What applying a fix does beyond removing its finding:
+ * - `safe`: keeps the meaning on every version the project allows (a rename such as `np.NaN` →
+ *   `np.nan`, quoting a requirement the shell would split); applied by `--fix` and fix-all.
+ * - `changes-installed`: changes what gets installed (a pin, a local tag, a removed distribution);
+ *   applied only on request (`--unsafe-fixes`, `pinwise.fixAll.includePinChanges`).
+ * - `manual`: a choice, or known to be incomplete (stale `--hash` values); a quick fix only, never
+ *   applied in bulk.
+ */
+export type Applicability = 'safe' | 'changes-installed' | 'manual';
+
 export interface Fix {
   title: string;
   edits: Edit[];
-  safe: boolean;
+  applicability: Applicability;
+}
+
+/**
+ * Which pin changes a bulk fix takes besides the safe fixes: none (`false`), every rule's (`true`),
+ * or those of the rules listed.
+ */
+export type PinChanges = boolean | readonly string[];
+
+/** Whether fix-all / `--fix` applies this fix of a finding of `ruleId`. */
+export function appliedInBulk(fix: Fix, ruleId: string, pinChanges: PinChanges = false): boolean {
+  if (fix.applicability === 'safe') return true;
+  if (fix.applicability !== 'changes-installed') return false;
+  return pinChanges === true || (Array.isArray(pinChanges) && pinChanges.includes(ruleId));
+}
+
+/** The fix a bulk fix applies for a finding: its first one that `appliedInBulk` takes. */
+export function bulkFix(finding: Finding, pinChanges: PinChanges = false): Fix | undefined {
+  return finding.fixes.find((fix) => appliedInBulk(fix, finding.ruleId, pinChanges));
 }
 
 export interface RelatedLocation {

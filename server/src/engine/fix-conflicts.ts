@@ -1,4 +1,4 @@
-// Safe fixes that disagree are not safe. When the safe fixes of two findings edit overlapping
+// Fixes that disagree are not applied in bulk. When the safe fixes of two findings edit overlapping
 // text differently (a torchvision pin that one torch of the environment wants at 0.18.1 and
 // another at 0.16.2), applying either is a guess, and the fix loop would flip the span back and
 // forth on every pass. Both fixes stay on offer (as quick fixes to choose from), neither is
@@ -14,7 +14,7 @@ interface Claim {
 export function withoutDisagreeingFixes(findings: readonly Finding[]): Finding[] {
   const byFile = new Map<string, Claim[]>();
   findings.forEach((finding, index) => {
-    const fix = finding.fixes.find((f) => f.safe);
+    const fix = finding.fixes.find((f) => f.applicability !== 'manual');
     if (!fix) return;
     for (const edit of fix.edits) {
       let claims = byFile.get(edit.file);
@@ -56,7 +56,7 @@ export function withoutDisagreeingFixes(findings: readonly Finding[]): Finding[]
     return {
       ...finding,
       message: `${finding.message} Its fix is not applied automatically: another finding's fix edits the same text differently (${shown.join(' vs ')}), so which one is right is for you to decide.`,
-      fixes: finding.fixes.map((fix) => (fix.safe ? { ...fix, safe: false } : fix)),
+      fixes: finding.fixes.map((fix) => (fix.applicability !== 'manual' ? { ...fix, applicability: 'manual' as const } : fix)),
     };
   });
 }

@@ -1,6 +1,6 @@
 // Public surface of the engine: pure, no LSP, no I/O.
 export { analyze, fixAll, safeEditsByFile, type AnalysisInput, type AnalysisResult } from './analyze';
-export { applyEdits, type Edit, type Finding, type Fix, type Level, type RelatedLocation } from './findings';
+export { appliedInBulk, applyEdits, bulkFix, type Applicability, type Edit, type Finding, type Fix, type Level, type PinChanges, type RelatedLocation } from './findings';
 export { emptyKnowledgeBase, type KnowledgeBase } from './kb/types';
 export { LineIndex, type Position } from './line-index';
 export type * from './model';

@@ -15,14 +15,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import type { Finding, Level } from '../engine/findings';
+import type { Applicability, Finding, Level } from '../engine/findings';
 import { isUnder, placeOf, type Boundary } from './boundary';
 
 /** The folder name at a project's root, unless `--cache-dir` says otherwise; the walk never enters it. */
 export const defaultCacheDirName = '.pinwise_cache';
 
-/** Bumped when the pack's layout or the findings' shape changes. */
-const packFormat = 1;
+/** Bumped when the pack's layout or the findings' shape changes (2: fixes carry `applicability`). */
+const packFormat = 2;
 
 /** A pack larger than this is not read (no project's findings come near it). */
 const maxPackBytes = 256 * 1024 * 1024;
@@ -175,6 +175,7 @@ function writePack(folder: string, path: string, pack: Pack): void {
 }
 
 const levels = new Set<Level>(['error', 'warning', 'note']);
+const applicabilities = new Set<Applicability>(['safe', 'changes-installed', 'manual']);
 
 /** A span of `file`: whole offsets in order, inside the text when it is the cached file's own. */
 const isSpanOf = (file: unknown, span: unknown, path: string, length: number): boolean => {
@@ -193,7 +194,7 @@ function validFindings(findings: unknown, path: string, length: number): finding
     if (!Array.isArray(f.related) || !Array.isArray(f.fixes) || (f.deprecated !== undefined && f.deprecated !== true)) return false;
     if (!f.related.every((r) => r && typeof r.message === 'string' && isSpanOf(r.file, r.span, path, length))) return false;
     return f.fixes.every(
-      (fix) => fix && typeof fix.title === 'string' && typeof fix.safe === 'boolean' && Array.isArray(fix.edits) && fix.edits.every((e) => e && typeof e.text === 'string' && isSpanOf(e.file, e.span, path, length)),
+      (fix) => fix && typeof fix.title === 'string' && applicabilities.has(fix.applicability) && Array.isArray(fix.edits) && fix.edits.every((e) => e && typeof e.text === 'string' && isSpanOf(e.file, e.span, path, length)),
     );
   });
 }

@@ -55,7 +55,7 @@ export interface AuditReport {
   markdown: string;
 }
 
-export function auditFolder(folder: string, root: string, result: AnalysisResult): AuditFolder {
+export function auditFolder(folder: string, root: string, result: AnalysisResult, docsHref: (ruleId: string) => string = ruleDocsUrl): AuditFolder {
   const indexes = new Map<string, LineIndex>();
   const where = (file: string, offset: number): { line: number; column: number } => {
     if (!indexes.has(file)) indexes.set(file, new LineIndex(result.project.sources.get(file)?.text ?? ''));
@@ -69,8 +69,8 @@ export function auditFolder(folder: string, root: string, result: AnalysisResult
     file: finding.file,
     ...where(finding.file, finding.span.start),
     fixable: finding.fixes.length > 0,
-    safeFix: finding.fixes.some((fix) => fix.safe),
-    docs: ruleDocsUrl(finding.ruleId),
+    safeFix: finding.fixes.some((fix) => fix.applicability === 'safe'),
+    docs: docsHref(finding.ruleId),
   });
   const inEnvironment = new Set<Finding>();
   const environments = result.project.environments.map((env): AuditEnvironment => {

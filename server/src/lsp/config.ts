@@ -1,5 +1,5 @@
 // `pinwise.*` settings as the client sends them, turned into the engine's Settings.
-import { ruleIds, type Accelerator, type SeverityOverride, type Settings } from '../engine';
+import { ruleIds, type Accelerator, type PinChanges, type SeverityOverride, type Settings } from '../engine';
 import { resolveSettings, type PinwiseConfig } from '../host/settings';
 
 export type RunMode = 'onType' | 'onSave';
@@ -18,6 +18,10 @@ export interface ServerSettings {
   exclude: string[];
   /** The installed environment to check: a path (absolute or folder-relative), '' for `.venv`/`venv`, 'none' for none. */
   environment: string;
+  /** `pinwise.fixAll.includePinChanges`: which fixes that change what is installed fix-all applies besides the safe ones. */
+  includePinChanges: PinChanges;
+  /** `pinwise.docsUrl`: where the rule pages are published (`{rule}` stands for the id); '' for the bundled pages. */
+  docsUrl: string;
   engine: Settings;
 }
 
@@ -25,7 +29,7 @@ const severities = new Set(['off', 'note', 'warning', 'error']);
 const accelerators = new Set(['auto', 'cpu', 'cuda', 'rocm']);
 
 export function defaultServerSettings(): ServerSettings {
-  return { enable: true, run: 'onType', diagnosticScope: 'workspace', shortMessages: false, include: [], exclude: [], environment: '', engine: { accelerator: 'auto', severity: {}, select: [], ignore: [] } };
+  return { enable: true, run: 'onType', diagnosticScope: 'workspace', shortMessages: false, include: [], exclude: [], environment: '', includePinChanges: false, docsUrl: '', engine: { accelerator: 'auto', severity: {}, select: [], ignore: [] } };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -53,6 +57,11 @@ export function parseServerSettings(raw: unknown): ServerSettings {
   settings.include = stringList(raw.include);
   settings.exclude = stringList(raw.exclude);
   if (typeof raw.environment === 'string') settings.environment = raw.environment.trim();
+  // Nested as VS Code sends it (`fixAll: {includePinChanges}`), or flat.
+  const pinChanges = isRecord(raw.fixAll) ? raw.fixAll.includePinChanges : raw['fixAll.includePinChanges'];
+  if (typeof pinChanges === 'boolean') settings.includePinChanges = pinChanges;
+  else if (Array.isArray(pinChanges)) settings.includePinChanges = stringList(pinChanges).filter((id) => ruleIds.includes(id));
+  if (typeof raw.docsUrl === 'string' && /^https?:\/\//.test(raw.docsUrl.trim())) settings.docsUrl = raw.docsUrl.trim();
   settings.engine.select = stringList(raw.select).filter((id) => ruleIds.includes(id));
   settings.engine.ignore = stringList(raw.ignore).filter((id) => ruleIds.includes(id));
   if (typeof raw.python === 'string' && /^\d+\.\d+$/.test(raw.python.trim())) settings.engine.python = raw.python.trim();

@@ -1,4 +1,5 @@
 // Entry of dist/server.js (`pinwise-language-server`): LSP over --stdio, --node-ipc or --socket=N.
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { loadGrammars } from '../host/grammars';
@@ -41,4 +42,6 @@ startServer(connection, {
   // dist/server.js -> rules/ at the package root (shipped in the .vsix and the npm package).
   loadKnowledgeBase: () => loadShippedKnowledgeBase(__dirname),
   loadGrammars,
+  // dist/server.js -> docs/rules at the package root: the pages the diagnostics' code links open.
+  docsDir: join(__dirname, '..', 'docs', 'rules'),
 });

@@ -9,13 +9,15 @@ import {
   NotebookDocuments,
   type CodeActionParams,
   type Connection,
+  type Diagnostic,
   type NotebookDocument,
   type Range,
-  type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisResult } from '../engine/analyze';
-import type { Edit } from '../engine/findings';
+import type { Finding } from '../engine/findings';
+import { documentationActions, fixActions, type PlaceEdit } from './actions';
+import { pushAll } from '../engine/arrays';
 import { notebookTypes } from '../engine/kinds';
 import { LineIndex } from '../engine/line-index';
 import { cellLocator, type CellPosition } from '../engine/parsers/notebook';
@@ -141,14 +143,14 @@ export class Notebooks {
    * Quick fixes for a cell's diagnostics: the fixes of the findings published there, their edits
    * moved onto the cells (unescaped: the engine wrote them JSON-escaped for the .ipynb text).
    */
-  quickFixes(params: CodeActionParams, result: AnalysisResult, path: string, notebook: OpenNotebook, uriOf: (file: string) => string): CodeAction[] {
+  quickFixes(params: CodeActionParams, result: AnalysisResult, path: string, notebook: OpenNotebook, uriOf: (file: string) => string, docsHref: (ruleId: string) => string): CodeAction[] {
     const place = this.placer(result, path, notebook);
     if (!place) return [];
     const only = params.context.only;
     if (only && !only.some((kind) => CodeActionKind.QuickFix === kind || CodeActionKind.QuickFix.startsWith(`${kind}.`))) return [];
     const actions: CodeAction[] = [];
     const indexes = new Map<string, LineIndex>();
-    const editOf = (edit: Edit): { uri: string; edit: TextEdit } | null => {
+    const editOf: PlaceEdit = (edit) => {
       if (edit.file === path) {
         const placed = place(edit.span);
         return placed?.inCell ? { uri: placed.uri, edit: { range: placed.range, newText: unescapeJson(edit.text) } } : null;
@@ -159,28 +161,18 @@ export class Notebooks {
       if (!index) indexes.set(edit.file, (index = new LineIndex(text)));
       return { uri: uriOf(edit.file), edit: { range: { start: index.positionAt(edit.span.start), end: index.positionAt(edit.span.end) }, newText: edit.text } };
     };
+    const matched: { diagnostic: Diagnostic; finding: Finding }[] = [];
     for (const diagnostic of params.context.diagnostics) {
       if (diagnostic.source !== 'pinwise') continue;
       for (const finding of result.findings) {
         if (finding.file !== path || finding.ruleId !== diagnostic.code) continue;
         const placed = place(finding.span);
         if (!placed || placed.uri !== params.textDocument.uri || !sameRange(placed.range, diagnostic.range) || finding.message !== diagnostic.message) continue;
-        let preferred = false;
-        for (const fix of finding.fixes) {
-          const changes: Record<string, TextEdit[]> = {};
-          const moved = fix.edits.map(editOf);
-          if (moved.some((m) => m === null)) continue;
-          for (const m of moved) (changes[m!.uri] ??= []).push(m!.edit);
-          const action = CodeAction.create(fix.title, { changes }, CodeActionKind.QuickFix);
-          action.diagnostics = [diagnostic];
-          if (fix.safe && !preferred) {
-            action.isPreferred = true;
-            preferred = true;
-          }
-          actions.push(action);
-        }
+        matched.push({ diagnostic, finding });
+        pushAll(actions, fixActions(finding, diagnostic, editOf));
       }
     }
+    pushAll(actions, documentationActions(matched, docsHref));
     return actions;
   }
 }

@@ -37,9 +37,9 @@ import {
   fixAll,
   hoverAt,
   LineIndex,
-  ruleDocsUrl,
   type AnalysisInput,
   type AnalysisResult,
+  bulkFix,
   type Edit,
   type Finding,
   type KnowledgeBase,
@@ -63,14 +63,21 @@ import { ignoreCommentEdit, minimalEdit } from './edits';
 import { pinwiseVersion } from '../version';
 import { upgradeActionKind, upgradeActions, upgradeNotesCommand } from './upgrade-action';
 import { Notebooks, notebookDocumentSync } from './notebooks';
+import { pushAll } from '../engine/arrays';
+import { actionTitle, documentationActions, fixActions, ruleDocsHref, type PlaceEdit } from './actions';
 
 export const serverName = 'pinwise';
+const fixAllTitle = 'Pinwise: Fix all safe problems in this file';
+const workspaceFixAnnotation = 'pinwise.fixAllWorkspace';
 export const fixAllKind = `${CodeActionKind.SourceFixAll}.pinwise`;
 export const commands = { audit: 'pinwise.audit', applyFixAll: 'pinwise.applyFixAll', fixAllWorkspace: 'pinwise.fixAllWorkspace' } as const;
 
 /** What `pinwise.fixAllWorkspace` answers. */
 export interface WorkspaceFixResult {
-  /** The safe fixes of every file of every workspace folder, one TextDocumentEdit per file (open files carry their version). */
+  /**
+   * The safe fixes (and the pin changes `pinwise.fixAll.includePinChanges` takes) of every file of every workspace folder, one
+   * TextDocumentEdit per file (open files carry their version), each edit annotated as needing confirmation: the client shows a preview.
+   */
   edit: WorkspaceEdit;
   /** URIs of the files the edit changes. */
   files: string[];
@@ -88,6 +95,8 @@ export interface ServerOptions {
   loadGrammars?: () => Promise<Grammars>;
   /** Delay between the last keystroke and the analysis. */
   debounceMs?: number;
+  /** The rule pages shipped with the server (`docs/rules`), opened by the diagnostics' code links. */
+  docsDir?: string;
 }
 
 /**
@@ -351,7 +360,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   const uriFor = (folder: Folder, path: string, uris: Map<string, string>): string => uris.get(path) ?? pathToFileURL(resolve(folder.root, path)).href;
 
-  const toDiagnostics = (folder: Folder, result: AnalysisResult, versions: Map<string, number>, uris: Map<string, string>, short: boolean): Map<string, Diagnostic[]> => {
+  const toDiagnostics = (folder: Folder, result: AnalysisResult, versions: Map<string, number>, uris: Map<string, string>, short: boolean, docsUrl: string): Map<string, Diagnostic[]> => {
     const indexes = new Map<string, LineIndex>();
     const indexOf = (path: string): LineIndex => {
       let index = indexes.get(path);
@@ -379,7 +388,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         range: placed?.range ?? rangeOf(finding.file, finding.span),
         severity: severityOf[finding.level],
         code: finding.ruleId,
-        codeDescription: { href: ruleDocsUrl(finding.ruleId) },
+        codeDescription: { href: ruleDocsHref(finding.ruleId, docsUrl, options.docsDir) },
         source: serverName,
         message: short ? firstSentence(finding.message) : finding.message,
         data,
@@ -513,7 +522,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     try {
       const { input, versions, uris } = inputsFor(folder, settings, whole);
       const result = runAnalysis(input, readStarted);
-      analysed = { result, versions, uris, byUri: toDiagnostics(folder, result, versions, uris, settings.shortMessages) };
+      analysed = { result, versions, uris, byUri: toDiagnostics(folder, result, versions, uris, settings.shortMessages, settings.docsUrl) };
     } catch (error) {
       // Still publish for every open document's current version: the editor must not keep showing
       // findings of an older text as if they were current (and a later edit may well analyse fine).
@@ -632,7 +641,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const { input } = inputsFor(current.folder, current.settings, wholeFolder(current.folder, current.settings));
     const before = doc.getText();
     // A copy of the cache: the fix passes' intermediate texts are of no use to the next keystroke.
-    const after = fixAll({ ...input, parseCache: new Map(input.parseCache) }).changed.get(current.path);
+    const after = fixAll({ ...input, parseCache: new Map(input.parseCache) }, current.settings.includePinChanges).changed.get(current.path);
     if (after === undefined) return null;
     const edit = minimalEdit(current.path, before, after);
     if (!edit) return null;
@@ -646,7 +655,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!notebook) return [];
     const current = await currentAnalysis(TextDocument.create(notebook.uri, 'json', notebook.version, notebook.text));
     if (!current) return [];
-    return notebooks.quickFixes(params, current.result, current.path, notebook, (file) => uriFor(current.folder, file, current.uris));
+    return notebooks.quickFixes(params, current.result, current.path, notebook, (file) => uriFor(current.folder, file, current.uris), (ruleId) => ruleDocsHref(ruleId, current.settings.docsUrl, options.docsDir));
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -848,7 +857,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (!quickFix && !wants(fixAllKind) && !refactor) return [];
     const current = await currentAnalysis(doc);
     if (!current) return [];
-    const { folder, result, uris, path } = current;
+    const { folder, result, uris, path, settings } = current;
     const text = result.project.sources.get(path)?.text;
     if (text === undefined || text !== doc.getText()) return []; // the analysis is not of the text the editor holds
     // The client's diagnostics only say which of the server's own findings it means.
@@ -876,22 +885,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         if (!fileIndex) indexes.set(file, (fileIndex = new LineIndex(result.project.sources.get(file)?.text ?? '')));
         return { start: fileIndex.positionAt(span.start), end: fileIndex.positionAt(span.end) };
       };
-      for (const { diagnostic, finding } of matched) {
-        let preferred = false;
-        for (const fix of finding.fixes) {
-          // Edits stay inside the folder and on files the analysis read.
-          if (fix.edits.some((edit) => edit.file.startsWith('../') || !result.project.sources.has(edit.file))) continue;
-          const changes: Record<string, TextEdit[]> = {};
-          for (const edit of fix.edits) (changes[uriFor(folder, edit.file, uris)] ??= []).push({ range: rangeOf(edit.file, edit.span), newText: edit.text });
-          const action = CodeAction.create(fix.title, { changes }, CodeActionKind.QuickFix);
-          action.diagnostics = [diagnostic];
-          if (fix.safe && !preferred) {
-            action.isPreferred = true;
-            preferred = true;
-          }
-          actions.push(action);
-        }
-      }
+      // Edits stay inside the folder and on files the analysis read.
+      const place: PlaceEdit = (edit) =>
+        edit.file.startsWith('../') || !result.project.sources.has(edit.file) ? null : { uri: uriFor(folder, edit.file, uris), edit: { range: rangeOf(edit.file, edit.span), newText: edit.text } };
+      for (const { diagnostic, finding } of matched) pushAll(actions, fixActions(finding, diagnostic, place));
       const offered = new Set<string>();
       const fsPath = pathOf(doc.uri);
       for (const { diagnostic, finding } of matched) {
@@ -900,20 +897,26 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         offered.add(`${finding.ruleId}:${line}`);
         const edit = ignoreCommentEdit(doc.uri, text, line, finding.ruleId, fsPath === null ? null : kindOf(fsPath));
         if (!edit) continue;
-        const action = CodeAction.create(`Ignore ${finding.ruleId} on this line`, { changes: { [doc.uri]: [toTextEdit(doc, edit)] } }, CodeActionKind.QuickFix);
+        const action = CodeAction.create(actionTitle(finding.ruleId, `Disable ${finding.ruleId} for this line`), { changes: { [doc.uri]: [toTextEdit(doc, edit)] } }, CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         actions.push(action);
       }
     }
-    // Fix-all only when asked for by kind (editor.codeActionsOnSave, the source action menu) or when fixes exist.
-    if (only ? wants(fixAllKind) : matched.some(({ finding }) => finding.fixes.some((f) => f.safe))) {
+    // Fix-all: by kind when asked for (editor.codeActionsOnSave, the source action menu); as a row of the
+    // quick-fix menu (which shows no source actions) when the file has a fix that fix-all takes.
+    const fixAllRow = quickFix && matched.length > 0 && result.findings.some((finding) => finding.file === path && bulkFix(finding, settings.includePinChanges));
+    if ((only && wants(fixAllKind)) || fixAllRow) {
       try {
         const edit = await fixAllEdit(doc);
-        if (edit) actions.push(CodeAction.create('Fix all safely fixable Pinwise problems', { changes: { [doc.uri]: [edit] } }, fixAllKind));
+        if (edit) {
+          if (only && wants(fixAllKind)) actions.push(CodeAction.create(fixAllTitle, { changes: { [doc.uri]: [edit] } }, fixAllKind));
+          if (fixAllRow) actions.push(CodeAction.create(fixAllTitle, { changes: { [doc.uri]: [edit] } }, CodeActionKind.QuickFix));
+        }
       } catch (error) {
         logError(`Fix all failed: ${String(error)}`);
       }
     }
+    if (quickFix) pushAll(actions, documentationActions(matched, (ruleId) => ruleDocsHref(ruleId, settings.docsUrl, options.docsDir)));
     // On a torch-family pin: the project-wide upgrade (refactor), from the server's own analysis.
     if (refactor) {
       const offset = index.offsetAt(params.range.start);
@@ -984,7 +987,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       folder.disk.clear(); // the disk as it is now, as in the audit
       const { input, versions, uris } = inputsFor(folder, settings, true, true);
       const before = new Map(input.files.map((f) => [f.path, f.text]));
-      const { changed } = fixAll({ ...input, parseCache: new Map(input.parseCache) });
+      const { changed } = fixAll({ ...input, parseCache: new Map(input.parseCache) }, settings.includePinChanges);
       const realRoot = realPathOrSelf(folder.root);
       for (const [path, after] of changed) {
         const text = before.get(path);
@@ -1005,12 +1008,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const index = new LineIndex(text);
         documentChanges.push({
           textDocument: { uri, version: versions.get(path) ?? null },
-          edits: [{ range: { start: index.positionAt(edit.span.start), end: index.positionAt(edit.span.end) }, newText: edit.text }],
+          edits: [{ range: { start: index.positionAt(edit.span.start), end: index.positionAt(edit.span.end) }, newText: edit.text, annotationId: workspaceFixAnnotation }],
         });
       }
     }
     documentChanges.sort((a, b) => (a.textDocument.uri < b.textDocument.uri ? -1 : a.textDocument.uri > b.textDocument.uri ? 1 : 0));
-    return { edit: { documentChanges }, notFixed };
+    // needsConfirmation: VS Code shows its refactor preview, where each file can be looked at and unticked.
+    const changeAnnotations = { [workspaceFixAnnotation]: { label: 'Pinwise: fix all safe problems', needsConfirmation: true, description: 'Fixes of every file of the workspace; nothing is saved' } };
+    return { edit: documentChanges.length > 0 ? { documentChanges, changeAnnotations } : { documentChanges }, notFixed };
   };
 
   const audit = async (token: CancellationToken, progressToken: CancellationToken | undefined, reporter: WorkDoneProgressReporter): Promise<AuditReport> => {
@@ -1049,9 +1054,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         reporter.report(Math.round(((i + 0.5) / Math.max(targets.length, 1)) * 100), `Analysing ${input.files.length} file(s) in ${folder.root}`);
         const result = runAnalysis(input, readStarted);
         folder.last = { result, versions, uris };
-        const byUri = toDiagnostics(folder, result, versions, uris, settings.shortMessages);
+        const byUri = toDiagnostics(folder, result, versions, uris, settings.shortMessages, settings.docsUrl);
         publish(folder, byUri, new Set(byUri.keys()));
-        results.push(auditFolder(folder.uri, folder.root, result));
+        results.push(auditFolder(folder.uri, folder.root, result, (ruleId) => ruleDocsHref(ruleId, settings.docsUrl, options.docsDir)));
       }
     } finally {
       reporter.done();

@@ -54,7 +54,7 @@ function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: st
   const to = replacement.to ?? '';
   if ((!to && replacement.kind !== 'keywords') || replacement.kind === 'manual') return null;
   const sinceOk = !replacement.since || (allowed.described !== null && allowed.versions.every((v) => compareVersions(v, replacement.since!) >= 0));
-  const safe = replacement.exact === true && sinceOk;
+  const applicability = replacement.exact === true && sinceOk ? 'safe' : 'manual';
   const edit = (start: number, end: number, newText: string): Edit => ({ file, span: { start, end }, text: newText });
   const written = text.slice(ref.span.start, ref.span.end);
 
@@ -65,7 +65,7 @@ function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: st
     const names = entry.parameters.slice(entry.positional!, entry.positional! + extra.length);
     if (names.length < extra.length || names.some((n) => ref.keywords?.includes(n))) return null;
     const edits = extra.map((argument, i) => edit(argument.start, argument.start, `${names[i]}=`));
-    return { title: `Pass ${names.map((n) => `\`${n}=\``).join(', ')} by keyword`, edits, safe: replacement.exact !== false && sinceOk };
+    return { title: `Pass ${names.map((n) => `\`${n}=\``).join(', ')} by keyword`, edits, applicability: replacement.exact !== false && sinceOk ? 'safe' : 'manual' };
   }
 
   if (replacement.kind === 'keyword-renamed' && ref.kind === 'keyword' && ref.argument) {
@@ -73,9 +73,9 @@ function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: st
       const value = text.slice(ref.argument.valueSpan.start, ref.argument.valueSpan.end);
       const mapped = replacement.values[value];
       if (mapped === undefined) return null;
-      return { title: `Replace with \`${to}=${mapped}\``, edits: [edit(ref.argument.span.start, ref.argument.span.end, `${to}=${mapped}`)], safe };
+      return { title: `Replace with \`${to}=${mapped}\``, edits: [edit(ref.argument.span.start, ref.argument.span.end, `${to}=${mapped}`)], applicability };
     }
-    return { title: `Rename \`${written}=\` to \`${to}=\``, edits: [edit(ref.span.start, ref.span.end, to)], safe };
+    return { title: `Rename \`${written}=\` to \`${to}=\``, edits: [edit(ref.span.start, ref.span.end, to)], applicability };
   }
 
   if (replacement.kind === 'expression') {
@@ -90,7 +90,7 @@ function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: st
       edits.push(edit(ref.argumentsSpan.start + 1, ref.argumentsSpan.start + 1, added));
     }
     const shown = replacement.prependArguments?.length ? `${expression}(${replacement.prependArguments.join(', ')}, …)` : expression;
-    return { title: `Replace with \`${shown}\``, edits, safe };
+    return { title: `Replace with \`${shown}\``, edits, applicability };
   }
 
   // rename / module-moved
@@ -104,21 +104,21 @@ function buildFix(entry: CompiledEntry, ref: PyReference, file: string, text: st
     const fromItem = !written.includes('.') && ref.path.includes('.');
     const aliased = /^\s+as\b/.test(text.slice(ref.span.end, ref.span.end + 64));
     if (fromItem && !aliased) {
-      return { title: `Import \`${name} as ${old}\``, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, `${name} as ${old}`)], safe };
+      return { title: `Import \`${name} as ${old}\``, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, `${name} as ${old}`)], applicability };
     }
     if (replacement.kind !== 'module-moved' && !fromItem) return null;
-    return { title: `Import \`${name}\` instead`, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, name)], safe };
+    return { title: `Import \`${name}\` instead`, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, name)], applicability };
   }
-  if (!to.includes('.')) return { title: `Replace with \`${to}\``, edits: [edit(ref.span.start, ref.span.end, to)], safe };
+  if (!to.includes('.')) return { title: `Replace with \`${to}\``, edits: [edit(ref.span.start, ref.span.end, to)], applicability };
   const parent = ref.path.slice(0, ref.path.lastIndexOf('.'));
   if (to.startsWith(`${parent}.`)) {
     const tail = to.slice(parent.length + 1);
     const newText = written.slice(0, ref.nameSpan.start - ref.span.start) + tail;
-    return { title: `Replace with \`${newText}\``, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, tail)], safe };
+    return { title: `Replace with \`${newText}\``, edits: [edit(ref.nameSpan.start, ref.nameSpan.end, tail)], applicability };
   }
   const expression = rooted(to, ref, text);
   if (expression === null || expression.includes('\0')) return null;
-  return { title: `Replace with \`${expression}\``, edits: [edit(ref.span.start, ref.span.end, expression)], safe };
+  return { title: `Replace with \`${expression}\``, edits: [edit(ref.span.start, ref.span.end, expression)], applicability };
 }
 
 function describeRef(ref: PyReference, text: string): string {
@@ -227,7 +227,7 @@ x = np.float(3)   # error: removed in NumPy 1.24
 \`\`\`
 
 ## Fix
-Use the replacement the message names. The quick fix is safe (applied by \`--fix\`) only when the replacement behaves the same and exists in every version the project allows; otherwise it is offered in the editor but never applied automatically.
+Use the replacement the message names. The quick fix is *safe* (applied by \`--fix\` and fix-all) only when the replacement behaves the same and exists in every version the project allows; otherwise it is *manual*: offered in the editor, never applied in bulk.
 `,
   },
   (context) => {

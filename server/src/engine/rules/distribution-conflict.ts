@@ -33,7 +33,7 @@ const platformNames: Record<string, string> = { linux: 'Linux', darwin: 'macOS',
 /**
  * Where exactly one of two clashing distributions is built for one platform only (onnxruntime-directml:
  * Windows), the split is clear: that one on its platform, the other everywhere else. Offered for
- * requirements files, on pins without markers; never safe (it changes what installs where).
+ * requirements files, on pins without markers; manual (it changes what installs where).
  */
 function complementaryMarkers(project: Project, group: VariantGroup, a: Requirement, b: Requirement): Fix | null {
   const platformOf = (r: Requirement) => group.distributions.find((d) => d.name === r.normalizedName)?.platform;
@@ -49,7 +49,7 @@ function complementaryMarkers(project: Project, group: VariantGroup, a: Requirem
   return {
     title: `Add markers: ${displayName(only)} on ${platformNames[platform] ?? platform} only, ${displayName(rest)} elsewhere`,
     edits: [insert(only, '=='), insert(rest, '!=')],
-    safe: false,
+    applicability: 'manual',
   };
 }
 
@@ -116,7 +116,7 @@ onnxruntime-gpu==1.17.1   # both install the onnxruntime package
 \`\`\`
 
 ## Fix
-Keep one distribution. When the environment says what it targets (the \`accelerator\` setting, a PyTorch index URL such as \`/whl/cu121\`, or a torch local tag such as \`+cu121\`), the quick fix removes the variant that does not fit, deleting its whole line and nothing else; it is safe. Otherwise each removal is offered as an unsafe fix, since only you know which build you need. Complementary markers are another way out.
+Keep one distribution. When the environment says what it targets (the \`accelerator\` setting, a PyTorch index URL such as \`/whl/cu121\`, or a torch local tag such as \`+cu121\`), the quick fix removes the variant that does not fit, deleting its whole line and nothing else; it *changes what is installed* (applied by \`--fix --unsafe-fixes\` or with \`pinwise.fixAll.includePinChanges\`). Otherwise each removal is *manual* (a quick fix only), since only you know which build you need. Complementary markers are another way out.
 
 ## Sources
 - ONNX Runtime, Install ONNX Runtime: https://github.com/microsoft/onnxruntime/blob/93f3c4bb0e216a9a8c759418eb9705ec256b6a66/docs/get-started/with-python.md#install-onnx-runtime
@@ -198,13 +198,13 @@ Keep one distribution. When the environment says what it targets (the \`accelera
             if (target && keepNames.size === 1) {
               const kept = fitting[0]!;
               message = `\`${displayName(requirement)}\` and \`${displayName(kept)}\`${kept.file === requirement.file ? '' : ` (from ${kept.file})`} both install the import package \`${group.import}\` into ${env.label}; whichever pip installs last overwrites the other's files. This environment targets ${acceleratorLabel[target.accelerator] ?? target.accelerator} (from ${target.evidence}), so \`${displayName(kept)}\` is the one to keep.`;
-              fixes.push({ title: `Remove ${displayName(requirement)} (keep ${displayName(kept)})`, edits: [edit], safe: true });
+              fixes.push({ title: `Remove ${displayName(requirement)} (keep ${displayName(kept)})`, edits: [edit], applicability: 'changes-installed' });
             } else {
-              fixes.push({ title: `Remove ${displayName(requirement)}`, edits: [edit], safe: false });
+              fixes.push({ title: `Remove ${displayName(requirement)}`, edits: [edit], applicability: 'manual' });
               for (const other of others) {
                 const otherSource = context.project.sources.get(other.file);
                 const otherEdit = otherSource ? removeLineEdit(otherSource, other, context.project.parsed.get(other.file)?.requirements ?? []) : null;
-                if (otherEdit) fixes.push({ title: `Remove ${displayName(other)}`, edits: [otherEdit], safe: false });
+                if (otherEdit) fixes.push({ title: `Remove ${displayName(other)}`, edits: [otherEdit], applicability: 'manual' });
               }
             }
           }

@@ -82,7 +82,7 @@ function alignEveryFile(context: RuleContext, pins: readonly Pin[], version: str
     files.add(pin.file.path);
   }
   if (edits.length < 2) return null; // one edit is the per-pin fix
-  return { title: `Align every file to ${name} ${version} (${edits.length} pins in ${files.size} files)`, edits, safe: false };
+  return { title: `Align every file to ${name} ${version} (${edits.length} pins in ${files.size} files)`, edits, applicability: 'manual' };
 }
 
 /** Pins that take part: exact and prefix pins, outside shell functions the script never calls. */
@@ -208,7 +208,7 @@ Two project-wide fixes settle the whole group at once: "Align every file to <pac
 chosen version and on the stray's, rewrite every differing copy in every file (each keeping its tag).
 
 ## Fix safety
-Never applied by \`--fix\` or fix-all: which deployment's version is right is the user's call. A lock is
+*Manual*: never applied by \`--fix\` or fix-all, even with \`--unsafe-fixes\`: which deployment's version is right is the user's call. A lock is
 never edited: regenerate it with its tool (\`uv lock\`, \`poetry lock\`, …). Not
 offered at all for a torch, torchvision or torchaudio pin when the chosen version would split the
 PyTorch release row of the family pins beside it (torchvision 0.17.0 next to torch 2.3.1).
@@ -289,7 +289,7 @@ PyTorch release row of the family pins beside it (torchvision 0.17.0 next to tor
           const breaksRow = chosenPin.wildcard === true || breaksReleaseRow(context, stray.requirement, chosenPublic);
           const fixes: Fix[] = breaksRow
             ? []
-            : [{ title: `Pin ${name} to ${newText}, as in ${fileList(chosenFiles)}`, edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }], safe: false }];
+            : [{ title: `Pin ${name} to ${newText}, as in ${fileList(chosenFiles)}`, edits: [{ file: stray.file.path, span: clause.versionSpan, text: newText }], applicability: 'manual' }];
           // Or settle the whole group at once, on either version: every copy of the project moves.
           for (const version of [chosenPin.wildcard ? null : chosenPublic, stray.wildcard ? null : (publicVersion(stray.version) ?? stray.public)]) {
             if (version === null) continue;

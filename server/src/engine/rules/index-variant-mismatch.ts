@@ -36,7 +36,7 @@ torch==2.3.1+cu118
 Change the local tag to the index's variant (offered first), or the index URL to the tag's variant (offered second). For a tagged pin with no PyTorch index, add \`--extra-index-url https://download.pytorch.org/whl/<variant>\` (\`/whl/nightly/<variant>\` for a development build) at the top of the requirements file; in pyproject.toml or a script the message says what to add. A URL fix keeps \`/nightly/\`.
 
 ## Fix safety
-Changing the tag is safe when that release was published for the index's variant and the pin has no \`--hash\`. Changing or adding an index affects every package of the environment and is never applied automatically.
+Changing the tag *changes what is installed* (applied by \`--fix --unsafe-fixes\`) when that release was published for the index's variant and the pin has no \`--hash\`; otherwise it is *manual*. Changing or adding an index affects every package of the environment: *manual*, never applied in bulk.
 
 ## Sources
 - PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
@@ -82,7 +82,7 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
         // A first line is pip syntax only in a requirements file (not in pyproject.toml or a script).
         fixes:
           context.project.parsed.get(env.rootFile)?.kind === 'requirements'
-            ? [{ title: `Add --extra-index-url ${url} to ${env.rootFile}`, edits: [{ file: env.rootFile, span: { start: 0, end: 0 }, text: `--extra-index-url ${url}\n` }], safe: false }]
+            ? [{ title: `Add --extra-index-url ${url} to ${env.rootFile}`, edits: [{ file: env.rootFile, span: { start: 0, end: 0 }, text: `--extra-index-url ${url}\n` }], applicability: 'manual' }]
             : [],
       });
       return;
@@ -97,11 +97,11 @@ function checkPin(context: RuleContext, kb: TorchView, env: Environment, req: Re
       const published = row?.variants.includes(target) ?? false;
       const tagSpan = localTagSpan(req);
       if (tagSpan && kb.variantFamily(target)) {
-        fixes.push({ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: req.file, span: tagSpan, text: target }], safe: published && !caveat.stale });
+        fixes.push({ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: req.file, span: tagSpan, text: target }], applicability: published && !caveat.stale ? 'changes-installed' : 'manual' });
       }
       const only = pytorch[0]!;
       const urlSpan = pytorch.length === 1 ? variantSpanInFile(context.project, only) : null;
-      if (urlSpan) fixes.push({ title: `Change the index URL to ${kb.indexUrl(tag, only.pytorch.nightly)}`, edits: [{ file: only.file, span: urlSpan, text: tag }], safe: false });
+      if (urlSpan) fixes.push({ title: `Change the index URL to ${kb.indexUrl(tag, only.pytorch.nightly)}`, edits: [{ file: only.file, span: urlSpan, text: tag }], applicability: 'manual' });
     }
     context.report({
       message: `${describePin(req)} is a \`${tag}\` wheel, but the PyTorch ${pytorch.length === 1 ? 'index' : 'indexes'} in effect serve${pytorch.length === 1 ? 's' : ''} ${variants.map((v) => `\`${v}\``).join(', ')}: pip will not find it there.`,

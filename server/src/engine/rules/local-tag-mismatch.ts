@@ -32,7 +32,7 @@ torchvision==0.18.1+cu118
 Aligns the odd tag with the variant of the PyTorch index in effect when exactly one of the tags is served, otherwise with torch's tag (or the most common one).
 
 ## Fix safety
-Safe: only the tag changes (against a conda environment's variant, only where the PyTorch index in effect serves that variant). A pin with \`--hash\` values keeps hashes for the old wheel, so that fix says so in its title and is not applied automatically.
+*Changes what is installed* (applied by \`--fix --unsafe-fixes\`): only the tag changes (against a conda environment's variant, only where the PyTorch index in effect serves that variant). A pin with \`--hash\` values keeps hashes for the old wheel, so that fix says so in its title and is *manual*.
 
 ## Sources
 - PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
@@ -103,7 +103,7 @@ function check(context: RuleContext): void {
           file: pin.req.file,
           span: span ?? pin.req.specifierSpan ?? pin.req.span,
           related: [{ file: anchor.req.file, span: localTagSpan(anchor.req) ?? anchor.req.span, message: `${describePin(anchor.req)} is pinned here` }],
-          fixes: span ? [{ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: pin.req.file, span, text: target }], safe: !caveat.stale }] : [],
+          fixes: span ? [{ title: `Change the local tag to +${target}${caveat.suffix}`, edits: [{ file: pin.req.file, span, text: target }], applicability: caveat.stale ? 'manual' : 'changes-installed' }] : [],
         });
       }
     }
@@ -126,7 +126,7 @@ function checkAgainstChosen(context: RuleContext, kb: TorchView, env: Environmen
       file: pin.req.file,
       span: span ?? pin.req.specifierSpan ?? pin.req.span,
       related: [{ file: chosen.file, span: chosen.span, message: `\`${written}\` chooses \`${chosen.tag}\`` }],
-      fixes: span ? [{ title: `Change the local tag to +${chosen.tag}${caveat.suffix}`, edits: [{ file: pin.req.file, span, text: chosen.tag }], safe: served && !caveat.stale }] : [],
+      fixes: span ? [{ title: `Change the local tag to +${chosen.tag}${caveat.suffix}`, edits: [{ file: pin.req.file, span, text: chosen.tag }], applicability: served && !caveat.stale ? 'changes-installed' : 'manual' }] : [],
     });
   }
 }

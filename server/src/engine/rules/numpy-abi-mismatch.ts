@@ -25,7 +25,7 @@ numpy>=1.24.0   # pip picks NumPy 2; torch 2.2 was built against NumPy 1.x
 \`\`\`
 
 ## Fix
-Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the specifier and is safe. When NumPy is pinned to 2.x, the alternative is to raise the other package to its first release built for NumPy 2 (torch 2.3.0, torchvision 0.18.0, torchaudio 2.3.0, onnxruntime 1.19.0, opencv-python 4.10.0.84, tensorflow 2.18.0, pandas 2.2.2, scipy 1.13.0, scikit-learn 1.4.2, numba 0.60.0); that fix is unsafe because it can pull other pins along (torchvision follows torch).
+Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the specifier; it *changes what is installed* (applied by \`--fix --unsafe-fixes\`). When NumPy is pinned to 2.x, the alternative is to raise the other package to its first release built for NumPy 2 (torch 2.3.0, torchvision 0.18.0, torchaudio 2.3.0, onnxruntime 1.19.0, opencv-python 4.10.0.84, tensorflow 2.18.0, pandas 2.2.2, scipy 1.13.0, scikit-learn 1.4.2, numba 0.60.0); that fix is *manual* because it can pull other pins along (torchvision follows torch).
 
 ## Sources
 - PyTorch, NumPy 2.0 support: https://github.com/pytorch/pytorch/issues/107302
@@ -103,7 +103,7 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
           fixes.push({
             title: `Cap NumPy below 2 (append ${abi.numpy1Cap})`,
             edits: [{ file: numpy.file, span: { start: insertion.offset, end: insertion.replaceTo ?? insertion.offset }, text: `${insertion.separator}${abi.numpy1Cap}` }],
-            safe: true,
+            applicability: 'changes-installed',
           });
         }
         for (const culprit of culprits) {
@@ -112,7 +112,7 @@ Cap NumPy below 2 (\`numpy>=1.24.0,<2\`): the quick fix appends \`,<2\` to the s
           fixes.push({
             title: `Raise ${displayName(culprit.requirement)} to ${culprit.entry.first_numpy2_build}, its first build for NumPy 2`,
             edits: [{ file: culprit.requirement.file, span: publicVersionSpan(clauses[0]!), text: culprit.entry.first_numpy2_build }],
-            safe: false,
+            applicability: 'manual',
           });
         }
         context.report({

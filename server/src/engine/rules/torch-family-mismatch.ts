@@ -30,7 +30,7 @@ torchvision==0.17.0+rocm5.7   # 0.17.0 is built for torch 2.2.0; torch 2.3.1 nee
 Set torchvision / torchaudio to the version of torch's release row (offered first), or set torch to the version the other pin was built for (offered second). Local tags, markers, comments and the rest of the line are kept.
 
 ## Fix safety
-The first fix is safe when torch names one exact version and the pin carries no \`--hash\`; a pin with hashes keeps its old hashes, so the fix says so in its title and is never applied automatically. Changing torch (the second fix) is never safe: it changes what the project is built on.
+The first fix *changes what is installed* (applied by \`--fix --unsafe-fixes\` or with \`pinwise.fixAll.includePinChanges\`, never by plain \`--fix\`) when torch names one exact version and the pin carries no \`--hash\`; a pin with hashes keeps its old hashes, so the fix says so in its title and is *manual*. Changing torch (the second fix) is always *manual*: it changes what the project is built on.
 
 ## Sources
 - PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
@@ -293,6 +293,6 @@ function setVersion(pin: Pin, version: string, exactTarget: boolean, kb: TorchVi
   return {
     title: `Set ${pin.pkg} to ${text}${caveat.suffix}`,
     edits: [edit],
-    safe: exactTarget && pin.pkg !== 'torch' && !caveat.stale && tagPublished && pinned !== null,
+    applicability: exactTarget && pin.pkg !== 'torch' && !caveat.stale && tagPublished && pinned !== null ? 'changes-installed' : 'manual',
   };
 }

@@ -32,7 +32,7 @@ torch==2.3.1+rocm5.7.1
 Replaces the variant with the nearest one published for that release (same CUDA/ROCm family; \`rocm5.7.1\` → \`rocm5.7\`), in the tag or in the index URL.
 
 ## Fix safety
-Safe when the published variant differs only by a patch part (\`rocm5.7.1\` → \`rocm5.7\`) and the pin carries no \`--hash\`; moving to another CUDA or ROCm minor changes the runtime you depend on and is offered but not applied automatically.
+*Changes what is installed* (applied by \`--fix --unsafe-fixes\`) when the published variant differs only by a patch part (\`rocm5.7.1\` → \`rocm5.7\`) and the pin carries no \`--hash\`; moving to another CUDA or ROCm minor changes the runtime you depend on and is *manual*.
 
 ## Sources
 - PyTorch's previous-versions page (its source at a commit): https://github.com/pytorch/pytorch.github.io/blob/e3f009bbc0d7509ed5c85b633313ec72aa2d1a40/_get_started/previous-versions.md
@@ -58,7 +58,7 @@ function check(context: RuleContext): void {
       const nearest = kb.variantFamily(variant) ? nearestVariant(kb, variant, kb.indexVariants(nightly)) : null;
       const fixes: Fix[] = [];
       if (nearest && index.pytorch.variantOffset && span !== index.span) {
-        fixes.push({ title: `Use the ${nearest.variant} index`, edits: [{ file: index.file, span, text: nearest.variant }], safe: nearest.samePrefix });
+        fixes.push({ title: `Use the ${nearest.variant} index`, edits: [{ file: index.file, span, text: nearest.variant }], applicability: nearest.samePrefix ? 'changes-installed' : 'manual' });
       }
       context.report({
         message: `PyTorch has no ${nightly ? 'nightly ' : ''}\`${variant}\` wheel index: \`${index.url}\` does not exist${nearest ? `; the nearest published variant is \`${nearest.variant}\`` : ''}.`,
@@ -82,7 +82,7 @@ function check(context: RuleContext): void {
     const fixFor = (published: readonly string[]): Fix[] => {
       const nearest = nearestVariant(kb!, tag, published);
       if (!nearest || !span) return [];
-      return [{ title: `Use +${nearest.variant}${caveat.suffix}`, edits: [{ file: req.file, span, text: nearest.variant }], safe: nearest.samePrefix && !caveat.stale }];
+      return [{ title: `Use +${nearest.variant}${caveat.suffix}`, edits: [{ file: req.file, span, text: nearest.variant }], applicability: nearest.samePrefix && !caveat.stale ? 'changes-installed' : 'manual' }];
     };
     if (row) {
       if (row.variants.includes(tag)) return;

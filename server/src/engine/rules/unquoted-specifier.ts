@@ -58,8 +58,8 @@ pip install "numpy<2"        # quoted: fine
 
 ## Fix
 Quote the requirement in the shell's own quoting: \`'numpy>=1.24'\` (POSIX shells, PowerShell),
-\`"numpy>=1.24"\` (cmd.exe, which has no single quotes). The quick fix does exactly that; it changes what gets installed
-to what the line says, so it is offered but never applied by \`--fix\` on its own.
+\`"numpy>=1.24"\` (cmd.exe, which has no single quotes). The quick fix does exactly that; it *changes what is installed*
+to what the line says, so plain \`--fix\` leaves it and \`--fix --unsafe-fixes\` applies it.
 `,
   },
   (context) => {
@@ -73,7 +73,7 @@ to what the line says, so it is offered but never applied by \`--fix\` on its ow
             span: found.span,
             message: `\`${found.text}\` is not quoted: ${consequence(found, name)}. Quote the requirement.`,
             fixes: replacement
-              ? [{ title: `Quote \`${found.text}\``, edits: [{ file: parsed.path, span: found.span, text: replacement }], safe: false }]
+              ? [{ title: `Quote \`${found.text}\``, edits: [{ file: parsed.path, span: found.span, text: replacement }], applicability: 'changes-installed' }]
               : [],
           });
         }
