@@ -67,7 +67,7 @@ describe('Pipfile with a PyTorch [[source]] and its Pipfile.lock', () => {
   it('--fix rewrites only the version strings (a `*` becomes the cap), never the lock', async () => {
     const dir = copyOf('pipenv-pytorch');
     const lock = readFileSync(join(dir, 'Pipfile.lock'), 'utf8');
-    await runCliAsync(['check', dir, '--fix', '--no-cache']);
+    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes', '--no-cache']);
     const before = readFileSync(join(fixtures, 'pipenv-pytorch', 'Pipfile'), 'utf8');
     expect(readFileSync(join(dir, 'Pipfile'), 'utf8')).toBe(
       before
@@ -97,7 +97,7 @@ describe('setup.cfg', () => {
 
   it('--fix rewrites the torchvision pin in place, comments kept', async () => {
     const dir = copyOf('setup-cfg');
-    await runCliAsync(['check', dir, '--fix', '--no-cache']);
+    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes', '--no-cache']);
     const before = readFileSync(join(fixtures, 'setup-cfg', 'setup.cfg'), 'utf8');
     expect(readFileSync(join(dir, 'setup.cfg'), 'utf8')).toBe(before.replace('torchvision==0.17.0  #', 'torchvision==0.16.2  #'));
   });

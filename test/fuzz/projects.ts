@@ -115,7 +115,7 @@ export function runProjectCase(cliPath: string, c: ProjectCase, timeoutMs = 30_0
   const failures: string[] = [];
   try {
     for (const format of c.fix ? ['json', 'fix'] : ['json', 'sarif']) {
-      const args = format === 'fix' ? ['check', c.project, '--fix'] : ['check', c.project, '--format', format];
+      const args = format === 'fix' ? ['check', c.project, '--fix', '--unsafe-fixes'] : ['check', c.project, '--format', format];
       const run = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
       if (run.error || run.signal) failures.push(`${format}: hung or killed (${run.signal ?? String(run.error)})`);
       else if (run.status !== 0 && run.status !== 1) failures.push(`${format}: exit ${run.status}: ${run.stderr.slice(0, 300)}`);

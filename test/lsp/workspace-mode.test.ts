@@ -154,7 +154,7 @@ describe('short messages and debug information', () => {
     expect(value).toContain('Keep only one.');
     // Quick fixes still match a diagnostic that comes back without data, by its short message.
     const actions = await client.codeActions(uri, [{ ...diagnostic, data: undefined }]);
-    expect(actions.some((a) => a.title === 'Ignore distribution-conflict on this line')).toBe(true);
+    expect(actions.some((a) => a.title === 'Pinwise (distribution-conflict): Disable distribution-conflict for this line')).toBe(true);
   });
 
   it('pinwise/debugInfo: versions, settings, environments and files per folder', async () => {

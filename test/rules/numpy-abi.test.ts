@@ -109,9 +109,9 @@ describe('numpy-abi-mismatch raise fix', () => {
 describe('numpy-abi-mismatch cap fix where the name and the version are written apart', () => {
   it('replaces the `*` of Poetry and Pipfile values, and leaves other values alone', () => {
     const poetry = '[tool.poetry.dependencies]\npython = "^3.10"\ntorch = "2.1.2"\nnumpy = "*"\n';
-    expect(fixFiles({ 'pyproject.toml': poetry })['pyproject.toml']).toBe(poetry.replace('numpy = "*"', 'numpy = "<2"'));
+    expect(fixPins({ 'pyproject.toml': poetry })['pyproject.toml']).toBe(poetry.replace('numpy = "*"', 'numpy = "<2"'));
     const pipfile = '[packages]\ntorch = "==2.1.2"\nnumpy = {version = "*", markers = "python_version >= \'3.9\'"}\n';
-    expect(fixFiles({ Pipfile: pipfile }).Pipfile).toBe(pipfile.replace('version = "*"', 'version = "<2"'));
+    expect(fixPins({ Pipfile: pipfile }).Pipfile).toBe(pipfile.replace('version = "*"', 'version = "<2"'));
     // No version at all in the table: nothing to rewrite in place, so no fix (never `numpy<2 = …`).
     const bare = '[packages]\ntorch = "==2.1.2"\nnumpy = {extras = ["dev"]}\n';
     expect(checkRule('numpy-abi-mismatch', { Pipfile: bare }).map((f) => f.fixes.map((fix) => fix.title))).toEqual([['Raise torch to 2.3.0, its first build for NumPy 2']]);

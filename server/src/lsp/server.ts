@@ -63,7 +63,6 @@ import { ignoreCommentEdit, minimalEdit } from './edits';
 import { pinwiseVersion } from '../version';
 import { upgradeActionKind, upgradeActions, upgradeNotesCommand } from './upgrade-action';
 import { Notebooks, notebookDocumentSync } from './notebooks';
-import { pushAll } from '../engine/arrays';
 import { actionTitle, documentationActions, fixActions, ruleDocsHref, type PlaceEdit } from './actions';
 
 export const serverName = 'pinwise';
