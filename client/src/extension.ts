@@ -141,7 +141,7 @@ function updateStatus(): void {
   const { error, warning, note } = s.counts;
   const counts = `${plural(error, 'error')}, ${plural(warning, 'warning')}, ${plural(note, 'note')}`;
   const knowledge = `knowledge current to ${s.knowledgeDate ?? 'an unknown date'}`;
-  const budgets = s.budgets.length > 0 ? `; ${plural(s.budgets.length, 'part')} not checked (a work budget was reached: see the audit report)` : '';
+  const budgets = s.budgets.length > 0 ? `; ${plural(s.budgets.length, 'part')} not checked (a work budget was reached: Pinwise: Show Debug Information lists them)` : '';
   const checked = s.scope === 'workspace' ? `${plural(s.files, 'file')} checked` : `${plural(s.files, 'file')} checked (open files and their environments only: pinwise.diagnosticScope)`;
   const working = auditing || s.state === 'checking';
   const problems = error + warning + note;

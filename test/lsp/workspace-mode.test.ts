@@ -117,6 +117,24 @@ describe('workspace scope', () => {
     expect(rules(await client.waitForDiagnostics(uriOf(added), has('torch-family-mismatch')))).toContain('1:torch-family-mismatch');
   });
 
+  it('a keystroke re-checks the open file first, then the whole folder once typing pauses', async () => {
+    project({ 'requirements.txt': 'numpy==2.0.0\n', 'train.py': script });
+    await start();
+    const uri = uriOf(join(root, 'requirements.txt'));
+    const py = uriOf(join(root, 'train.py'));
+    await client.waitForDiagnostics(py, has('deprecated-api'));
+    await client.waitForStatus(idleAndComplete);
+    client.open(uri, 'numpy==2.0.0\n');
+    await client.waitForStatus(idleAndComplete, false);
+    const logsBefore = client.logs.length;
+    client.change(uri, 'numpy==1.26.4\n'); // np.NaN is fine on NumPy 1.x: train.py's finding goes
+    await client.waitForDiagnostics(py, lacks('deprecated-api'), false);
+    const runs = client.logs.slice(logsBefore).filter((line) => /Analysed \d+ file\(s\)/.test(line));
+    expect(runs[0]).toMatch(/Analysed 1 file\(s\)/); // the quick run: the open file's environment
+    expect(runs.at(-1)).toMatch(/Analysed 2 file\(s\)/); // then the whole folder
+    await client.waitForStatus(idleAndComplete);
+  });
+
   it('openFiles scope: only open files and their environments, as before', async () => {
     project({ 'requirements.txt': `numpy==2.0.0\n${mismatch}`, 'train.py': script });
     await start({ diagnosticScope: 'openFiles' });

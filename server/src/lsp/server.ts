@@ -96,6 +96,8 @@ export interface ServerOptions {
   debounceMs?: number;
   /** The rule pages shipped with the server (`docs/rules`), opened by the diagnostics' code links. */
   docsDir?: string;
+  /** Workspace scope: delay between the last keystroke and the whole-folder run that follows the quick one. */
+  settleMs?: number;
 }
 
 /**
@@ -132,6 +134,8 @@ interface Folder {
   installed: { setting: string; input: InstalledEnvironmentInput | null } | undefined;
   /** Bumped by every change: a run that sees it move was superseded and stops. */
   generation: number;
+  /** Workspace scope, after a keystroke's quick run: the whole-folder run due once typing pauses. */
+  settle: NodeJS.Timeout | null;
   /** The run in progress (awaited by the audit). */
   running: Promise<void> | null;
   /** A run is reading or analysing (shown as "checking"). */
@@ -178,6 +182,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const notebooks = new Notebooks(pathOf, (path, reason) => schedule(folderFor(path), reason, reason === 'open' ? 0 : debounceMs));
   const folders = new Map<string, Folder>();
   const debounceMs = options.debounceMs ?? 150;
+  const settleMs = options.settleMs ?? 1000;
   let kb: KnowledgeBase = emptyKnowledgeBase();
   let grammars: Grammars | undefined;
   let canPullConfiguration = false;
@@ -208,6 +213,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     reasons: new Set(),
     installed: undefined,
     generation: 0,
+    settle: null,
     running: null,
     checking: false,
     scope: null,
@@ -502,6 +508,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       sendStatus();
     };
     if (superseded()) return stop(null);
+    // A keystroke in the workspace scope: first the open files and their environments (as in the
+    // openFiles scope, fast), then the whole folder once typing pauses (settleMs).
+    const quick = whole && typing;
     folder.checking = true;
     if (!typing) {
       progress?.begin('Pinwise', undefined, folder.discovered ? `checking ${folder.discovered.size} files of ${basename(folder.root)}` : `checking ${basename(folder.root)}`, true);
@@ -519,7 +528,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const readStarted = performance.now();
     let analysed: { result: AnalysisResult; versions: Map<string, number>; uris: Map<string, string>; byUri: Map<string, Diagnostic[]> };
     try {
-      const { input, versions, uris } = inputsFor(folder, settings, whole);
+      const { input, versions, uris } = inputsFor(folder, settings, whole && !quick);
       const result = runAnalysis(input, readStarted);
       analysed = { result, versions, uris, byUri: toDiagnostics(folder, result, versions, uris, settings.shortMessages, settings.docsUrl) };
     } catch (error) {
@@ -533,13 +542,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
     const { result, versions, uris, byUri } = analysed;
     folder.last = { result, versions, uris };
-    folder.budgets = budgetHits(result);
-    folder.fileCount = result.project.sources.size;
-    folder.complete = whole && !early;
+    if (!quick) {
+      folder.budgets = budgetHits(result);
+      folder.fileCount = result.project.sources.size;
+    }
+    folder.complete = whole && !early && !quick;
     const targets = new Set<string>();
     for (const doc of openDocumentsIn(folder)) targets.add(doc.uri);
     for (const notebook of notebooks.open()) if (folderFor(notebook.fsPath) === folder) for (const cell of notebook.cells) targets.add(cell);
-    if (whole) for (const uri of byUri.keys()) targets.add(uri);
+    if (whole && !quick) for (const uri of byUri.keys()) targets.add(uri);
     for (const env of result.project.environments) {
       if (env.files.some((file) => versions.has(file))) for (const file of env.files) targets.add(uriFor(folder, file, uris));
     }
@@ -553,8 +564,15 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       };
       for (const uri of [...targets]) if (needsGrammar(uri)) targets.delete(uri);
       for (const uri of [...byUri.keys()]) if (needsGrammar(uri)) byUri.delete(uri);
-      publish(folder, byUri, targets, needsGrammar);
-    } else publish(folder, byUri, targets);
+      publish(folder, byUri, targets, (uri) => needsGrammar(uri) || (quick && !targets.has(uri)));
+    } else if (quick) publish(folder, byUri, targets, (uri) => !targets.has(uri)); // the rest waits for the whole-folder run
+    else publish(folder, byUri, targets);
+    if (quick) {
+      folder.settle = setTimeout(() => {
+        folder.settle = null;
+        schedule(folder, 'other', 0);
+      }, settleMs);
+    }
     stop(null);
   };
 
@@ -576,11 +594,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const schedule = (folder: Folder, reason: 'open' | 'change' | 'save' | 'other', delay = debounceMs): void => {
     folder.reasons.add(reason);
     folder.generation++; // a run in progress is behind now
+    if (folder.settle) clearTimeout(folder.settle); // re-armed by the quick run this change makes, or superseded by a whole one
+    folder.settle = null;
     if (folder.timer) clearTimeout(folder.timer);
     folder.timer = setTimeout(() => {
       folder.timer = null;
       void runNow(folder, reason);
     }, delay);
+  };
+
+  /** What the client holds of a folder's diagnostics, by level. */
+  const publishedCounts = (folder: Folder): ServerStatus['counts'] => {
+    const counts = emptyCounts();
+    for (const diagnostics of folder.diagnostics.values()) {
+      for (const d of diagnostics) counts[d.severity === DiagnosticSeverity.Error ? 'error' : d.severity === DiagnosticSeverity.Warning ? 'warning' : 'note']++;
+    }
+    return counts;
   };
 
   /** The Problems panel's counts, from what was published, and the state of every folder's runs. */
@@ -591,14 +620,13 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const walked = [...folders.values()].filter((f) => f.walk);
     const scopes = new Set(walked.map((f) => f.scope ?? 'workspace'));
     for (const folder of folders.values()) {
-      for (const diagnostics of folder.diagnostics.values()) {
-        for (const d of diagnostics) counts[d.severity === DiagnosticSeverity.Error ? 'error' : d.severity === DiagnosticSeverity.Warning ? 'warning' : 'note']++;
-      }
+      const published = publishedCounts(folder);
+      for (const level of ['error', 'warning', 'note'] as const) counts[level] += published[level];
       files += folder.fileCount;
       pushAll(budgets, folder.budgets);
     }
     // Until the grammars are there, shell scripts and .py files wait for the run that follows.
-    const checking = grammarsLoading || [...folders.values()].some((f) => f.checking);
+    const checking = grammarsLoading || [...folders.values()].some((f) => f.checking || f.settle !== null);
     const started = initialized && walked.every((f) => f.scope !== null);
     return {
       state: !started ? 'starting' : checking ? 'checking' : 'idle',
@@ -1038,7 +1066,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
             folder.discovered = null;
             folder.complete = false;
           }
-          if (folder.timer || folder.running || !folder.complete || !folder.last) await runNow(folder);
+          if (folder.timer || folder.settle || folder.running || !folder.complete || !folder.last) await runNow(folder);
           if (cancelled()) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The audit was cancelled.');
           if (folder.last) results.push(auditFolder(folder.uri, folder.root, folder.last.result));
           continue;
@@ -1072,17 +1100,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const infos: DebugInfo['folders'] = [];
     for (const folder of [...folders.values()].filter((f) => f.walk)) {
       const settings = await settingsOf(folder);
-      if (!folder.last && settings.enable) await runNow(folder);
+      if (settings.enable && (!folder.last || folder.settle || (wholeFolder(folder, settings) && !folder.complete))) await runNow(folder);
       const result = folder.last?.result;
       const byKind: Record<string, number> = {};
       for (const [path, source] of result?.project.sources ?? []) {
         const kind = result?.project.parsed.get(path)?.kind ?? source.kind ?? 'other';
         byKind[kind] = (byKind[kind] ?? 0) + 1;
       }
-      const counts = emptyCounts();
-      for (const diagnostics of folder.diagnostics.values()) {
-        for (const d of diagnostics) counts[d.severity === DiagnosticSeverity.Error ? 'error' : d.severity === DiagnosticSeverity.Warning ? 'warning' : 'note']++;
-      }
+      const counts = publishedCounts(folder);
       infos.push({
         uri: folder.uri,
         root: folder.root,
