@@ -40,7 +40,7 @@ describe('language server over stdio', () => {
     expect(result.serverInfo?.name).toBe('pinwise');
     expect(result.capabilities.hoverProvider).toBe(true);
     expect(result.capabilities.codeActionProvider).toMatchObject({ codeActionKinds: ['quickfix', 'source.fixAll.pinwise', 'refactor.rewrite.pinwise.upgrade'] });
-    expect(result.capabilities.executeCommandProvider?.commands).toEqual(['pinwise.audit', 'pinwise.applyFixAll', 'pinwise.fixAllWorkspace']);
+    expect(result.capabilities.executeCommandProvider?.commands).toEqual(['pinwise.audit', 'pinwise.applyFixAll', 'pinwise.fixAllWorkspace', 'pinwise.showUpgradeNotes']);
     expect(await fresh.shutdown()).toBe(0);
   });
 
