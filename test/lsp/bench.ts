@@ -49,6 +49,21 @@ const serverTimes = (client: TestClient, from: number): { total: number[]; rules
   return { total, rules };
 };
 
+/** `count` edits of an open document, each `next` of the text before: milliseconds from change to re-published diagnostics. */
+async function timeEdits(client: TestClient, uri: string, text: string, count: number, next: (text: string, i: number) => string): Promise<number[]> {
+  const times: number[] = [];
+  let current = text;
+  for (let i = 0; i < count; i++) {
+    current = next(current, i);
+    const before = client.publishCount.get(uri) ?? 0;
+    const t0 = performance.now();
+    client.change(uri, current);
+    await client.waitForDiagnostics(uri, () => (client.publishCount.get(uri) ?? 0) > before, false);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'pinwise-bench-'));
   const rows: [string, string][] = [];
@@ -64,17 +79,8 @@ async function main(): Promise<void> {
     await client.waitForDiagnostics(uri);
     rows.push(['activation → first diagnostics (2,000 lines)', `${(performance.now() - started).toFixed(0)} ms`]);
 
-    const endToEnd: number[] = [];
     const logFrom = client.logs.length;
-    let current = text;
-    for (let i = 0; i < 100; i++) {
-      current = current.replace(/^torch==2\.1\.\d/m, `torch==2.1.${i % 3}`) + (i % 2 === 0 ? '# edit\n' : '');
-      const before = client.publishCount.get(uri) ?? 0;
-      const t0 = performance.now();
-      client.change(uri, current);
-      await client.waitForDiagnostics(uri, () => (client.publishCount.get(uri) ?? 0) > before, false);
-      endToEnd.push(performance.now() - t0);
-    }
+    const endToEnd = await timeEdits(client, uri, text, 100, (current, i) => current.replace(/^torch==2\.1\.\d/m, `torch==2.1.${i % 3}`) + (i % 2 === 0 ? '# edit\n' : ''));
     const analysis = serverTimes(client, logFrom);
     rows.push(['edit → diagnostics, server time p50 / p95 (read, parse, rules)', `${percentile(analysis.total, 50).toFixed(1)} / ${percentile(analysis.total, 95).toFixed(1)} ms`]);
     rows.push(['  of which rules p50 / p95', `${percentile(analysis.rules, 50).toFixed(1)} / ${percentile(analysis.rules, 95).toFixed(1)} ms`]);
@@ -110,19 +116,11 @@ async function main(): Promise<void> {
     rows.push(['server peak RSS (large audit)', `${peakRssMb(big.process.pid)?.toFixed(0) ?? '?'} MB`]);
     // Typing in one file of the large workspace (workspace scope): every other file's parse is reused.
     const serviceUri = uriOf(join(large, 'service-0', 'requirements.txt'));
-    let serviceText = readFileSync(join(large, 'service-0', 'requirements.txt'), 'utf8');
+    const serviceText = readFileSync(join(large, 'service-0', 'requirements.txt'), 'utf8');
     big.open(serviceUri, serviceText);
     await big.waitForDiagnostics(serviceUri);
     const typingFrom = big.logs.length;
-    const typing: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      serviceText += `# edit ${i}\n`;
-      const before = big.publishCount.get(serviceUri) ?? 0;
-      const t1 = performance.now();
-      big.change(serviceUri, serviceText);
-      await big.waitForDiagnostics(serviceUri, () => (big.publishCount.get(serviceUri) ?? 0) > before, false);
-      typing.push(performance.now() - t1);
-    }
+    const typing = await timeEdits(big, serviceUri, serviceText, 20, (current, i) => `${current}# edit ${i}\n`);
     const typingServer = serverTimes(big, typingFrom);
     rows.push(['edit → diagnostics in the large workspace, server time p50 / p95', `${percentile(typingServer.total, 50).toFixed(1)} / ${percentile(typingServer.total, 95).toFixed(1)} ms`]);
     rows.push(['  end to end incl. 150 ms debounce p50 / p95', `${percentile(typing, 50).toFixed(0)} / ${percentile(typing, 95).toFixed(0)} ms`]);
