@@ -81,7 +81,8 @@ describe('the action on the example project', () => {
 
   it('appends a job summary: findings by rule, by environment, and the fixes available', () => {
     expect(run.summary).toMatch(/^# Earlier step\n## Pinwise \d+\.\d+\.\d+\n\nKnowledge base current to \d{4}-\d{2}-\d{2}\.\n/);
-    expect(run.summary).toContain(`**${total} problems** (${cli.summary.errors} errors, ${cli.summary.warnings} warnings).`);
+    const notes = cli.summary.notes === 1 ? ', 1 note' : cli.summary.notes > 1 ? `, ${cli.summary.notes} notes` : '';
+    expect(run.summary).toContain(`**${total} problems** (${cli.summary.errors} errors, ${cli.summary.warnings} warnings${notes}).`);
     expect(run.summary).toContain('| [`inconsistent-pins`](https://github.com/pinwise-dev/pinwise/blob/main/docs/rules/inconsistent-pins.md) | warning | 3 |  |');
     expect(run.summary).toMatch(/### By environment\n\n\| environment \| findings \| rules \|\n\| --- \| ---: \| --- \|\n/);
     // One row per environment (a root requirements file with its includes, a script, the .venv).

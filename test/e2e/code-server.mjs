@@ -6,12 +6,17 @@
 //      counter, Pinwise's status item and the audit report give the same counts;
 //   1. Pinwise's findings for requirements.txt in the editor (squiggles) and the Problems panel;
 //   1b. a hover on the torch pin shows its PyTorch release row;
-//   2. the quick fix "Set torchvision to …" applies, and after saving the file on disk differs
-//      from the original in exactly that pin;
+//   2. the quick-fix menu names tool and rule ("Pinwise (torch-family-mismatch): Set torchvision to …",
+//      "… Disable … for this line / file", "Pinwise: Show documentation for pinwise(…)"); the fix
+//      applies, and after saving — with the generic `"source.fixAll": "explicit"` on save that Ruff and
+//      ESLint users have, which must apply safe fixes only — the file on disk differs from the original
+//      in exactly that pin (the other pins, whose fixes change what is installed, stay);
+//   2a. "Show documentation" opens the rule page shipped in the .vsix in Markdown preview;
 //   2b. an open Dockerfile has the CLI's torch-family finding, and an edit re-checks it live;
 //   3. "Pinwise: Audit Workspace" from the command palette opens the report, a webview with a table
 //      per environment, whose location links open the file;
-//   4. the report's "Fix all safe problems" writes, in every affected file, exactly what
+//   4. the report's "Fix all safe problems" opens VS Code's refactor preview (its edits need
+//      confirmation); applied there and saved, every affected file holds exactly what
 //      `pinwise check --fix` writes on a copy of the project, and the report refreshes;
 //   6. "Pinwise: Show Debug Information" opens the versions and the environments found.
 // `--screenshots docs/screenshots` refreshes README's images (workspace, diagnostics, hover, quick fix, audit report).
@@ -152,6 +157,8 @@ async function main() {
       'editor.minimap.enabled': false,
       'workbench.colorTheme': 'Default Light Modern',
       'window.zoomLevel': 0,
+      // What Ruff and ESLint users already have: Pinwise's fix-all runs on save, safe fixes only.
+      'editor.codeActionsOnSave': { 'source.fixAll': 'explicit' },
     }),
   );
   const env = { ...process.env, XDG_CONFIG_HOME: join(data, 'config'), XDG_DATA_HOME: join(data, 'data'), XDG_CACHE_HOME: join(data, 'cache') };
@@ -311,17 +318,28 @@ async function main() {
     await actions.first().waitFor({ timeout: T });
     const titles = await actions.evaluateAll((els) => els.map((e) => (e.querySelector('.title')?.textContent || e.getAttribute('aria-label') || '').trim()));
     lap(`quick fixes offered: ${JSON.stringify(titles)}`);
-    const wanted = titles.find((t) => /^Set torchvision to 0\.18\.1\+rocm5\.7/.test(t));
-    if (!wanted) fail('the quick fix "Set torchvision to 0.18.1+rocm5.7" is not offered');
-    if (!titles.some((t) => t === 'Ignore torch-family-mismatch on this line')) fail('"Ignore torch-family-mismatch on this line" is not offered');
+    const wanted = titles.find((t) => /^Pinwise \(torch-family-mismatch\): Set torchvision to 0\.18\.1\+rocm5\.7/.test(t));
+    if (!wanted) fail('the quick fix "Pinwise (torch-family-mismatch): Set torchvision to 0.18.1+rocm5.7" is not offered');
+    for (const title of [
+      'Pinwise (torch-family-mismatch): Disable torch-family-mismatch for this line',
+      'Pinwise (torch-family-mismatch): Disable torch-family-mismatch for this file',
+      'Pinwise: Show documentation for pinwise(torch-family-mismatch)',
+    ]) {
+      if (!titles.includes(title)) fail(`"${title}" is not offered`);
+    }
     if (shots) await page.screenshot({ path: join(shots, 'quick-fix.png') });
     // Mouse clicks on the menu are swallowed by an overlay in headless chromium: move the focus, then Enter.
-    for (let i = 0; i < titles.length * 2; i++) {
-      const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().evaluate((e) => (e.querySelector('.title')?.textContent || '').trim()).catch(() => null);
-      if (focused === wanted) break;
-      await page.keyboard.press('ArrowDown');
-    }
-    await page.keyboard.press('Enter');
+    const choose = async (title, count) => {
+      for (let i = 0; i < count * 2; i++) {
+        const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().evaluate((e) => (e.querySelector('.title')?.textContent || '').trim()).catch(() => null);
+        if (focused === title) break;
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Enter');
+    };
+    await choose(wanted, titles.length);
+    // Saving runs source.fixAll (editor.codeActionsOnSave): torchaudio's +rocm5.7.1 and the onnxruntime
+    // removal are pin changes, so the file on disk must differ in the torchvision pin only.
     await page.keyboard.press('Control+s');
     const fixed = original.replace('torchvision==0.17.0+rocm5.7', 'torchvision==0.18.1+rocm5.7');
     let onDisk = original;
@@ -334,6 +352,24 @@ async function main() {
     }
     if (problems.some((p) => expected[0].test(p))) fail('the torch-family-mismatch finding is still listed after the fix');
     lap('the finding is gone from the Problems panel');
+
+    // 2a. "Show documentation" on the torchaudio finding (line 9): the shipped page in Markdown preview.
+    await goTo('9:22');
+    await page.keyboard.press('Control+.');
+    await actions.first().waitFor({ timeout: T });
+    const docsTitles = await actions.evaluateAll((els) => els.map((e) => (e.querySelector('.title')?.textContent || e.getAttribute('aria-label') || '').trim()));
+    const docsTitle = 'Pinwise: Show documentation for pinwise(unknown-wheel-variant)';
+    if (!docsTitles.includes(docsTitle)) fail(`"${docsTitle}" is not offered: ${JSON.stringify(docsTitles)}`);
+    await choose(docsTitle, docsTitles.length);
+    const previewTab = page.locator('.tab[aria-label*="Preview unknown-wheel-variant.md"]');
+    await previewTab.first().waitFor({ timeout: T });
+    const preview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await preview.locator('h1, h2', { hasText: 'What it does' }).first().waitFor({ timeout: T });
+    lap('"Show documentation" opened the bundled unknown-wheel-variant.md in Markdown preview');
+    await previewTab.first().click();
+    await page.keyboard.press('Control+w');
+    await page.locator('.tab[aria-label*="Preview"]').first().waitFor({ state: 'detached', timeout: T });
+    await page.locator('.tab[aria-label^="requirements.txt"]').first().click();
 
     // 2b. The Dockerfile: the CLI's finding when opened, and an edit (unsaved) re-checks it live.
     const dockerMismatch = /torchvision==0\.17\.0 cannot install with torch==2\.3\.1/;
@@ -404,6 +440,16 @@ async function main() {
     const changedFiles = Object.keys(expectedFiles).filter((f) => expectedFiles[f] !== before[f]);
     if (changedFiles.length === 0) fail('pinwise check --fix changes nothing in the example project: nothing to compare with');
     await fixButton.click();
+    // The edits need confirmation: VS Code's refactor preview lists them, nothing is written yet.
+    const applyButton = page.locator('.bulk-edit-panel .monaco-button', { hasText: /^Apply$/ });
+    await applyButton.first().waitFor({ timeout: T });
+    if (shots) await page.screenshot({ path: join(shots, 'refactor-preview.png') });
+    if (Object.keys(before).some((f) => snapshot(ws)[f] !== before[f])) fail('"Fix all safe problems" wrote a file before the preview was confirmed');
+    lap('"Fix all safe problems" opened the refactor preview');
+    await applyButton.first().click();
+    await page.waitForTimeout(500);
+    if (changedFiles.some((f) => snapshot(ws)[f] !== before[f])) fail('"Fix all safe problems" saved a file: it must leave them unsaved');
+    await runCommand('File: Save All');
     let now = before;
     for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
       now = snapshot(ws);
@@ -415,7 +461,7 @@ async function main() {
     const notice = report.locator('.notice');
     await notice.waitFor({ timeout: T });
     lap(`report refreshed: ${(await notice.textContent())?.trim()} ${(await report.locator('.summary').textContent())?.trim()}`);
-    if (!/^Fixed \d+ files?\.$/.test((await notice.textContent())?.trim() ?? '')) fail('the report does not say what was fixed');
+    if (!/^Fixed \d+ files?, not saved/.test((await notice.textContent())?.trim() ?? '')) fail('the report does not say what was fixed');
 
     // 5. "Upgrade the PyTorch family" on the torch pin: one WorkspaceEdit over every file, byte for
     // byte what `pinwise upgrade torch==X` writes on a copy.

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../cli/run-cli';
 import { repoRoot } from '../support/analyze';
+import { ruleIds } from '../../server/src/engine/rules';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 // No user config, no registry: whatever npm needs must already be in the tarball.
@@ -41,9 +42,18 @@ describe('npm package', () => {
       expect(paths).toContain(needed);
     }
     expect(paths.filter((p) => /\.(map|ts)$|^(server|client|test|scripts|rules|examples)\//.test(p))).toEqual([]);
+    // Every rule's page: the diagnostics' code links and "Show documentation" open these (docs in the box).
+    for (const id of ruleIds) expect(paths).toContain(`docs/rules/${id}.md`);
     // The compressed tarball: bundles (CLI, server, check worker, action, extension), grammars and the compiled
     // knowledge base. It grew past 2 MB with the new file kinds and the worker bundle.
     expect(packed.size).toBeLessThan(3_000_000);
+  });
+
+  it('the .vsix ships every rule page too (what `vsce package` packs, listed without packing)', () => {
+    const listed = spawnSync(join(repoRoot, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: repoRoot, env: npmEnv, encoding: 'utf8' });
+    expect(listed.status, listed.stderr).toBe(0);
+    const files = listed.stdout.split('\n').map((line) => line.trim());
+    for (const id of ruleIds) expect(files).toContain(`docs/rules/${id}.md`);
   });
 
   it('checks the example project through the installed bin, offline', () => {

@@ -14,7 +14,9 @@ import { rules } from './rules';
 import type { Rule } from './rules/types';
 import type { Settings } from './settings';
 import { kindSpec } from './kinds';
-import { findSuppressions, isSuppressed, type SuppressionMap } from './suppressions';
+import { findSuppressions, type Suppressions } from './suppressions';
+import { unusedSuppressionId } from './rules/unused-suppression';
+import type { FileSuppressions } from './rules/types';
 import { cellLocator, jsonEscape, type CellPosition } from './parsers/notebook';
 
 export interface AnalysisInput {
@@ -91,21 +93,44 @@ export function analyze(input: AnalysisInput): AnalysisResult {
   const findings: Finding[] = [];
   const internalErrors: AnalysisResult['internalErrors'] = [];
   const seen = new Set<string>();
-  const suppressions = new Map<string, SuppressionMap>();
+  const suppressions = new Map<string, Suppressions>();
   const lineIndexes = new Map<string, LineIndex>();
 
+  const suppressionsOf = (file: string, text: string): Suppressions => {
+    let found = suppressions.get(file);
+    if (!found) {
+      const kind = project.parsed.get(file)?.kind;
+      const style = kind ? kindSpec(kind).comment : null;
+      suppressions.set(file, (found = findSuppressions(text, style ?? '#')));
+    }
+    return found;
+  };
   const suppressed = (file: string, offset: number, ruleId: string): boolean => {
     const source = project.sources.get(file);
     if (!source) return false;
-    if (!suppressions.has(file)) {
-      const kind = project.parsed.get(file)?.kind;
-      const style = kind ? kindSpec(kind).comment : null;
-      suppressions.set(file, findSuppressions(source.text, style ?? '#'));
-    }
-    const map = suppressions.get(file)!;
-    if (map.size === 0) return false;
+    const map = suppressionsOf(file, source.text);
+    if (map.comments.length === 0) return false;
     if (!lineIndexes.has(file)) lineIndexes.set(file, new LineIndex(source.text));
-    return isSuppressed(map, lineIndexes.get(file)!.positionAt(offset).line, ruleId);
+    // An unused-suppression finding is silenced only by a comment naming that rule, not by the bare comment it reports.
+    return map.suppresses(lineIndexes.get(file)!.positionAt(offset).line, ruleId, ruleId === unusedSuppressionId);
+  };
+  const enabled = enabledRules(input.settings);
+  const failed = new Set<string>();
+  // What the ignore comments of the project's files suppressed, once the other rules have run.
+  const suppressionUse = () => {
+    const files: FileSuppressions[] = [];
+    for (const [file, source] of project.sources) {
+      const kind = project.parsed.get(file)?.kind;
+      if (!kind || file.startsWith('../')) continue;
+      const spec = kindSpec(kind);
+      // Without grammars these files read as empty: nothing was checked, so nothing is judged.
+      if (spec.comment === null || (spec.needsGrammars && !input.grammars)) continue;
+      const found = suppressionsOf(file, source.text);
+      if (found.comments.length > 0) files.push({ file, text: source.text, comments: found.comments, used: found.used, wholeLines: kind !== 'notebook' });
+    }
+    const active = rules.filter((rule) => rule.meta.status === 'active');
+    const ran = new Set(enabled.filter((rule) => rule.meta.status === 'active' && !failed.has(rule.meta.id)).map((rule) => rule.meta.id));
+    return { files, known: rules.map((rule) => rule.meta.id), ran, allRan: active.every((rule) => ran.has(rule.meta.id)) };
   };
 
   // Notebooks: a finding names its cell; a fix edits only inside the cells' JSON strings, escaped.
@@ -134,13 +159,14 @@ export function analyze(input: AnalysisInput): AnalysisResult {
     return { ...fix, edits };
   };
 
-  for (const rule of enabledRules(input.settings)) {
+  for (const rule of enabled) {
     const override = input.settings.severity[rule.meta.id];
     try {
       rule.check({
         project,
         kb: input.kb,
         settings: input.settings,
+        suppressions: suppressionUse,
         report(report) {
           // A file included from several roots is checked once per environment: keep one finding.
           const key = `${rule.meta.id}\0${report.file}\0${report.span.start}\0${report.span.end}\0${report.message}`;
@@ -165,6 +191,7 @@ export function analyze(input: AnalysisInput): AnalysisResult {
         },
       });
     } catch (error) {
+      failed.add(rule.meta.id);
       internalErrors.push({ ruleId: rule.meta.id, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     }
   }

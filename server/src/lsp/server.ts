@@ -59,7 +59,7 @@ import { compileSettingPatterns, loadProjectConfig } from '../host/settings';
 import { defaultServerSettings, parseServerSettings, withProjectConfig, type DiagnosticScope, type ServerSettings } from './config';
 import { knowledgeDate } from '../engine/kb/knowledge';
 import { budgetHits, debugInfoRequest, emptyCounts, firstSentence, statusNotification, type BudgetHit, type DebugInfo, type ServerStatus } from './status';
-import { ignoreCommentEdit, minimalEdit } from './edits';
+import { fileIgnoreEdit, ignoreCommentEdit, minimalEdit } from './edits';
 import { pinwiseVersion } from '../version';
 import { upgradeActionKind, upgradeActions, upgradeNotesCommand } from './upgrade-action';
 import { Notebooks, notebookDocumentSync } from './notebooks';
@@ -925,6 +925,20 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         const edit = ignoreCommentEdit(doc.uri, text, line, finding.ruleId, fsPath === null ? null : kindOf(fsPath));
         if (!edit) continue;
         const action = CodeAction.create(actionTitle(finding.ruleId, `Disable ${finding.ruleId} for this line`), { changes: { [doc.uri]: [toTextEdit(doc, edit)] } }, CodeActionKind.QuickFix);
+        action.diagnostics = [diagnostic];
+        actions.push(action);
+      }
+      // `# pinwise: ignore-file[rule]`, in the format's comment style; none for formats without comments
+      // or files their tool regenerates (locks).
+      const kind = fsPath === null ? null : kindOf(fsPath);
+      const style = kind === null ? null : kindSpec(kind).comment;
+      const fileOffered = new Set<string>();
+      for (const { diagnostic, finding } of matched) {
+        if (style === null || kind === 'python-version' || kindSpec(kind!).generated || fileOffered.has(finding.ruleId)) continue;
+        fileOffered.add(finding.ruleId);
+        const edit = fileIgnoreEdit(doc.uri, text, finding.ruleId, style);
+        if (!edit) continue;
+        const action = CodeAction.create(actionTitle(finding.ruleId, `Disable ${finding.ruleId} for this file`), { changes: { [doc.uri]: [toTextEdit(doc, edit)] } }, CodeActionKind.QuickFix);
         action.diagnostics = [diagnostic];
         actions.push(action);
       }

@@ -15,6 +15,7 @@ import type { Rule } from './types';
 import { unknownWheelVariant } from './unknown-wheel-variant';
 import { unquotedSpecifier } from './unquoted-specifier';
 import { unresolvedInclude } from './unresolved-include';
+import { unusedSuppression } from './unused-suppression';
 
 export const rules: readonly Rule[] = [
   syntaxError,
@@ -32,6 +33,8 @@ export const rules: readonly Rule[] = [
   deprecatedApi,
   unquotedSpecifier,
   environmentDrift,
+  // Last: it judges the ignore comments by what every other rule reported.
+  unusedSuppression,
 ];
 
 export const ruleIds: readonly string[] = rules.map((rule) => rule.meta.id);

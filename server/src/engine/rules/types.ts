@@ -3,6 +3,7 @@ import type { KnowledgeBase } from '../kb/types';
 import type { Span } from '../model';
 import type { Project } from '../project';
 import type { Settings } from '../settings';
+import type { SuppressionComment } from '../suppressions';
 
 export interface RuleMeta {
   id: string;
@@ -28,11 +29,33 @@ export interface Report {
   deprecated?: boolean;
 }
 
+/** A file's ignore comments and the rule ids each suppressed (`*` for a comment naming none). */
+export interface FileSuppressions {
+  file: string;
+  text: string;
+  comments: readonly SuppressionComment[];
+  used: ReadonlyMap<SuppressionComment, ReadonlySet<string>>;
+  /** Whether a comment alone on its line may go with its line (not in a notebook, whose lines are JSON). */
+  wholeLines: boolean;
+}
+
+export interface SuppressionUse {
+  files: FileSuppressions[];
+  /** Every rule id there is. */
+  known: readonly string[];
+  /** The rules that ran to the end in this analysis (a comment naming another is not judged). */
+  ran: ReadonlySet<string>;
+  /** Every rule ran: only then can a comment naming no rule be judged. */
+  allRan: boolean;
+}
+
 export interface RuleContext {
   project: Project;
   kb: KnowledgeBase;
   settings: Settings;
   report(report: Report): void;
+  /** The project's ignore comments and what they suppressed so far: complete for the rule that runs last (unused-suppression). */
+  suppressions(): SuppressionUse;
 }
 
 export interface Rule {
