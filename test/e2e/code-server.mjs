@@ -446,8 +446,11 @@ async function main() {
     if (shots) await page.screenshot({ path: join(shots, 'refactor-preview.png') });
     if (Object.keys(before).some((f) => snapshot(ws)[f] !== before[f])) fail('"Fix all safe problems" wrote a file before the preview was confirmed');
     lap('"Fix all safe problems" opened the refactor preview');
+    // VS Code leaves edits that need confirmation unticked: tick every file, then Apply.
+    const unticked = page.locator('.bulk-edit-panel input[type="checkbox"]:not(:checked)');
+    for (let i = 0; i < 20 && (await unticked.count()) > 0; i++) await unticked.first().click();
     await applyButton.first().click();
-    await page.waitForTimeout(500);
+    await applyButton.first().waitFor({ state: 'detached', timeout: T });
     if (changedFiles.some((f) => snapshot(ws)[f] !== before[f])) fail('"Fix all safe problems" saved a file: it must leave them unsaved');
     await runCommand('File: Save All');
     let now = before;
