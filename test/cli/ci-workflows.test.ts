@@ -1,7 +1,7 @@
 // CI workflows checked end to end through the CLI: a GitHub Actions workflow with a setup-python
 // matrix and a GitLab CI file with a python image, written like ML projects' own.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliAsync, findingsOf } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -53,16 +53,6 @@ const project = {
     '',
   ].join('\n'),
 };
-
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  startLine: number;
-  startColumn: number;
-  message: string;
-}
-
-const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
 describe('CI workflows through the CLI', () => {
   it('checks each job and each matrix Python, in json', async () => {

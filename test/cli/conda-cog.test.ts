@@ -3,18 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCli } from './run-cli';
+import { ensureBuilt, fixtureDir, runCli, findingsOf } from './run-cli';
 
 beforeAll(() => ensureBuilt());
-
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  startLine: number;
-  message: string;
-}
-
-const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
 // Like the environment files ML repositories ship: channels, pinned conda packages, a pip section.
 const environment = `name: sd-webui   # démo

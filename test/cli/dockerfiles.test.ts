@@ -4,21 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliAsync, findingsOf } from './run-cli';
 
 beforeAll(() => ensureBuilt());
-
-interface JsonFinding {
-  ruleId: string;
-  level: string;
-  file: string;
-  startLine: number;
-  message: string;
-  related: { file: string; startLine: number; startColumn: number; message: string }[];
-  fixes: { title: string; applicability: string }[];
-}
-
-const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
 /** A web UI's GPU image: CUDA base, apt's Python, requirements copied to /tmp in one COPY. */
 const gpuApp = {

@@ -7,24 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/analyze';
-import { ensureBuilt, fixtureDir, runCliAsync } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliAsync, findingsOf, type JsonFinding } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'locks');
 
-interface JsonFinding {
-  ruleId: string;
-  level: string;
-  file: string;
-  startLine: number;
-  startColumn: number;
-  message: string;
-  related: { file: string; startLine: number; message: string }[];
-  fixes: unknown[];
-}
-
-const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 const brief = (findings: JsonFinding[]) => findings.map((f) => [f.file, f.startLine, f.ruleId]);
 
 /** A copy of a fixture project, so `--fix` runs cannot touch the repository. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { imageOutput, notebookText } from '../support/notebooks';
-import { ensureBuilt, fixtureDir, runCliAsync } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliAsync, type JsonFinding } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -14,18 +14,6 @@ const colab = notebookText([
   { source: 'import torch\nimport numpy as np\nprint("prêt", torch.__version__)' },
   { source: 'x = np.zeros(3, dtype=np.float)  # côté\ny = np.float(2)  # pinwise: ignore[deprecated-api]' },
 ]);
-
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
-  cell?: number;
-  cellLine?: number;
-  message: string;
-}
 
 /** The text a 1-based region covers (single line). */
 const regionText = (text: string, line: number, start: number, end: number) => text.split('\n')[line - 1]!.slice(start - 1, end - 1);

@@ -39,3 +39,23 @@ export function fixtureDir(files: Record<string, string | Buffer>): string {
   }
   return dir;
 }
+
+/** A finding of `pinwise check --format json`, with the fields these tests read. */
+export interface JsonFinding {
+  ruleId: string;
+  level: string;
+  file: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  related: { file: string; startLine: number; startColumn: number; message: string }[];
+  fixes: { title: string; applicability: string }[];
+  /** Notebooks: the cell and the line in it. */
+  cell?: number;
+  cellLine?: number;
+}
+
+/** The findings of a `--format json` report. */
+export const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;

@@ -8,22 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/analyze';
-import { ensureBuilt, fixtureDir, runCliAsync } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliAsync, findingsOf, type JsonFinding } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'declarations');
 
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  startLine: number;
-  startColumn: number;
-  message: string;
-  related: { file: string; startLine: number; message: string }[];
-}
-
-const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 const brief = (findings: JsonFinding[]) => findings.map((f) => [f.file, f.startLine, f.startColumn, f.ruleId]);
 
 function copyOf(name: string): string {

@@ -1,17 +1,9 @@
 // Install scripts without an extension (`install`, `scripts/setup`) are found by their `#!` line,
 // read no further than that line while walking, and followed into the files they install.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCli } from './run-cli';
+import { ensureBuilt, fixtureDir, runCli, findingsOf } from './run-cli';
 
 beforeAll(() => ensureBuilt());
-
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  message: string;
-}
-
-const findingsOf = (stdout: string): JsonFinding[] => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
 describe('scripts found by their #! line', () => {
   it('checks extensionless sh/bash scripts and follows their -r into the project', () => {

@@ -1,7 +1,7 @@
 // Windows installers (`install.bat`, `webui.bat`, `setup.ps1`) checked end to end through the CLI,
 // as the projects that ship them lay them out: pins in `set` variables, `-r` with backslashes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliAsync, type JsonFinding } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -35,13 +35,6 @@ const project = {
     '',
   ].join('\n'),
 };
-
-interface JsonFinding {
-  ruleId: string;
-  file: string;
-  startLine: number;
-  message: string;
-}
 
 describe('Windows scripts through the CLI', () => {
   it('reports the torch family, conflicts across -r, unquoted bounds and missing files, in json', async () => {
