@@ -38,11 +38,11 @@ function runNeovim(file: string, code: string, action: string): Report {
 }
 
 describe.skipIf(!hasNvim)('Neovim as an LSP client', () => {
-  it('shows Pinwise diagnostics and applies "ignore on this line" to the file', () => {
+  it('shows Pinwise diagnostics and applies "Disable <rule> for this line" to the file', () => {
     expect(existsSync(serverJs), 'run `npm run build` first').toBe(true);
     const file = join(work, 'requirements.txt');
     writeFileSync(file, '-r missing.txt\ntorch=2.1.2\nnumpy==1.26.4\n');
-    const report = runNeovim(file, 'syntax-error', 'Ignore syntax-error on this line');
+    const report = runNeovim(file, 'syntax-error', 'Pinwise (syntax-error): Disable syntax-error for this line');
     expect(report.error ?? null).toBeNull();
     expect(report.ok).toBe(true);
     expect(report.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual(expect.arrayContaining([['unresolved-include', 0], ['syntax-error', 1]]));
