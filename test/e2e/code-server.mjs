@@ -425,6 +425,7 @@ async function main() {
       await page.waitForTimeout(600);
       await page.screenshot({ path: join(shots, 'audit-report.png') });
       await page.keyboard.press('Control+b');
+      await page.keyboard.press('Control+j'); // the panel back: the refactor preview opens there
     }
     // A location link opens its file in the editor beside the report.
     await report.locator('a.loc', { hasText: /^requirements-cpu\.txt:\d+$/ }).first().click();
@@ -448,7 +449,12 @@ async function main() {
     lap('"Fix all safe problems" opened the refactor preview');
     // VS Code leaves edits that need confirmation unticked: tick every file, then Apply.
     const unticked = page.locator('.bulk-edit-panel input[type="checkbox"]:not(:checked)');
-    for (let i = 0; i < 20 && (await unticked.count()) > 0; i++) await unticked.first().click();
+    // Ticking a file ticks its edits: the box counted a moment ago may be gone, so a click that finds none is not a failure.
+    for (let i = 0; i < 20 && (await unticked.count()) > 0; i++) {
+      await unticked.first().click({ timeout: 2000 }).catch(() => undefined);
+      await page.waitForTimeout(150);
+    }
+    if ((await unticked.count()) > 0) fail('the refactor preview still has unticked edits after ticking them');
     await applyButton.first().click();
     await applyButton.first().waitFor({ state: 'detached', timeout: T });
     if (changedFiles.some((f) => snapshot(ws)[f] !== before[f])) fail('"Fix all safe problems" saved a file: it must leave them unsaved');
