@@ -122,7 +122,6 @@ function merge(file: ParsedFile, parsed: ParsedFile, variables: readonly Span[],
       requirements: command.requirements.flatMap((i) => (index.has(i) ? [index.get(i)!] : [])),
       includes,
       options,
-      // A fix quoting a requirement must not write the Python string's own quote unescaped.
       // A fix quoting a requirement must not write the Python string's own quote unescaped; the
       // shell parser reads the word on in the file's text, past the closing quote: cut there.
       unquotedSpecifiers: command.unquotedSpecifiers.map((u) => {
