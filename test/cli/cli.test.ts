@@ -35,7 +35,7 @@ describe('pinwise --version', () => {
 
 describe('pinwise check --format sarif', () => {
   it('prints one SARIF 2.1.0 log listing every rule of the catalog', () => {
-    const { status, stdout, stderr } = runCli(['check', 'examples/broken-ml-project', '--format', 'sarif']);
+    const { status, stdout, stderr } = runCli(['check', 'examples/broken-ml-project', '--format', 'sarif', '--no-cache']);
     expect(stderr).toBe('');
     expect(status).toBe(1);
     const { log, results } = sarifOf(stdout);
@@ -62,7 +62,7 @@ describe('pinwise check --format sarif', () => {
   });
 
   it('finds every rule at work in the example project', () => {
-    const { results } = sarifOf(runCli(['check', 'examples/broken-ml-project', '--format', 'sarif']).stdout);
+    const { results } = sarifOf(runCli(['check', 'examples/broken-ml-project', '--format', 'sarif', '--no-cache']).stdout);
     expect([...new Set(results.map((r) => r.ruleId))].sort()).toEqual([...ruleIds].sort());
   });
 
