@@ -4,6 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, fixtureDir, runCli } from './run-cli';
+import { torchKnowledge } from '../../server/src/engine/kb/torch';
+import type { KnowledgeBase } from '../../server/src/engine/kb/types';
+import { isAcceleratorName } from '../../server/src/engine/stack';
+import { testKnowledgeBase } from '../support/knowledge-base';
 
 beforeAll(() => ensureBuilt());
 
@@ -91,6 +95,42 @@ describe('pinwise upgrade', () => {
     expect(runCli(['upgrade', 'torch==2.3.1', dir, '--accelerator', 'cu130']).status).toBe(1);
     expect(runCli(['upgrade', 'numpy==2.0', dir]).status).toBe(2);
     expect(read(dir)).toEqual(before);
+  });
+
+  it('reads --accelerator as the knowledge base names variants: an unknown one is a usage error, a listed one is planned', () => {
+    const dir = fixtureDir(files);
+    const before = read(dir);
+    for (const name of ['gpu', 'cuda12', 'rocm7', 'cu12.6']) {
+      const { status, stderr } = runCli(['upgrade', 'torch==2.12.0', dir, '--accelerator', name]);
+      expect(status, name).toBe(2);
+      expect(stderr).toContain(`--accelerator: unknown accelerator '${name}'`);
+    }
+    expect(read(dir)).toEqual(before);
+    // rocm7.2: a variant of torch 2.12.0 in rules/torch.yaml.
+    const { status, stdout } = runCli(['upgrade', 'torch==2.12.0', dir, '--accelerator', 'rocm7.2', '--dry-run']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('torch 2.12.0, torchvision 0.27.0');
+    expect(stdout).toContain('(rocm7.2)');
+    expect(stdout).toContain('+torch==2.12.0+rocm7.2');
+  });
+});
+
+describe('isAcceleratorName', () => {
+  const kb = testKnowledgeBase();
+  const view = torchKnowledge(kb);
+  it('accepts the families and the names their variantNames patterns read', () => {
+    for (const name of ['cpu', 'cuda', 'rocm', 'xpu', 'cu126', 'cu134', 'rocm7.2', 'rocm6.2.4']) expect(isAcceleratorName(view, name), name).toBe(true);
+    for (const name of ['gpu', 'cuda12', 'rocm7', 'cu1', '', 'cpu.cxx11.abi']) expect(isAcceleratorName(view, name), name).toBe(false);
+    expect(isAcceleratorName(null, 'cpu')).toBe(false);
+  });
+
+  it('follows the data, not a grammar of its own: a knowledge base without the ROCm pattern knows no ROCm name', () => {
+    const torch = structuredClone(kb.documents['torch']) as { variantNames: { families: { family: string }[] } };
+    torch.variantNames.families = torch.variantNames.families.filter((f) => f.family !== 'rocm');
+    const without = torchKnowledge({ ...kb, documents: { ...kb.documents, torch } } as KnowledgeBase);
+    expect(isAcceleratorName(without, 'rocm7.2')).toBe(false);
+    expect(isAcceleratorName(without, 'rocm')).toBe(false);
+    expect(isAcceleratorName(without, 'cu126')).toBe(true);
   });
 });
 

@@ -144,11 +144,15 @@ describe("PyPI's index URLs come from rules/torch.yaml", () => {
   });
 });
 
-describe('no fact-shaped literal in the engine', () => {
+describe('no fact-shaped literal in the engine or the CLI', () => {
+  // The folders scanned, under server/src: the engine decides, the CLI asks and prints.
+  const scanned = ['engine', 'cli'];
   // Literals that look like facts but are not: each with why. Everything else of these shapes belongs in rules/.
   const allowed: { file: string; text: RegExp; why: string }[] = [
-    { file: 'layout.ts', text: /^\^\(\?:cpu\|cuda/, why: 'words users put in file names (requirements-cu121.txt) to tell deployments apart: a naming habit, not a PyTorch fact' },
-    { file: 'rules/index.ts', text: /^https:\/\/github\.com\/pinwise-dev\/pinwise\//, why: "Pinwise's own rule pages" },
+    { file: 'engine/layout.ts', text: /^\^\(\?:cpu\|cuda/, why: 'words users put in file names (requirements-cu121.txt) to tell deployments apart: a naming habit, not a PyTorch fact' },
+    { file: 'engine/rules/index.ts', text: /^https:\/\/github\.com\/pinwise-dev\/pinwise\//, why: "Pinwise's own rule pages" },
+    { file: 'cli/format-sarif.ts', text: /^(https:\/\/json\.schemastore\.org\/sarif-2\.1\.0\.json|2\.1\.0)$/, why: 'the SARIF format the output is written in (its schema and version), not a fact about a package' },
+    { file: 'cli/format-sarif.ts', text: /^https:\/\/github\.com\/pinwise-dev\/pinwise$/, why: "Pinwise's own home page" },
   ];
   const shapes: { name: string; re: RegExp }[] = [
     { name: 'a host', re: /\b[a-z0-9-]+\.(?:org|com|io|net|ai)\b/i },
@@ -158,10 +162,10 @@ describe('no fact-shaped literal in the engine', () => {
   ];
 
   it('finds hosts, pinned packages, variant grammars and versions only in rule docs (or allowed on purpose)', () => {
-    const engine = join(repoRoot, 'server', 'src', 'engine');
+    const src = join(repoRoot, 'server', 'src');
     const found: string[] = [];
-    for (const file of tsFiles(engine)) {
-      const rel = relative(engine, file).replace(/\\/g, '/');
+    for (const file of scanned.flatMap((dir) => tsFiles(join(src, dir)))) {
+      const rel = relative(src, file).replace(/\\/g, '/');
       const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
       const visit = (node: ts.Node): void => {
         // A rule's docs and summary are prose for the reader (they cite their sources); they decide nothing.
@@ -173,7 +177,7 @@ describe('no fact-shaped literal in the engine', () => {
         if (text !== null) {
           const shape = shapes.find((s) => s.re.test(text));
           if (shape && !allowed.some((a) => a.file === rel && a.text.test(text))) {
-            found.push(`server/src/engine/${rel}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} ${shape.name}: ${text.slice(0, 80)}`);
+            found.push(`server/src/${rel}:${source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1} ${shape.name}: ${text.slice(0, 80)}`);
           }
         }
         ts.forEachChild(node, visit);

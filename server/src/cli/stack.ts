@@ -7,7 +7,7 @@ import { torchKnowledge } from '../engine/kb/torch';
 import type { KnowledgeBase } from '../engine/kb/types';
 import { exactVersion, localTag } from '../engine/rules/support/pins';
 import { pytorchIndexVariant } from '../engine/rules/support/indexes';
-import { botConfigs, planStack, stackConventions, stackForms, type PlannedStack } from '../engine/stack';
+import { botConfigs, isAcceleratorName, planStack, stackConventions, stackForms, type PlannedStack } from '../engine/stack';
 
 interface Output {
   out: (text: string) => void;
@@ -79,8 +79,9 @@ export function stackCommand(args: string[], io: Output, kb: KnowledgeBase, gram
   if (!['text', 'json'].includes(values.format!)) return usage(`--format must be text or json (got '${values.format}')`);
   if (values.torch !== undefined && !/^\d+\.\d+(\.\d+)?$/.test(values.torch)) return usage(`--torch must look like 2.5 or 2.5.1 (got '${values.torch}')`);
   if (values.python !== undefined && !/^3\.\d+$/.test(values.python)) return usage(`--python must look like 3.12 (got '${values.python}')`);
-  if (values.accelerator !== undefined && !/^(cpu|cuda|rocm|xpu|cu\d{2,3}|rocm\d+(\.\d+){1,2})$/.test(values.accelerator)) {
-    return usage(`--accelerator must be cpu, cuda, rocm, xpu, a CUDA variant (cu126) or a ROCm one (rocm6.2) (got '${values.accelerator}')`);
+  if (values.accelerator !== undefined && !isAcceleratorName(torchKnowledge(kb), values.accelerator)) {
+    const families = torchKnowledge(kb)?.variantFamilies().join(', ') || 'none known';
+    return usage(`--accelerator must be a variant family (${families}) or a variant of one (cuXYZ, rocmX.Y) (got '${values.accelerator}')`);
   }
   const conventions = stackConventions(kb);
   if (values.bots) {

@@ -6,8 +6,10 @@ import { loadCliProject } from './project';
 import { analyze } from '../engine/analyze';
 import { applyEdits, type Edit } from '../engine/findings';
 import type { Grammars } from '../engine/grammars';
+import { torchKnowledge } from '../engine/kb/torch';
 import type { KnowledgeBase } from '../engine/kb/types';
 import { LineIndex } from '../engine/line-index';
+import { isAcceleratorName } from '../engine/stack';
 import { planUpgrade } from '../engine/upgrade';
 import type { LoadedProject } from '../host/files';
 
@@ -44,7 +46,7 @@ export function upgradeCommand(args: string[], io: Output, host: UpgradeHost): n
   const m = spec ? /^(?:torch==)?(\d+\.\d+(?:\.\d+)?)$/.exec(spec) : null;
   if (!m || extra.length > 0) return fail('upgrade takes torch==X.Y[.Z] and at most one PATH');
   const accelerator = parsed.values.accelerator;
-  if (accelerator !== undefined && !/^(cpu|cuda|rocm|xpu|cu\d{2,3}|rocm\d+(\.\d+){1,2})$/.test(accelerator)) return fail(`--accelerator: unknown accelerator '${accelerator}'`);
+  if (accelerator !== undefined && !isAcceleratorName(torchKnowledge(host.kb), accelerator)) return fail(`--accelerator: unknown accelerator '${accelerator}'`);
   if (!existsSync(path) || !statSync(path).isDirectory()) return fail(`${path}: not a folder`);
 
   const { resolved, loaded } = loadCliProject(path, { grammars: host.grammars });

@@ -47,6 +47,16 @@ function torchMatches(release: TorchRelease, wanted: string | undefined): boolea
   return wanted.split('.').length >= 3 ? compareVersions(release.torch, wanted) === 0 : minorOf(release.torch) === wanted;
 }
 
+/**
+ * Whether an accelerator request names something the knowledge base can read: a variant family
+ * (`cpu`, `cuda`, `rocm`, `xpu`) or a name one family's `variantNames` pattern reads (`cu126`,
+ * `rocm7.2`). `pinwise stack` and `pinwise upgrade` check `--accelerator` with it.
+ */
+export function isAcceleratorName(view: TorchView | null, name: string): boolean {
+  if (!view) return false;
+  return (view.variantFamilies() as string[]).includes(name) || view.variantFamily(name) !== null;
+}
+
 /** The variant of a release an accelerator asks for: itself, or a family's newest. */
 export function releaseVariant(view: TorchView, release: TorchRelease, accelerator: string): string | null {
   if (release.variants.includes(accelerator)) return accelerator;
