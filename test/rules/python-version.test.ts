@@ -65,8 +65,10 @@ describe('python-version-unsupported', () => {
       ['scipy==1.11.4', '3.8', '`scipy==1.11.4` has no release for Python 3.8 (target Python from the settings): 1.11.x supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
       ['numba==0.58.1', '3.12', '`numba==0.58.1` has no release for Python 3.12 (target Python from the settings): 0.58.x supports Python 3.8–3.11. pip finds no wheel and the install fails.'],
       ['numba==0.61.0', '3.9', '`numba==0.61.0` has no release for Python 3.9 (target Python from the settings): 0.61.x supports Python 3.10–3.13. pip finds no wheel and the install fails.'],
-      ['tensorflow==2.15.0', '3.12', '`tensorflow==2.15.0` has no release for Python 3.12 (target Python from the settings): 2.15.x supports Python 3.9–3.11. pip finds no wheel and the install fails.'],
-      ['tensorflow==2.11.0', '3.11', '`tensorflow==2.11.0` has no release for Python 3.11 (target Python from the settings): 2.11.x supports Python 3.7–3.10. pip finds no wheel and the install fails.'],
+      ['tensorflow==2.15.0', '3.12', '`tensorflow==2.15.0` has no release for Python 3.12 (target Python from the settings): 2.15.x before 2.15.1 supports Python 3.9–3.11. pip finds no wheel and the install fails.'],
+      // 2.11.1 dropped Python 3.7 without saying so (tensorflow#60176).
+      ['tensorflow==2.11.1', '3.7', '`tensorflow==2.11.1` has no release for Python 3.7 (target Python from the settings): 2.11.x from 2.11.1 has no wheels older than Python 3.8. pip finds no wheel and the install fails.'],
+      ['tensorflow==2.11.0', '3.11', '`tensorflow==2.11.0` has no release for Python 3.11 (target Python from the settings): 2.11.x before 2.11.1 supports Python 3.7–3.10. pip finds no wheel and the install fails.'],
       ['onnxruntime==1.16.3', '3.12', '`onnxruntime==1.16.3` has no release for Python 3.12 (target Python from the settings): 1.16.x has no wheels newer than Python 3.11. pip finds no wheel and the install fails.'],
       ['onnxruntime-gpu==1.20.1', '3.9', '`onnxruntime-gpu==1.20.1` has no release for Python 3.9 (target Python from the settings): 1.20.x supports Python 3.10–3.13. pip finds no wheel and the install fails.'],
       ['scikit-learn==1.4.2', '3.8', '`scikit-learn==1.4.2` has no release for Python 3.8 (target Python from the settings): 1.4.x supports Python 3.9–3.12. pip finds no wheel and the install fails.'],
@@ -80,6 +82,10 @@ describe('python-version-unsupported', () => {
       ['numba==0.60.0', '3.9'],
       ['tensorflow==2.16.1', '3.12'],
       ['tensorflow==2.12.0', '3.8'],
+      ['tensorflow==2.11.0', '3.7'],
+      // Newest Python not verified for these: not judged on it.
+      ['tensorflow==2.11.1', '3.11'],
+      ['tensorflow==2.15.1', '3.12'],
       ['onnxruntime==1.17.3', '3.12'],
       ['onnxruntime==1.16.3', '3.7'],
       ['onnxruntime==1.19.2', '3.8'],

@@ -43,7 +43,7 @@ Every range in rules/python-support.yaml names the page it was read from; among 
 - NumPy 2.0.2 release notes (each release's notes name the Python versions it supports): https://github.com/numpy/numpy/blob/v2.0.2/doc/source/release/2.0.2-notes.rst
 - SciPy toolchain roadmap (Python per SciPy version): https://github.com/scipy/scipy/blob/7b4a8e7e719454f676a660958d69d4bc20f37c23/doc/source/dev/toolchain.rst
 - Numba 0.61.0 release notes: https://github.com/numba/numba/blob/0.61.0/docs/source/release/0.61.0-notes.rst
-- TensorFlow tested build configurations: https://www.tensorflow.org/install/source#tested_build_configurations
+- TensorFlow 2.14.0 release notes ("Support for Python 3.8 has been removed starting with TF 2.14"): https://github.com/tensorflow/tensorflow/releases/tag/v2.14.0
 - ONNX Runtime 1.20.0 release notes and microsoft/onnxruntime#17842: https://github.com/microsoft/onnxruntime/releases/tag/v1.20.0
 - scikit-learn 1.7.0 release: https://github.com/scikit-learn/scikit-learn/releases/tag/1.7.0
 - pandas 2.3.3 release notes (2.2.3 added Python 3.13, 2.3.3 added 3.14): https://pandas.pydata.org/pandas-docs/version/2.3.3/whatsnew/v2.3.3.html

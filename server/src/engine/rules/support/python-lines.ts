@@ -38,6 +38,8 @@ function fromSupport(release: PythonSupportRelease): ReleaseLine {
   const lower = /^>=\s*(\d+\.\d+)/.exec(release.versions)?.[1];
   // A line that ends at a patch release (`<2.2.3`: 2.2.3 added wheels for a newer Python) says so.
   const upper = /,\s*<\s*(\d+\.\d+\.[1-9]\d*)\s*$/.exec(release.versions)?.[1];
+  // Likewise one that starts at a patch release (`>=2.11.1`: 2.11.1 dropped an older Python).
+  const from = /^>=\s*(\d+\.\d+\.[1-9]\d*)\s*,/.exec(release.versions)?.[1];
   // A line spanning several minors (`>=1.21.0,<1.24`) is named by them: `1.21–1.23`.
   const span = lower ? /,\s*<\s*(\d+)\.(\d+)(?:\.0)?\s*$/.exec(release.versions) : null;
   const [major, minor] = (lower ?? '').split('.').map(Number);
@@ -46,7 +48,7 @@ function fromSupport(release: PythonSupportRelease): ReleaseLine {
     ? release.versions
     : lastMinor !== null && lastMinor > minor!
       ? `${lower}–${major}.${lastMinor}`
-      : `${lower}.x${upper ? ` before ${upper}` : ''}`;
+      : `${lower}.x${from ? ` from ${from}` : ''}${upper ? ` before ${upper}` : ''}`;
   return { range: versionRange(release.versions), label, min: release.python.min, max: release.python.max, source: release.source };
 }
 
