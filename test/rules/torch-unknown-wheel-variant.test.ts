@@ -66,6 +66,11 @@ describe(rule, () => {
     ]);
   });
 
+  it('knows the +cu129 builds 2.12.1 brought back and that 2.14 never shipped +cu134', () => {
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.12.1+cu129\ntorch==2.11.0+cu129\n' })).toEqual([]);
+    expect(checkRule(rule, { 'requirements.txt': 'torch==2.12.0+cu129\ntorch==2.14.1+cu134\n' }).map((f) => f.text)).toEqual(['cu129', 'cu134']);
+  });
+
   it('judges +xpu: listed per release from 2.5.0 on, checked against the index list before', () => {
     expect(checkRule(rule, { 'requirements.txt': 'torch==2.13.0+xpu\ntorchvision==0.28.0+xpu\ntorch==2.8.0+xpu\n' })).toEqual([]);
     expect(checkRule(rule, { 'requirements.txt': 'torchaudio==2.11.0+xpu\ntorch==2.14.1+xpu\ntorch==2.5.0+xpu\n' })).toEqual([]);
