@@ -5,6 +5,8 @@ import type { Grammars } from '../../server/src/engine/grammars';
 import type { ParsedFile, Span } from '../../server/src/engine/model';
 import { fileKindOf, parseFile } from '../../server/src/engine/kinds';
 import { buildProject } from '../../server/src/engine/project';
+import { imageCatalog } from '../../server/src/engine/kb/docker-images';
+import { testKnowledgeBase } from '../support/knowledge-base';
 import { loadGrammars } from '../../server/src/host/grammars';
 
 let grammars: Grammars;
@@ -148,11 +150,21 @@ describe('GitLab CI', () => {
     const file = parse('.gitlab-ci.yml', text);
     expect(file.kind).toBe('gitlab-ci');
     expect(file.problems).toEqual([]);
-    expect(file.scopes!.map((s) => [s.id, s.python?.version, at(text, s.python?.span)])).toEqual([
-      ['test', '3.11', '3.11'],
-      ['gpu-test', undefined, null],
-      ['py310', '3.10', '3.10'],
+    // The parser records each job's image; what it gives is read from rules/docker-images.yaml when the project is built.
+    expect(file.scopes!.map((s) => [s.id, s.baseImage?.reference, at(text, s.baseImage?.span)])).toEqual([
+      ['test', 'python:3.11-slim', 'python:3.11-slim'],
+      ['gpu-test', 'pytorch/pytorch:2.1.2-cuda11.8-cudnn8-runtime', 'pytorch/pytorch:2.1.2-cuda11.8-cudnn8-runtime'],
+      ['py310', 'python:3.10', 'python:3.10'],
     ]);
+    const kb = testKnowledgeBase();
+    const project = buildProject({ files: [{ path: '.gitlab-ci.yml', text }], grammars, baseImages: (reference) => imageCatalog(kb)?.contentsOf(reference) ?? null });
+    expect(project.environments.map((e) => [e.label, e.python?.version, at(text, typeof e.python?.source === 'object' ? e.python.source.span : undefined), e.requirements.filter((r) => r.preinstalled).map((r) => `${r.name}${r.specifier}`)])).toEqual([
+      ['.gitlab-ci.yml (job test, python 3.11)', '3.11', '3.11', []],
+      ['.gitlab-ci.yml (job gpu-test, python 3.10)', '3.10', '2.1.2-cuda11.8-cudnn8-runtime', ['torch==2.1.2', 'torchvision==0.16.2', 'torchaudio==2.1.2']],
+      ['.gitlab-ci.yml (job py310, python 3.10)', '3.10', '3.10', []],
+    ]);
+    // Without the knowledge base's image patterns no image says anything.
+    expect(buildProject({ files: [{ path: '.gitlab-ci.yml', text }], grammars }).environments.map((e) => e.python?.version)).toEqual([undefined, undefined, undefined]);
     expect(file.commands!.map((c) => [c.line, c.scopes, c.includes.map((i) => i.target), c.requirements.map((i) => at(text, file.requirements[i]!.span))])).toEqual([
       [5, ['test'], ['requirements.txt'], []],
       [11, ['test'], [], ['torch==2.1.0', 'numpy<2']],

@@ -221,6 +221,8 @@ export interface CommandScope {
    * (`literal`: offsets into `reference` are offsets from `span.start`).
    */
   baseImage?: { reference: string; span: Span; literal: boolean; line: number };
+  /** A GitLab job: its label names the Python its image gives (`job test, python 3.11`). */
+  labelsPython?: boolean;
 }
 
 /** A requirement written unquoted in a shell command, so its comparison became a redirection. */

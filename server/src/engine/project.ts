@@ -537,7 +537,8 @@ function buildScriptEnvironments(
     const commands = reachable.filter((c) => c.scopes?.includes(scope.id));
     const image = scope.baseImage ? baseImageOf(file, scope.baseImage, baseImages) : null;
     const python = scope.python ? { version: scope.python.version, source: { file: file.path, span: scope.python.span } } : scope.pythonFile ? pythonOfFile(scope.pythonFile) : image?.python;
-    const at = { id: `${file.path}#${scope.id}`, label: `${file.path} (${scope.label})`, python, preinstalled: image?.packages, accelerator: image?.accelerator };
+    const label = scope.labelsPython && python ? `${scope.label}, python ${python.version}` : scope.label;
+    const at = { id: `${file.path}#${scope.id}`, label: `${file.path} (${label})`, python, preinstalled: image?.packages, accelerator: image?.accelerator };
     const env = buildScriptEnvironment(file, commands, trees, at);
     if (env) environments.push(env);
   }

@@ -361,49 +361,47 @@ function readGitlab(reader: WorkflowReader, text: string): void {
 }
 
 /**
- * A GitLab job's environments: one per Python its image runs. An image written with a variable
- * (`python:$PYTHON_VERSION`) takes it from `parallel: matrix:` (one environment per value, the finding
- * pointing at that value) or from `variables:` (the job's over the top level's); otherwise it is unknown.
+ * A GitLab job's environments: one per image it runs (`image:` is the job's container, as FROM is a
+ * stage's: what the image gives — its Python, preinstalled packages, accelerator — is read from the
+ * knowledge base, rules/docker-images.yaml, when the project is built). An image written with a
+ * variable (`python:$PYTHON_VERSION`) takes it from `parallel: matrix:` (one environment per value,
+ * the finding pointing at that value) or from `variables:` (the job's over the top level's);
+ * otherwise it is unknown.
  */
 function gitlabScopes(reader: WorkflowReader, text: string, job: string, imageNode: Node | null, variableMaps: (Node | null)[], matrix: Node | null): CommandScope[] {
-  const scope = (id: string, python: { version: string; span: Span } | null): CommandScope => ({ id, label: python ? `job ${job}, python ${python.version}` : `job ${job}`, ...(python ? { python } : {}) });
-  const written = reader.string(imageNode);
-  const literal = imagePython(written, imageNode ? valueSpan(text, imageNode) : null);
+  const lines = new LineIndex(text);
+  const scope = (id: string, image: { reference: string; span: Span; literal: boolean } | null): CommandScope => ({
+    id,
+    label: `job ${job}`,
+    ...(image ? { baseImage: { ...image, line: lines.positionAt(image.span.start).line + 1 }, labelsPython: true } : {}),
+  });
+  const written = reader.string(imageNode)?.trim() ?? null;
+  const writtenSpan = imageNode ? valueSpan(text, imageNode) : null;
   const variable = /^[^$]*\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(written ?? '');
-  if (literal || !variable || !imageNode) return [scope(job, literal)];
+  if (!written || !writtenSpan) return [scope(job, null)];
+  if (!variable) return [scope(job, { reference: written, span: writtenSpan, literal: text.slice(writtenSpan.start, writtenSpan.end) === written })];
   const name = variable[1] ?? variable[2]!;
-  const withValue = (value: Node): { version: string; span: Span } | null => {
-    const python = imagePython(written!.replace(variable[0].slice(variable[0].indexOf('$')), reader.string(value) ?? ''), { start: 0, end: 0 });
+  const withValue = (value: Node): { reference: string; span: Span; literal: boolean } | null => {
     const span = valueSpan(text, value);
-    return python && span ? { version: python.version, span } : null;
+    const reference = written.replace(variable[0].slice(variable[0].indexOf('$')), reader.string(value)?.trim() ?? '');
+    return span && !reference.includes('$') ? { reference, span, literal: false } : null;
   };
   const scopes: CommandScope[] = [];
   const seen = new Set<string>();
   for (const row of reader.items(matrix)) {
     const values = reader.value(row, name);
     for (const value of values ? (isSeq(values) ? reader.items(values) : [values]) : []) {
-      const python = withValue(value);
-      if (!python || seen.has(python.version)) continue;
-      seen.add(python.version);
-      scopes.push(scope(`${job}[python ${python.version}]`, python));
+      const image = withValue(value);
+      if (!image || seen.has(image.reference)) continue;
+      seen.add(image.reference);
+      scopes.push(scope(`${job}[${name} ${reader.string(value)?.trim()}]`, image));
     }
   }
   if (scopes.length > 0) return scopes;
   for (const variables of [...variableMaps].reverse()) {
     const value = reader.value(variables, name);
-    const python = value && isScalar(value) ? withValue(value) : null;
-    if (python) return [scope(job, python)];
+    const image = value && isScalar(value) ? withValue(value) : null;
+    if (image) return [scope(job, image)];
   }
   return [scope(job, null)];
-}
-
-/**
- * The Python of an official `python` image (`python:3.11`, `python:3.11-slim`,
- * `docker.io/library/python:3.12.1-bookworm`): its tag starts with the version it installs.
- */
-function imagePython(image: string | null, span: Span | null): { version: string; span: Span } | null {
-  const m = /^(?:(?:docker\.io\/)?library\/)?python:(3\.\d+)(?:\.\d+)?(?:-[\w.-]+)?$/.exec(image ?? '');
-  if (!m || !span) return null;
-  const at = image!.indexOf(m[1]!);
-  return { version: m[1]!, span: { start: span.start + at, end: span.start + at + m[1]!.length } };
 }
