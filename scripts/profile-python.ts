@@ -1,5 +1,5 @@
 // Where deprecated-api's time goes on a tree of .py files (a measurement, not a test), one thread:
-// the byte prefilter, the tree-sitter parse, the reference extraction (walk + resolution) and the
+// the byte prefilter, the token scan, the tree-sitter parse, the reference extraction (walk + resolution) and the
 // rule's matching, each summed over the files; and which libraries' prefilters let files through.
 //
 //   npx tsx scripts/profile-python.ts DIR [--top 10]
@@ -9,6 +9,8 @@ import { analyze, defaultSettings } from '../server/src/engine';
 import { parseBounded } from '../server/src/engine/grammars';
 import { deprecationLibraries } from '../server/src/engine/kb/deprecations';
 import { parseFile } from '../server/src/engine/kinds';
+import { scanPython } from '../server/src/engine/parsers/python-scan';
+import { scanQuery } from '../server/src/engine/rules/support/deprecations';
 import type { ParseCache } from '../server/src/engine/project';
 import { loadGrammars } from '../server/src/host/grammars';
 import { loadKnowledgeBase } from '../server/src/host/knowledge-base';
@@ -32,10 +34,11 @@ async function main(): Promise<void> {
   walk(dir, paths);
   paths.sort();
   // Unpinned: each library's newest known version, as the benchmark runs it (all entries that can fail).
-  const libraries = deprecationLibraries(kb).map((library) => ({ library, mayMatch: library.prefilter(library.entries) }));
+  const libraries = deprecationLibraries(kb).map((library) => ({ library, mayMatch: library.prefilter(library.entries), query: scanQuery(library, library.entries) }));
   const passedBy = new Map<string, number>();
-  const time = { read: 0, prefilter: 0, parse: 0, extract: 0, match: 0 };
+  const time = { read: 0, prefilter: 0, scan: 0, parse: 0, extract: 0, match: 0 };
   let parsedFiles = 0;
+  let prefiltered = 0;
   let references = 0;
   const slowest: { file: string; ms: number }[] = [];
   for (const path of paths) {
@@ -43,10 +46,17 @@ async function main(): Promise<void> {
     const text = readFileSync(path, 'utf8');
     time.read += performance.now() - t;
     t = performance.now();
-    const passing = libraries.filter((l) => l.mayMatch(text));
+    const prefilterPassing = libraries.filter((l) => l.mayMatch(text));
     time.prefilter += performance.now() - t;
-    for (const l of passing) passedBy.set(l.library.library, (passedBy.get(l.library.library) ?? 0) + 1);
     const file = relative(dir, path);
+    if (prefilterPassing.length === 0) continue;
+    prefiltered++;
+    // The token scan, as deprecated-api runs it after the prefilter.
+    t = performance.now();
+    const scan = scanPython(text);
+    const passing = prefilterPassing.filter((l) => scan.mayReach(l.query));
+    time.scan += performance.now() - t;
+    for (const l of passing) passedBy.set(l.library.library, (passedBy.get(l.library.library) ?? 0) + 1);
     if (passing.length === 0) continue;
     parsedFiles++;
     // The parse alone, then the whole extraction (parse + walk + resolution): the difference is the walk.
@@ -72,9 +82,9 @@ async function main(): Promise<void> {
   }
   const total = Object.values(time).reduce((a, b) => a + b, 0);
   const lines = [
-    `${paths.length} files; ${parsedFiles} pass the prefilter and are parsed; ${references} references`,
+    `${paths.length} files; ${prefiltered} pass the byte prefilter, ${parsedFiles} the token scan and are parsed; ${references} references`,
     ...Object.entries(time).map(([phase, ms]) => `  ${phase.padEnd(10)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${((100 * ms) / total).toFixed(1).padStart(5)}%`),
-    `files each library's prefilter lets through: ${[...passedBy].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`).join(', ')}`,
+    `files each library's prefilter and scan let through: ${[...passedBy].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`).join(', ')}`,
     `slowest extractions: ${slowest.sort((a, b) => b.ms - a.ms).slice(0, top).map((s) => `${s.file} ${s.ms.toFixed(0)} ms`).join(', ')}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

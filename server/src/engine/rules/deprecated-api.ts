@@ -5,7 +5,8 @@ import type { Environment } from '../project';
 import { compareVersions } from '../versions';
 import { defineRule } from './define';
 import { governingProject } from '../layout';
-import { allowedVersions, isGuarded, judge, matches, short, type Allowed, type Verdict } from './support/deprecations';
+import { scanPython, type ScanQuery } from '../parsers/python-scan';
+import { allowedVersions, isGuarded, judge, matches, scanQuery, short, type Allowed, type Verdict } from './support/deprecations';
 
 /** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
 function rooted(to: string, ref: PyReference, text: string): string | null {
@@ -239,7 +240,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
     // Per set of environments (a project root): the versions in effect and the entries that apply to them.
     interface Scope {
       allowed: Map<CompiledLibrary, Allowed>;
-      active: { library: CompiledLibrary; entries: CompiledEntry[]; mayMatch: (text: string) => boolean }[];
+      active: { library: CompiledLibrary; entries: CompiledEntry[]; mayMatch: (text: string) => boolean; query: ScanQuery }[];
     }
     const scopes = new Map<string, Scope>();
     const scopeOf = ({ root, environments }: { root: string; environments: Environment[] }): Scope => {
@@ -251,7 +252,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
         const allowed: Allowed = { ...allowedVersions(library, environments, context.project.targetPython), ...(root ? { project: root } : {}) };
         scope.allowed.set(library, allowed);
         const entries = library.entries.filter((e) => judge(e, allowed.versions) !== null);
-        if (entries.length > 0) scope.active.push({ library, entries, mayMatch: library.prefilter(entries) });
+        if (entries.length > 0) scope.active.push({ library, entries, mayMatch: library.prefilter(entries), query: scanQuery(library, entries) });
       }
       scopes.set(id, scope);
       return scope;
@@ -267,7 +268,11 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
       const scope = scopeOf(governingProject(context.project, parsed.path));
       // Byte-level prefilter: parse only files that import a tracked module and write one of the names
       // that can fail on the versions in effect.
-      const present = scope.active.filter((a) => a.mayMatch(text));
+      const passing = scope.active.filter((a) => a.mayMatch(text));
+      if (passing.length === 0) continue;
+      // Then a token scan: most files that pass name a deprecated attribute only on things no import reaches.
+      const scan = scanPython(text);
+      const present = passing.filter((a) => scan.mayReach(a.query));
       if (present.length === 0) continue;
       const refs = parsed.python.references();
       const notChecked = parsed.python.notChecked();

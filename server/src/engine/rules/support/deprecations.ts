@@ -1,7 +1,8 @@
 // What deprecated-api and the .py hover share: which versions of a library apply to a file, which
 // entry a reference hits, and how an entry fares on those versions.
-import type { CompiledEntry, CompiledLibrary } from '../../kb/deprecations';
+import { lastName, type CompiledEntry, type CompiledLibrary } from '../../kb/deprecations';
 import type { PyReference, Requirement } from '../../model';
+import type { ScanQuery } from '../../parsers/python-scan';
 import type { Environment, TargetPython } from '../../project';
 import { compareVersions, filterVersions, pinnedVersion } from '../../versions';
 
@@ -58,6 +59,30 @@ export function allowedVersions(library: CompiledLibrary, environments: Environm
   }
   if (described.size === 0) return { versions: [newest], described: null, exact: false };
   return { versions: [...versions].sort(compareVersions), described: [...described].join(', '), exact };
+}
+
+/**
+ * What the token scan looks for on behalf of some of a library's entries: the last names of their
+ * symbols and their keywords select the places, and a path found there is wanted when an entry
+ * would match a reference with it (after factories are replaced, as the rule does).
+ */
+export function scanQuery(library: CompiledLibrary, entries: readonly CompiledEntry[]): ScanQuery {
+  const names = new Set<string>();
+  const keywords = new Set<string>();
+  for (const entry of entries) {
+    if (entry.kind === 'keyword') keywords.add(entry.keyword!);
+    // A symbol ending in a call could end, once factories are replaced, after any name.
+    else names.add(entry.symbol.endsWith('()') ? '*' : lastName(entry.symbol));
+  }
+  const wants = (path: string, keyword?: string): boolean => {
+    const canonical = library.canonical(path);
+    return entries.some((entry) => {
+      if (keyword !== undefined) return entry.kind === 'keyword' && entry.keyword === keyword && entry.matches(canonical);
+      if (entry.kind === 'keyword') return false;
+      return entry.matches(canonical) || ((entry.kind === 'module' || entry.kind === 'import') && canonical.startsWith(`${entry.symbol}.`));
+    });
+  };
+  return { names: [...names], keywords: [...keywords], wants };
 }
 
 /**
