@@ -6,19 +6,12 @@
 // bracket, `#`, backslash or newline put in at a random place; seeded, so runs repeat).
 //
 //   npx tsx scripts/check-python-scan.ts DIR [--mutate N]
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { pythonFiles } from './python-files';
 import { pythonReferences } from '../server/src/engine/parsers/python';
 import { referenceQuery, scanPython } from '../server/src/engine/parsers/python-scan';
 import { loadGrammars } from '../server/src/host/grammars';
-
-function walk(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
-    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(path);
-  }
-}
 
 async function main(): Promise<void> {
   const dir = process.argv[2]!;
@@ -30,8 +23,7 @@ async function main(): Promise<void> {
   };
   const inserts = ['"', "'", '"""', '(', ')', '[', '#', '\\', 'f"{', '}', '\n', '.', '=', ':'];
   const grammars = await loadGrammars();
-  const paths: string[] = [];
-  walk(dir, paths);
+  const paths = pythonFiles(dir);
   let references = 0;
   let misses = 0;
   let unsure = 0;

@@ -3,8 +3,9 @@
 // rule's matching, each summed over the files; and which libraries' prefilters let files through.
 //
 //   npx tsx scripts/profile-python.ts DIR [--top 10]
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pythonFiles } from './python-files';
 import { analyze, defaultSettings } from '../server/src/engine';
 import { parseBounded } from '../server/src/engine/grammars';
 import { deprecationLibraries } from '../server/src/engine/kb/deprecations';
@@ -15,14 +16,6 @@ import type { ParseCache } from '../server/src/engine/project';
 import { loadGrammars } from '../server/src/host/grammars';
 import { loadKnowledgeBase } from '../server/src/host/knowledge-base';
 
-function walk(dir: string, out: string[]): void {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(path, out);
-    else if (entry.isFile() && entry.name.endsWith('.py')) out.push(path);
-  }
-}
-
 async function main(): Promise<void> {
   const dir = process.argv[2];
   if (!dir) throw new Error('usage: profile-python.ts DIR [--top N]');
@@ -30,8 +23,7 @@ async function main(): Promise<void> {
   const kb = loadKnowledgeBase(join(__dirname, '..', 'rules'));
   const grammars = await loadGrammars();
   const settings = defaultSettings({ select: ['deprecated-api'] });
-  const paths: string[] = [];
-  walk(dir, paths);
+  const paths = pythonFiles(dir);
   paths.sort();
   // Unpinned: each library's newest known version, as the benchmark runs it (all entries that can fail).
   const libraries = deprecationLibraries(kb).map((library) => ({ library, mayMatch: library.prefilter(library.entries), query: scanQuery(library, library.entries) }));
