@@ -1,13 +1,16 @@
 import { analyze, defaultSettings, type AnalysisResult, type SourceFile } from '../../server/src/engine';
 import type { Grammars } from '../../server/src/engine/grammars';
 import type { KnowledgeBase } from '../../server/src/engine/kb/types';
+import type { ParseCache } from '../../server/src/engine/project';
 
 /**
  * Analyzes `files` and throws a descriptive error when an engine invariant breaks. The caller passes
  * the knowledge base: the tests' validated-once copy, or `scripts/fuzz.ts`'s own load of rules/.
+ * `parseCache` (as the language server passes one) lets several analyses of the same texts share
+ * their parses: the rules still run on each, and a file not in it is parsed as usual.
  */
-export function analyzeChecked(files: SourceFile[], kb: KnowledgeBase, grammars?: Grammars): AnalysisResult {
-  const result = analyze({ files, settings: defaultSettings(), kb, grammars });
+export function analyzeChecked(files: SourceFile[], kb: KnowledgeBase, grammars?: Grammars, parseCache?: ParseCache): AnalysisResult {
+  const result = analyze({ files, settings: defaultSettings(), kb, grammars, parseCache });
   if (result.internalErrors.length > 0) throw new Error(`rule threw: ${result.internalErrors.map((e) => e.message).join('\n')}`);
   const texts = new Map(files.map((f) => [f.path, f.text]));
   const inside = (file: string, span: { start: number; end: number }, what: string) => {

@@ -1,11 +1,15 @@
 // Pathological input through every parser and through analyze(): nothing
 // throws, every span lies inside its text, nothing hangs. Time is bounded only
 // by vitest's per-test timeout (no timed assertions: the machine is shared).
-import { beforeAll, describe, expect, it } from 'vitest';
+// Each input is parsed once as each kind: the tests of one input share a parse cache (the
+// language server's, through analyze()'s public parseCache), so the analyses run every rule on
+// the parses the parser test checked instead of parsing the same text again (a test run alone
+// parses what it needs itself).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Grammars } from '../../server/src/engine/grammars';
 import { parseMarker } from '../../server/src/engine/markers';
 import type { FileKind } from '../../server/src/engine/model';
-import { parseFile } from '../../server/src/engine/kinds';
+import { parseCached, type ParseCache } from '../../server/src/engine/project';
 import { parsePep508 } from '../../server/src/engine/parsers/pep508';
 import { parseSpecifierSet, parseVersion } from '../../server/src/engine/versions';
 import { loadGrammars } from '../../server/src/host/grammars';
@@ -66,9 +70,12 @@ function firstLine(text: string): string {
 }
 
 describe.each(hostileInputs(false).map((input) => [input.name, input] as const))('hostile input: %s', (_name, input) => {
+  const parses: ParseCache = new Map();
+  afterAll(() => parses.clear());
+
   it('every file parser returns a model with spans inside the text', () => {
     for (const [kind, path] of kinds) {
-      const parsed = parseFile({ path, text: input.text }, kind, grammars);
+      const parsed = parseCached({ path, text: input.text }, kind, grammars, parses);
       expect(parsed.kind).toBe(kind);
       expectSpansInside(parsed, input.text.length, `${kind} parser`);
     }
@@ -87,11 +94,12 @@ describe.each(hostileInputs(false).map((input) => [input.name, input] as const))
   });
 
   it('analyze() as every file kind, alone and as one project, keeps its invariants', () => {
-    for (const [, path] of kinds) analyzeChecked([{ path, text: input.text }], kb, grammars);
+    for (const [, path] of kinds) analyzeChecked([{ path, text: input.text }], kb, grammars, parses);
     analyzeChecked(
       kinds.map(([, path]) => ({ path, text: input.text })),
       kb,
       grammars,
+      parses,
     );
   });
 });
@@ -109,11 +117,12 @@ describe.each(hostileInputs(false).map((input) => [input.name, input] as const))
       nbformat: 4,
       nbformat_minor: 5,
     });
-    const parsed = parseFile({ path: 'train.ipynb', text }, 'notebook', grammars);
+    const parses: ParseCache = new Map();
+    const parsed = parseCached({ path: 'train.ipynb', text }, 'notebook', grammars, parses);
     expectSpansInside(parsed, text.length, 'notebook parser');
     const python = parsed.python;
     if (python) for (const ref of python.references()) expectSpansInside(python.embedded!.toFile(ref.span), text.length, 'notebook Python reference');
-    analyzeChecked([{ path: 'train.ipynb', text }], kb, grammars);
+    analyzeChecked([{ path: 'train.ipynb', text }], kb, grammars, parses);
   });
 });
 
