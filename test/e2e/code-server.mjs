@@ -471,9 +471,9 @@ async function main() {
     if ((await unticked.count()) > 0) fail('the refactor preview still has unticked edits after ticking them');
     await applyButton.first().click();
     await applyButton.first().waitFor({ state: 'detached', timeout: T });
+    if (changedFiles.some((f) => snapshot(ws)[f] !== before[f])) fail('"Fix all safe problems" saved a file: it must leave them unsaved');
     // The panel closes and the report refreshes after Apply, moving the focus: let it settle.
     await page.waitForTimeout(1500);
-    if (changedFiles.some((f) => snapshot(ws)[f] !== before[f])) fail('"Fix all safe problems" saved a file: it must leave them unsaved');
     await runCommand('File: Save All');
     let now = before;
     for (const end = Date.now() + T; Date.now() < end; await page.waitForTimeout(200)) {
