@@ -175,6 +175,9 @@ function chunks(files: SourceFile[], chunkBytes: number): SourceFile[][] {
   return out;
 }
 
+/** Chunks a worker holds at once: the one it checks and the next, so it never waits for the main thread (busy with a chunk of its own) to hand one out. */
+const chunksInFlight = 2;
+
 /**
  * Runs a worker until the queue is empty. Resolves with the chunks it could not finish (none,
  * unless it failed: then the main thread checks them).
@@ -182,24 +185,32 @@ function chunks(files: SourceFile[], chunkBytes: number): SourceFile[][] {
 function startWorker(script: string, context: ChunkContext, queue: SourceFile[][], take: (result: ChunkResult, chunk: SourceFile[]) => void): Promise<SourceFile[][]> {
   return new Promise((resolve) => {
     const worker = new Worker(script, { workerData: context });
-    let current: SourceFile[] | undefined;
+    /** Sent and not answered yet, oldest first (the worker answers in order). */
+    const inFlight: SourceFile[][] = [];
     let settled = false;
-    const finish = (left: SourceFile[][]): void => {
+    const finish = (): void => {
       if (settled) return;
       settled = true;
       void worker.terminate();
-      resolve(left);
+      resolve(inFlight.splice(0));
     };
-    const next = (): void => {
-      current = queue.shift();
-      if (current) worker.postMessage(current);
-      else finish([]);
+    const send = (): void => {
+      while (inFlight.length < chunksInFlight) {
+        const chunk = queue.shift();
+        if (!chunk) break;
+        inFlight.push(chunk);
+        worker.postMessage(chunk);
+      }
+      if (inFlight.length === 0) finish();
     };
     worker.on('message', (message: ChunkResult | 'ready') => {
-      if (message !== 'ready' && current) take(message, current);
-      next();
+      if (message !== 'ready') {
+        const chunk = inFlight.shift();
+        if (chunk) take(message, chunk);
+      }
+      send();
     });
-    worker.on('error', () => finish(current ? [current] : []));
-    worker.on('exit', () => finish(current ? [current] : []));
+    worker.on('error', finish);
+    worker.on('exit', finish);
   });
 }

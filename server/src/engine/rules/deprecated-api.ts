@@ -6,7 +6,7 @@ import { compareVersions } from '../versions';
 import { defineRule } from './define';
 import { governingProject } from '../layout';
 import { scanPython, type ScanQuery } from '../parsers/python-scan';
-import { allowedVersions, isGuarded, judge, matches, scanQuery, short, type Allowed, type Verdict } from './support/deprecations';
+import { allowedVersions, entryCandidates, isGuarded, judge, matches, scanQuery, short, type Allowed, type Verdict } from './support/deprecations';
 
 /** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
 function rooted(to: string, ref: PyReference, text: string): string | null {
@@ -240,7 +240,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
     // Per set of environments (a project root): the versions in effect and the entries that apply to them.
     interface Scope {
       allowed: Map<CompiledLibrary, Allowed>;
-      active: { library: CompiledLibrary; entries: CompiledEntry[]; mayMatch: (text: string) => boolean; query: ScanQuery }[];
+      active: { library: CompiledLibrary; entries: CompiledEntry[]; candidates: (path: string) => readonly CompiledEntry[]; mayMatch: (text: string) => boolean; query: ScanQuery }[];
     }
     const scopes = new Map<string, Scope>();
     const scopeOf = ({ root, environments }: { root: string; environments: Environment[] }): Scope => {
@@ -252,7 +252,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
         const allowed: Allowed = { ...allowedVersions(library, environments, context.project.targetPython), ...(root ? { project: root } : {}) };
         scope.allowed.set(library, allowed);
         const entries = library.entries.filter((e) => judge(e, allowed.versions) !== null);
-        if (entries.length > 0) scope.active.push({ library, entries, mayMatch: library.prefilter(entries), query: scanQuery(library, entries) });
+        if (entries.length > 0) scope.active.push({ library, entries, candidates: entryCandidates(entries), mayMatch: library.prefilter(entries), query: scanQuery(library, entries) });
       }
       scopes.set(id, scope);
       return scope;
@@ -289,7 +289,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
         if (!library || !active) continue;
         const path = library.canonical(ref.path);
         const resolved = path === ref.path ? ref : { ...ref, path };
-        for (const entry of active.entries) {
+        for (const entry of active.candidates(path)) {
           if (!matches(entry, ref, path)) continue;
           if (entry.unlessKeyword && (hasKeywordSplat(ref, text) || keywordsOf(ref, refs).some((k) => k.keyword === entry.unlessKeyword))) break;
           if (isGuarded(library, entry, ref, path)) break;

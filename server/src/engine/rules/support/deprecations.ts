@@ -86,6 +86,41 @@ export function scanQuery(library: CompiledLibrary, entries: readonly CompiledEn
 }
 
 /**
+ * The entries (of `entries`, in their order) that may cover a reference with this path: those
+ * whose symbol is the path, those with a `*`, and modules above it (what an import takes from
+ * below a module). matches() still decides; the index only spares asking every entry about every
+ * reference (hundreds of entries, hundreds of thousands of references on a large tree).
+ */
+export function entryCandidates(entries: readonly CompiledEntry[]): (path: string) => readonly CompiledEntry[] {
+  const exact = new Map<string, number[]>();
+  const modules = new Map<string, number[]>();
+  const patterns: number[] = [];
+  const add = (map: Map<string, number[]>, key: string, i: number): void => {
+    const list = map.get(key);
+    if (list) list.push(i);
+    else map.set(key, [i]);
+  };
+  entries.forEach((entry, i) => {
+    if (entry.symbol.includes('*')) patterns.push(i);
+    else add(exact, entry.symbol, i);
+    if (entry.kind === 'module' || entry.kind === 'import') add(modules, entry.symbol, i);
+  });
+  const none: readonly CompiledEntry[] = [];
+  return (path) => {
+    let found: number[] | undefined = exact.get(path);
+    if (patterns.length > 0) found = [...(found ?? []), ...patterns];
+    if (modules.size > 0) {
+      for (let dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1)) {
+        const above = modules.get(path.slice(0, dot));
+        if (above) found = [...(found ?? []), ...above];
+      }
+    }
+    if (!found) return none;
+    return [...new Set(found)].sort((a, b) => a - b).map((i) => entries[i]!);
+  };
+}
+
+/**
  * Whether an entry covers a reference. `path` is the reference's path with factory calls replaced
  * by their class (CompiledLibrary.canonical).
  */
