@@ -65,123 +65,95 @@ function collect(root: Node, text: string): PyReference[] {
   const annotated: { target: Node; type: Node }[] = [];
   const otherTargets: Node[] = [];
 
-  // One iterative walk over the tree (no recursion: deep nesting must not overflow the stack).
-  // It records the path to each node: tree-sitter's `node.parent` searches down from the root,
-  // so walking up from every reference of a 100,000-link attribute chain is quadratic.
-  const path: Node[] = [];
-  /** The type of each node on the path (its Node is in `path` only where one was made). */
-  const types: string[] = [];
-  /** Depths on `path` of the ancestors a guard looks at (try, if, conditional, and/or, functions). */
-  const guardDepths: number[] = [];
-  const ancestors = new Map<number, GuardAncestor[]>();
-  const recordAncestors = (node: Node, depth: number): void => {
-    const out: GuardAncestor[] = [];
-    for (let i = guardDepths.length - 1; i >= 0 && depth - guardDepths[i]! <= maxGuardDistance; i--) {
-      const at = guardDepths[i]!;
-      out.push({ parent: path[at]!, child: path[at + 1]! });
-    }
+  // The nodes the walk reads, in document order, found by tree-sitter itself (descendantsOfType
+  // runs inside the WASM module): stepping a cursor from JavaScript over every node cost a call
+  // into the module per step, most of the extraction's time, for the few nodes that matter.
+  // No recursion, so deep nesting cannot overflow the stack.
+  const found = root.descendantsOfType(walkedTypes);
+  /** The guard-type nodes (try, if, conditional, and/or, functions) around the current node, outermost first. */
+  const open: Node[] = [];
+  const ancestors = new Map<number, Node[]>();
+  const recordAncestors = (node: Node): void => {
+    const out: Node[] = [];
+    for (let i = open.length - 1; i >= 0 && out.length < maxGuardAncestors; i--) out.push(open[i]!);
     ancestors.set(node.id, out);
   };
-  const cursor = root.walk();
-  try {
-    let descend = true;
-    let depth = 0;
-    for (;;) {
-      if (descend) {
-        // Most nodes (names, punctuation, blocks) matter only by their type: reading it is one
-        // call into the parser, while making a Node object of each took most of the walk's time.
-        // A node is made only when it is collected, may guard, or is the child on a guard's path.
-        const type = cursor.nodeType;
-        types[depth] = type;
-        while (guardDepths.length > 0 && guardDepths[guardDepths.length - 1]! >= depth) guardDepths.pop();
-        const underGuard = guardDepths.length > 0 && guardDepths[guardDepths.length - 1] === depth - 1;
-        const isGuard = guardAncestorTypes.has(type);
-        if (!collectedTypes.has(type) && !isGuard && !underGuard) {
-          if (cursor.gotoFirstChild()) depth++;
-          else descend = false;
-          continue;
-        }
-        const node = cursor.currentNode;
-        path[depth] = node;
-        if (type === 'attribute' || type === 'call' || type === 'import_statement' || type === 'import_from_statement') recordAncestors(node, depth);
-        if (isGuard) guardDepths.push(depth);
-        switch (type) {
-          case 'import_statement':
-          case 'import_from_statement':
-            imports.push(node);
-            break;
-          case 'assignment': {
-            const target = node.childForFieldName('left');
-            const value = node.childForFieldName('right');
-            const type = node.childForFieldName('type');
-            if (target?.type === 'identifier' && type) annotated.push({ target, type });
-            else if (target?.type === 'identifier' && value) assignments.push({ target, value });
-            else if (target) otherTargets.push(target);
-            break;
-          }
-          case 'as_pattern': {
-            // `with gr.Blocks() as demo:`
-            const value = node.namedChild(0);
-            const alias = node.childForFieldName('alias');
-            const target = alias?.namedChild(0) ?? null;
-            if (types[depth - 1] === 'with_item' && value && target?.type === 'identifier') assignments.push({ target, value });
-            else if (target) otherTargets.push(target);
-            break;
-          }
-          case 'typed_parameter':
-          case 'typed_default_parameter': {
-            const target = node.childForFieldName('name') ?? node.namedChild(0);
-            const type = node.childForFieldName('type');
-            if (target?.type === 'identifier' && type) annotated.push({ target, type });
-            break;
-          }
-          case 'parameters':
-          case 'lambda_parameters':
-            for (const parameter of node.namedChildren) {
-              if (parameter?.type === 'identifier') otherTargets.push(parameter);
-              else if (parameter?.type === 'default_parameter') {
-                const name = parameter.childForFieldName('name');
-                if (name) otherTargets.push(name);
-              } else if (parameter?.type === 'list_splat_pattern' || parameter?.type === 'dictionary_splat_pattern') {
-                const name = parameter.namedChild(0);
-                if (name) otherTargets.push(name);
-              }
-            }
-            break;
-          case 'for_statement':
-          case 'for_in_clause':
-          case 'augmented_assignment': {
-            const target = node.childForFieldName('left');
-            if (target) otherTargets.push(target);
-            break;
-          }
-          case 'named_expression': {
-            const target = node.childForFieldName('name');
-            if (target) otherTargets.push(target);
-            break;
-          }
-          case 'attribute':
-            attributes.push(node);
-            break;
-          case 'call':
-            calls.push(node);
-            break;
-        }
-      }
-      if (descend && cursor.gotoFirstChild()) {
-        depth++;
-        continue;
-      }
-      if (cursor.gotoNextSibling()) {
-        descend = true;
-        continue;
-      }
-      if (!cursor.gotoParent()) break;
-      depth--;
-      descend = false;
+  let previous: Node | null = null;
+  for (const node of found) {
+    if (!node) continue;
+    // Spans nest as the tree does: whatever ends before this node starts is not around it.
+    while (open.length > 0 && open[open.length - 1]!.endIndex <= node.startIndex) open.pop();
+    const type = node.type;
+    const before = previous;
+    previous = node;
+    if (guardAncestorTypes.has(type)) {
+      open.push(node);
+      continue;
     }
-  } finally {
-    cursor.delete();
+    if (type === 'attribute' || type === 'call' || type === 'import_statement' || type === 'import_from_statement') recordAncestors(node);
+    switch (type) {
+      case 'import_statement':
+      case 'import_from_statement':
+        imports.push(node);
+        break;
+      case 'assignment': {
+        const target = node.childForFieldName('left');
+        const value = node.childForFieldName('right');
+        const type = node.childForFieldName('type');
+        if (target?.type === 'identifier' && type) annotated.push({ target, type });
+        else if (target?.type === 'identifier' && value) assignments.push({ target, value });
+        else if (target) otherTargets.push(target);
+        break;
+      }
+      case 'as_pattern': {
+        // `with gr.Blocks() as demo:` (the with_item around it has its span, and comes right before it)
+        const value = node.namedChild(0);
+        const alias = node.childForFieldName('alias');
+        const target = alias?.namedChild(0) ?? null;
+        const inWith = before?.type === 'with_item' && before.startIndex === node.startIndex && before.endIndex === node.endIndex;
+        if (inWith && value && target?.type === 'identifier') assignments.push({ target, value });
+        else if (target) otherTargets.push(target);
+        break;
+      }
+      case 'typed_parameter':
+      case 'typed_default_parameter': {
+        const target = node.childForFieldName('name') ?? node.namedChild(0);
+        const type = node.childForFieldName('type');
+        if (target?.type === 'identifier' && type) annotated.push({ target, type });
+        break;
+      }
+      case 'parameters':
+      case 'lambda_parameters':
+        for (const parameter of node.namedChildren) {
+          if (parameter?.type === 'identifier') otherTargets.push(parameter);
+          else if (parameter?.type === 'default_parameter') {
+            const name = parameter.childForFieldName('name');
+            if (name) otherTargets.push(name);
+          } else if (parameter?.type === 'list_splat_pattern' || parameter?.type === 'dictionary_splat_pattern') {
+            const name = parameter.namedChild(0);
+            if (name) otherTargets.push(name);
+          }
+        }
+        break;
+      case 'for_statement':
+      case 'for_in_clause':
+      case 'augmented_assignment': {
+        const target = node.childForFieldName('left');
+        if (target) otherTargets.push(target);
+        break;
+      }
+      case 'named_expression': {
+        const target = node.childForFieldName('name');
+        if (target) otherTargets.push(target);
+        break;
+      }
+      case 'attribute':
+        attributes.push(node);
+        break;
+      case 'call':
+        calls.push(node);
+        break;
+    }
   }
 
   const bindings = new Map<string, Binding>();
@@ -403,12 +375,6 @@ const functionLike = new Set(['function_definition', 'lambda']);
 /** Links (attributes, calls, parentheses) a reference is followed through to its imported root. */
 const maxResolveDepth = 64;
 
-/** An enclosing node a guard may come from, with the child of it on the path to the reference. */
-interface GuardAncestor {
-  parent: Node;
-  child: Node;
-}
-
 /** The node types guardFinder reads among a reference's ancestors (nearest first). */
 const guardAncestorTypes = new Set(['try_statement', 'if_statement', 'conditional_expression', 'boolean_operator', ...functionLike]);
 
@@ -419,8 +385,8 @@ const guardAncestorTypes = new Set(['try_statement', 'if_statement', 'conditiona
  */
 const leadingName = /[ \t\r\n(]*([\p{ID_Start}_][\p{ID_Continue}]*)(?![\p{ID_Continue}])/uy;
 
-/** The node types the walk collects (the cases of its switch). */
-const collectedTypes = new Set([
+/** The node types the walk reads: the cases of its switch, the guards' and `with` items (for `with … as`). */
+const walkedTypes = [
   'import_statement',
   'import_from_statement',
   'assignment',
@@ -435,10 +401,12 @@ const collectedTypes = new Set([
   'named_expression',
   'attribute',
   'call',
-]);
+  'with_item',
+  ...guardAncestorTypes,
+];
 
-/** How far up (in tree levels) a guard is looked for. */
-const maxGuardDistance = 256;
+/** How many enclosing guard-type nodes (nearest first) a guard is looked for in. */
+const maxGuardAncestors = 256;
 const stringValue = (node: Node): string | null => {
   if (node.type !== 'string') return null;
   const parts = node.namedChildren.filter((c) => c?.type === 'string_content');
@@ -452,7 +420,7 @@ const stringValue = (node: Node): string | null => {
  * `getattr(x, "name", default)` or a library's version (`np.__version__`, `sys.version_info`, a
  * name assigned from one, `importlib.metadata.version("numpy")`).
  */
-function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node }[], ancestorsOf: (node: Node) => GuardAncestor[]): (node: Node) => { guard?: PyGuard } {
+function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node }[], ancestorsOf: (node: Node) => Node[]): (node: Node) => { guard?: PyGuard } {
   const flags = new Map<string, Node[]>();
   for (const { target, value } of assignments) {
     const list = flags.get(target.text);
@@ -514,28 +482,30 @@ function guardFinder(resolve: Resolve, assignments: { target: Node; value: Node 
       pushAll(versions, found.versions);
     };
     let insideFunction = false;
-    for (const { parent, child } of ancestorsOf(node)) {
+    const within = (outer: Node | null): boolean => !!outer && outer.startIndex <= node.startIndex && node.endIndex <= outer.endIndex && outer.endIndex > outer.startIndex;
+    for (const parent of ancestorsOf(node)) {
       switch (parent.type) {
         case 'try_statement':
-          if (!insideFunction && (child.type === 'block' || child.type === 'except_clause')) {
+          // In the body or a handler (not in `else:` or `finally:`).
+          if (!insideFunction && (within(parent.childForFieldName('body')) || parent.namedChildren.some((c) => c?.type === 'except_clause' && within(c)))) {
             for (const clause of parent.namedChildren) if (clause?.type === 'except_clause') pushAll(caught, caughtBy(clause));
           }
           break;
         case 'if_statement': {
           const condition = parent.childForFieldName('condition');
-          if (condition && child.id === condition.id) break;
+          if (within(condition)) break;
           add(condition);
           for (const clause of parent.namedChildren) if (clause?.type === 'elif_clause') add(clause.childForFieldName('condition'));
           break;
         }
         case 'conditional_expression': {
           const condition = parent.namedChild(1);
-          if (condition && child.id !== condition.id) add(condition);
+          if (condition && !within(condition)) add(condition);
           break;
         }
         case 'boolean_operator': {
           const left = parent.childForFieldName('left');
-          if (left && child.id !== left.id) add(left);
+          if (left && !within(left)) add(left);
           break;
         }
         default:
