@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Grammars } from '../../server/src/engine/grammars';
+import { fileKindOf, parseFile } from '../../server/src/engine/kinds';
 import { parsePythonFile, pythonReferences } from '../../server/src/engine/parsers/python';
+import { referenceQuery } from '../../server/src/engine/parsers/python-scan';
+import { notebookText } from '../support/notebooks';
 import { loadGrammars } from '../../server/src/host/grammars';
 
 let grammars: Grammars;
@@ -38,5 +41,24 @@ describe('python parser', () => {
     const file = parsePythonFile('a.py', 'import numpy\n', grammars);
     expect(file.python?.references().length).toBe(1);
     expect(parsePythonFile('a.py', 'import numpy\n').python).toBeUndefined();
+  });
+
+  it('scans a file once, and a notebook in its code cells only', () => {
+    const file = parsePythonFile('a.py', 'import numpy as np\nnp.float_\n', grammars);
+    const scan = file.python!.scan();
+    // The editor re-checks unchanged files on each keystroke: their facts keep the scan.
+    expect(file.python!.scan()).toBe(scan);
+    const wanted = (path: string) => referenceQuery({ kind: 'attribute', path, span: { start: 0, end: 0 }, nameSpan: { start: 0, end: 0 } });
+    expect(scan.mayReach(wanted('numpy.float_'))).toBe(true);
+    expect(scan.mayReach(wanted('numpy.NaN'))).toBe(false);
+    const notebook = notebookText([
+      { type: 'markdown', source: 'import numpy as np\nnp.NaN\n' },
+      { source: 'import numpy as np\nnp.float_\n' },
+    ]);
+    const facts = parseFile({ path: 'a.ipynb', text: notebook }, fileKindOf('a.ipynb')!, grammars).python!;
+    expect(facts.scan().mayReach(wanted('numpy.float_'))).toBe(true);
+    expect(facts.scan().mayReach(wanted('numpy.NaN'))).toBe(false);
+    expect(facts.references().map((r) => r.path)).toContain('numpy.float_');
+    expect(facts.wasParsed?.()).toBe(true);
   });
 });

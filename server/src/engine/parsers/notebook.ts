@@ -3,12 +3,12 @@
 // Python program (what the kernel runs top to bottom), with IPython's magics and shell lines
 // blanked. Both are parsed from decoded views of the cells' JSON strings, and every span is mapped
 // back onto the `.ipynb` text as written (escapes included). Outputs are never decoded. Never throws.
-import { parseStopReason, type Grammars } from '../grammars';
+import type { Grammars } from '../grammars';
 import { LineIndex } from '../line-index';
-import type { NotebookCell, ParsedFile, PyReference, Span } from '../model';
+import type { NotebookCell, ParsedFile, Span } from '../model';
 import { jsonMember, jsonStringText, parseJson, type JsonValue } from './json';
 import { mapSpan, type MappedText } from './pyproject';
-import { pythonReferences } from './python';
+import { lazyPythonFacts } from './python';
 import { parseShellScript } from './shell';
 
 /** Notebooks past this size (mostly outputs: images, logs) are not read, and a note says so. */
@@ -72,16 +72,7 @@ export function parseNotebook(path: string, text: string, grammars?: Grammars): 
   if (shellView.text.trim() !== '') addShellCommands(file, parseShellScript(path, shellView.text, grammars), shellView, lines);
   const pythonView = python.build();
   if (pythonView.text.trim() !== '') {
-    let cached: readonly PyReference[] | undefined;
-    let stopped: string | null = null;
-    file.python = {
-      references() {
-        cached ??= pythonReferences(pythonView.text, grammars, (reason) => (stopped = parseStopReason(reason)));
-        return cached;
-      },
-      notChecked: () => stopped,
-      embedded: { text: pythonView.text, toFile: (span) => mapSpan(pythonView, span) },
-    };
+    file.python = lazyPythonFacts(pythonView.text, grammars, { text: pythonView.text, toFile: (span) => mapSpan(pythonView, span) });
   }
   return file;
 }

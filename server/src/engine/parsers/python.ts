@@ -7,6 +7,7 @@ import { pushAll } from '../arrays';
 import { parseBounded, parseStopReason, type Grammars } from '../grammars';
 import type { ParsedFile, PyGuard, PyReference, PythonFacts, Span } from '../model';
 import { readLaunchers } from './python-launchers';
+import { scanPython, type PythonScan } from './python-scan';
 
 export function parsePythonFile(path: string, text: string, grammars?: Grammars): ParsedFile {
   const file: ParsedFile = { path, kind: 'python', requirements: [], options: [], includes: [], problems: [] };
@@ -18,9 +19,14 @@ export function parsePythonFile(path: string, text: string, grammars?: Grammars)
   return file;
 }
 
-/** A .py file's references, parsed on first use (most files never are: the rules' prefilters settle them). */
-export function lazyPythonFacts(text: string, grammars: Grammars): PythonFacts {
+/**
+ * A .py file's references, parsed on first use (most files never are: the rules' prefilters settle
+ * them), and its token scan, made on first use. `embedded`: the text is code taken from another
+ * format (a notebook's cells), mapped back onto the file by it.
+ */
+export function lazyPythonFacts(text: string, grammars: Grammars, embedded?: PythonFacts['embedded']): PythonFacts {
   let cached: readonly PyReference[] | undefined;
+  let scanned: PythonScan | undefined;
   let stopped: string | null = null;
   return {
     references() {
@@ -29,6 +35,8 @@ export function lazyPythonFacts(text: string, grammars: Grammars): PythonFacts {
     },
     notChecked: () => stopped,
     wasParsed: () => cached !== undefined,
+    scan: () => (scanned ??= scanPython(text)),
+    ...(embedded ? { embedded } : {}),
   };
 }
 

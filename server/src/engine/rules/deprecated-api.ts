@@ -5,7 +5,7 @@ import type { Environment } from '../project';
 import { compareVersions } from '../versions';
 import { defineRule } from './define';
 import { governingProject } from '../layout';
-import { scanPython, type ScanQuery } from '../parsers/python-scan';
+import type { ScanQuery } from '../parsers/python-scan';
 import { allowedVersions, entryCandidates, isGuarded, judge, matches, scanQuery, short, type Allowed, type Verdict } from './support/deprecations';
 
 /** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
@@ -271,7 +271,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
       const passing = scope.active.filter((a) => a.mayMatch(text));
       if (passing.length === 0) continue;
       // Then a token scan: most files that pass name a deprecated attribute only on things no import reaches.
-      const scan = scanPython(text);
+      const scan = parsed.python.scan();
       const present = passing.filter((a) => scan.mayReach(a.query));
       if (present.length === 0) continue;
       const refs = parsed.python.references();
