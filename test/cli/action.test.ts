@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/analyze';
+import { nodeFlags } from '../support/node-flags';
 import { actionPath, ensureBuilt, fixtureDir, runCli } from './run-cli';
 
 beforeAll(ensureBuilt);
@@ -20,7 +21,7 @@ async function runAction(workspace: string, inputs: Record<string, string>) {
   const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'], GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: output };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const result = await new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [actionPath], { cwd: workspace, env, encoding: 'utf8', maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...nodeFlags, actionPath], { cwd: workspace, env, encoding: 'utf8', maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
       done({ status: error ? Number((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repoRoot } from '../support/analyze';
+import { nodeFlags } from '../support/node-flags';
 
 export const cliPath = join(repoRoot, 'dist', 'cli.js');
 export const actionPath = join(repoRoot, 'dist', 'action.js');
@@ -14,7 +15,7 @@ export function ensureBuilt(): void {
 }
 
 export function runCli(args: string[], cwd = repoRoot): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [...nodeFlags, cliPath, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -24,7 +25,7 @@ export function runCli(args: string[], cwd = repoRoot): { status: number; stdout
  */
 export function runCliAsync(args: string[], cwd = repoRoot): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [cliPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...nodeFlags, cliPath, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
       done({ status: error ? Number((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
     });
   });

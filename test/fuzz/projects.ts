@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { prng } from '../robustness/pathological';
+import { nodeFlags } from '../support/node-flags';
 
 export const secret = 'PINWISE-FUZZ-SECRET-7f3a9c';
 
@@ -116,7 +117,7 @@ export function runProjectCase(cliPath: string, c: ProjectCase, timeoutMs = 30_0
   try {
     for (const format of c.fix ? ['json', 'fix'] : ['json', 'sarif']) {
       const args = format === 'fix' ? ['check', c.project, '--fix', '--unsafe-fixes'] : ['check', c.project, '--format', format];
-      const run = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
+      const run = spawnSync(process.execPath, [...nodeFlags, cliPath, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
       if (run.error || run.signal) failures.push(`${format}: hung or killed (${run.signal ?? String(run.error)})`);
       else if (run.status !== 0 && run.status !== 1) failures.push(`${format}: exit ${run.status}: ${run.stderr.slice(0, 300)}`);
       if (`${run.stdout}${run.stderr}`.includes(secret)) failures.push(`${format}: output quotes the secret planted outside the project`);

@@ -22,6 +22,7 @@ import type {
 } from 'vscode-languageserver-protocol';
 import { LineIndex } from '../../server/src/engine';
 import { statusNotification, type ServerStatus } from '../../server/src/lsp/status';
+import { nodeFlags } from '../support/node-flags';
 
 export const serverPath = join(__dirname, '..', '..', 'dist', 'server.js');
 
@@ -77,7 +78,7 @@ export class TestClient {
 
   constructor(args: string[] = ['--stdio']) {
     if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run \`npm run build\` first`);
-    this.process = spawn(process.execPath, [serverPath, ...args], { stdio: 'pipe' });
+    this.process = spawn(process.execPath, [...nodeFlags, serverPath, ...args], { stdio: 'pipe' });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.exited = new Promise((resolve) => this.process.on('exit', (code) => resolve(code)));
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../server/src/lsp/audit';
 import { debugInfoRequest, type DebugInfo, type ServerStatus } from '../../server/src/lsp/status';
 import { TestClient, uriOf } from './client';
+import { nodeFlags } from '../support/node-flags';
 
 const mismatch = 'torch==2.1.2\ntorchvision==0.17.0\n';
 const matching = 'torch==2.1.2\ntorchvision==0.16.2\n';
@@ -180,7 +181,7 @@ describe('short messages and debug information', () => {
     await start({ accelerator: 'cpu' });
     await client.waitForStatus(idleAndComplete);
     const info = await client.connection.sendRequest<DebugInfo>(debugInfoRequest);
-    const version = execFileSync(process.execPath, [join(__dirname, '..', '..', 'dist', 'cli.js'), '--version'], { encoding: 'utf8' });
+    const version = execFileSync(process.execPath, [...nodeFlags, join(__dirname, '..', '..', 'dist', 'cli.js'), '--version'], { encoding: 'utf8' });
     expect(version).toContain(info.server);
     expect(version).toContain(info.knowledgeDate!);
     expect(info.node).toBe(process.version);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, cliPath, fixtureDir } from '../cli/run-cli';
 import { check } from '../support/analyze';
+import { nodeFlags } from '../support/node-flags';
 
 const timeout = 20_000;
 const lines = (count: number, line: (i: number) => string) => Array.from({ length: count }, (_, i) => line(i)).join('\n') + '\n';
@@ -51,7 +52,7 @@ describe('no crash on huge arrays (no spread into a call)', () => {
     const dir = fixtureDir({});
     writeFileSync(join(dir, 'requirements.txt'), 'torch==\n'.repeat(130_000));
     // Exit 1 (error-level findings) rejects the promise with the output attached.
-    const run = await promisify(execFile)(process.execPath, [cliPath, 'check', dir, '--format', 'json'], { maxBuffer: 1 << 30 }).then(
+    const run = await promisify(execFile)(process.execPath, [...nodeFlags, cliPath, 'check', dir, '--format', 'json'], { maxBuffer: 1 << 30 }).then(
       () => ({ code: 0, stdout: '', stderr: 'expected exit 1' }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

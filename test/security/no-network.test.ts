@@ -13,6 +13,7 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, ensureBuilt } from '../cli/run-cli';
 import { repoRoot } from '../support/analyze';
+import { nodeFlags } from '../support/node-flags';
 import { runStress } from '../stress/driver';
 
 const forbidden = ['http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'child_process', 'worker_threads', 'cluster', 'inspector', 'vm', 'wasi'];
@@ -70,7 +71,7 @@ describe('the engine cannot reach the network or start processes', () => {
 
 describe('at run time nothing spawns, connects, resolves or fetches', () => {
   const run = (args: string[], cwd = repoRoot, extraNode: string[] = []) =>
-    spawnSync(process.execPath, [...extraNode, '--require', preload, cliPath, ...args], {
+    spawnSync(process.execPath, [...nodeFlags, ...extraNode, '--require', preload, cliPath, ...args], {
       cwd,
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', PINWISE_DENY_LOG: denyLog },
