@@ -32,8 +32,10 @@ export function pythonString(node: Node, text: string, interpolation?: (span: Sp
     };
   }
   if (node.type !== 'string') return null;
-  const first = node.child(0);
-  const last = node.child(node.childCount - 1);
+  // The children once: child(i) walks them from the first, so child(i) in a loop is quadratic.
+  const children = node.children;
+  const first = children[0];
+  const last = children[children.length - 1];
   if (first?.type !== 'string_start' || last?.type !== 'string_end') return null;
   const prefix = first.text.replace(/['"]+$/, '').toLowerCase();
   if (prefix.includes('b')) return null;
@@ -46,8 +48,8 @@ export function pythonString(node: Node, text: string, interpolation?: (span: Sp
       out.ends.push(end);
     }
   };
-  for (let i = 1; i < node.childCount - 1; i++) {
-    const part = node.child(i)!;
+  for (let i = 1; i < children.length - 1; i++) {
+    const part = children[i]!;
     if (part.type === 'interpolation') {
       if (!interpolation) return null;
       const standIn = interpolation({ start: part.startIndex, end: part.endIndex });
