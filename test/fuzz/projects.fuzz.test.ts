@@ -1,15 +1,18 @@
-// A short run (~20 s) of the multi-file project fuzzer; `npm run fuzz -- --projects` runs the campaign.
+// A short run of the multi-file project fuzzer: the same 12 seeded projects every run (a fixed
+// set, not as many as fit in a time budget, so a run is deterministic and its cost bounded);
+// `npm run fuzz -- --projects` runs the campaign.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cliPath, ensureBuilt } from '../cli/run-cli';
 import { makeProject, runProjectCase } from './projects';
 
 beforeAll(() => ensureBuilt());
 
+const seeds = Array.from({ length: 12 }, (_, i) => i + 1);
+
 describe('whole projects on disk under mutation (seeded)', () => {
-  it('never exits 2, hangs, writes outside the project or quotes text from outside', () => {
+  it(`never exits 2, hangs, writes outside the project or quotes text from outside (seeds ${seeds[0]}-${seeds[seeds.length - 1]})`, () => {
     const failures: string[] = [];
-    const deadline = Date.now() + 20_000;
-    for (let seed = 1; seed <= 40 && Date.now() < deadline; seed++) {
+    for (const seed of seeds) {
       const result = runProjectCase(cliPath, makeProject(seed));
       if (result.failure) failures.push(result.failure);
     }
