@@ -3,6 +3,11 @@
 // files each including all the others. Include resolution is an iterative graph walk that visits
 // each file once per environment, so each ends in seconds with its findings; past the cap on files
 // per project, a `note` says what was not read. Through the real CLI and language server.
+// No wall-clock assertions (the machine is shared): the bound on the walk is the engine's budget of
+// file visits (maxEnvironmentFileVisits, 1,000,000), which a walk of every path would exhaust here
+// (3^13 paths through the doubled chain, more than 31! through the dense graph, 3^15 for the
+// language server), and exhausting it is a finding these tests rule out; the per-test timeout
+// bounds the rest.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +15,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { analyze, defaultSettings } from '../../server/src/engine';
 import { discoverFiles, loadProject } from '../../server/src/host/files';
 import { ensureBuilt, runCli } from '../cli/run-cli';
+import { maxEnvironmentFileVisits } from '../../server/src/engine/project';
 import { TestClient, uriOf } from '../lsp/client';
 import { kb } from '../support/analyze';
 
@@ -37,14 +43,17 @@ interface JsonFinding {
   message: string;
 }
 
-/** `pinwise check DIR --format json` within `seconds`: never exit 2, never an internal error. */
-function check(dir: string, seconds = 30): JsonFinding[] {
-  const started = Date.now();
+/** What a walk that ran out of file visits says (it stops following includes). */
+const visitBudget = new RegExp(`limit of ${maxEnvironmentFileVisits} file visits`);
+
+/** `pinwise check DIR --format json`: never exit 2, never an internal error, never out of file visits. */
+function check(dir: string): JsonFinding[] {
   const run = runCli(['check', dir, '--format', 'json']);
   expect(run.stderr).not.toMatch(/internal error|Maximum call stack|heap/);
   expect([0, 1]).toContain(run.status);
-  expect(Date.now() - started).toBeLessThan(seconds * 1000);
-  return (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+  const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+  expect(findings.filter((f) => visitBudget.test(f.message))).toEqual([]);
+  return findings;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -65,23 +74,23 @@ describe('include graphs end, with their findings', () => {
   it('a fan-out of 10,000 includes: every file read, the last one checked', () => {
     const fan: Record<string, string> = { 'requirements.txt': range(10_000).map((i) => `-r dep/${i}.txt\n`).join('') };
     for (const i of range(10_000)) fan[`dep/${i}.txt`] = i === 9_999 ? 'torch=2.3.1\n' : `pkg${i}==1.0\n`;
-    expect(check(project(fan), 60).map((f) => [f.ruleId, f.file])).toEqual([['syntax-error', 'dep/9999.txt']]);
+    expect(check(project(fan)).map((f) => [f.ruleId, f.file])).toEqual([['syntax-error', 'dep/9999.txt']]);
   }, 120_000);
 
   it('a chain of 10,000 includes: no stack overflow, the last one checked', () => {
     const chain: Record<string, string> = { 'requirements.txt': '-r c/0.txt\n' };
     for (const i of range(10_000)) chain[`c/${i}.txt`] = i === 9_999 ? 'torch=2.3.1\n' : `-r ${i + 1}.txt\npkg${i}==1.0\n`;
-    expect(check(project(chain), 60).map((f) => [f.ruleId, f.file])).toEqual([['syntax-error', 'c/9999.txt']]);
+    expect(check(project(chain)).map((f) => [f.ruleId, f.file])).toEqual([['syntax-error', 'c/9999.txt']]);
   }, 120_000);
 
-  it('14 files each including the next twice, and 32 files each including all the others, are fast', () => {
+  it('14 files each including the next twice, and 32 files each including all the others: each file walked once, not each path', () => {
     const doubled: Record<string, string> = {};
     for (const i of range(14)) doubled[`requirements-${i}.txt`] = (i < 13 ? `-r requirements-${i + 1}.txt\n-c requirements-${i + 1}.txt\n-r requirements-${i + 1}.txt\n` : 'torch=2.3.1\n') + `pkg${i}==1.0\n`;
-    expect(check(project(doubled), 20).map((f) => [f.ruleId, f.file])).toEqual([['syntax-error', 'requirements-13.txt']]);
+    expect(check(project(doubled)).map((f) => [f.ruleId, f.file])).toEqual([['syntax-error', 'requirements-13.txt']]);
 
     const dense: Record<string, string> = {};
     for (const i of range(32)) dense[`requirements-${i}.txt`] = range(32).filter((j) => j !== i).map((j) => `-r requirements-${j}.txt\n`).join('') + `pkg${i}==1.0\n`;
-    const findings = check(project(dense), 20);
+    const findings = check(project(dense));
     expect(findings.every((f) => f.ruleId === 'unresolved-include' && /cycle/.test(f.message))).toBe(true);
     expect(findings.length).toBeGreaterThan(0);
   });
@@ -117,12 +126,12 @@ describe('the language server on an exponential include graph', () => {
     try {
       await client.initialize(dir);
       const uri = uriOf(join(dir, 'requirements-0.txt'));
-      const started = Date.now();
       client.open(uri, files['requirements-0.txt']!);
-      await client.waitForDiagnostics(uri);
+      const diagnostics = await client.waitForDiagnostics(uri);
+      expect(diagnostics.length).toBeGreaterThan(0); // torch 2.3.0 against 2.3.1
+      expect(diagnostics.filter((d) => visitBudget.test(typeof d.message === 'string' ? d.message : d.message.value))).toEqual([]);
       const hover = await client.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 2 } });
       expect(hover?.contents.value).toMatch(/torch/i);
-      expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
       expect(await client.shutdown()).toBe(0);
     }
