@@ -4,17 +4,18 @@
 // Each input is parsed once as each kind: the tests of one input share a parse cache (the
 // language server's, through analyze()'s public parseCache), so the analyses run every rule on
 // the parses the parser test checked instead of parsing the same text again (a test run alone
-// parses what it needs itself).
+// parses what it needs itself). The same inputs as notebook cells are in
+// bad-input-notebooks.test.ts, the multi-megabyte ones in bad-input-big.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Grammars } from '../../server/src/engine/grammars';
 import { parseMarker } from '../../server/src/engine/markers';
-import type { FileKind } from '../../server/src/engine/model';
 import { parseCached, type ParseCache } from '../../server/src/engine/project';
 import { parsePep508 } from '../../server/src/engine/parsers/pep508';
 import { parseSpecifierSet, parseVersion } from '../../server/src/engine/versions';
 import { loadGrammars } from '../../server/src/host/grammars';
 import { analyzeChecked } from '../fuzz/invariants';
 import { testKnowledgeBase } from '../support/knowledge-base';
+import { expectSpansInside, firstLine, kinds } from './bad-input';
 import { hostileInputs } from './pathological';
 
 const kb = testKnowledgeBase();
@@ -23,51 +24,6 @@ let grammars: Grammars;
 beforeAll(async () => {
   grammars = await loadGrammars();
 });
-
-const kinds: [FileKind, string][] = [
-  ['requirements', 'requirements.txt'],
-  ['pyproject', 'pyproject.toml'],
-  ['setup-py', 'setup.py'],
-  ['setup-cfg', 'setup.cfg'],
-  ['pipfile', 'Pipfile'],
-  ['shell', 'setup.sh'],
-  ['dockerfile', 'Dockerfile'],
-  ['python', 'train.py'],
-  ['python-version', '.python-version'],
-  ['batch', 'install.bat'],
-  ['powershell', 'setup.ps1'],
-  ['uv-lock', 'uv.lock'],
-  ['poetry-lock', 'poetry.lock'],
-  ['pdm-lock', 'pdm.lock'],
-  ['pipfile-lock', 'Pipfile.lock'],
-  ['pylock', 'pylock.toml'],
-  ['conda', 'environment.yml'],
-  ['cog', 'cog.yaml'],
-  ['github-workflow', '.github/workflows/ci.yml'],
-  ['gitlab-ci', '.gitlab-ci.yml'],
-  ['notebook', 'train.ipynb'],
-];
-
-/** Every `{start, end}` pair anywhere in `value` (parser results nest spans in many shapes). */
-function collectSpans(value: unknown, out: { start: number; end: number }[] = [], seen = new Set<object>()): { start: number; end: number }[] {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return out;
-  seen.add(value);
-  const record = value as Record<string, unknown>;
-  if (typeof record['start'] === 'number' && typeof record['end'] === 'number') out.push({ start: record['start'], end: record['end'] });
-  for (const child of Array.isArray(value) ? value : Object.values(record)) collectSpans(child, out, seen);
-  return out;
-}
-
-function expectSpansInside(value: unknown, length: number, what: string): void {
-  const bad = collectSpans(value).filter((s) => !(s.start >= 0 && s.start <= s.end && s.end <= length));
-  expect(bad.slice(0, 3), `${what}: spans outside 0..${length}`).toEqual([]);
-}
-
-/** One requirement-ish slice of the input for the single-item parsers (they see one line in real use). */
-function firstLine(text: string): string {
-  const end = text.search(/[\r\n]/);
-  return end < 0 ? text : text.slice(0, end);
-}
 
 describe.each(hostileInputs(false).map((input) => [input.name, input] as const))('hostile input: %s', (_name, input) => {
   const parses: ParseCache = new Map();
@@ -103,35 +59,3 @@ describe.each(hostileInputs(false).map((input) => [input.name, input] as const))
     );
   });
 });
-
-// Hostile text inside a well-formed notebook: as a code cell, as a `!pip install` line, as one string.
-describe.each(hostileInputs(false).map((input) => [input.name, input] as const))('hostile notebook cells: %s', (_name, input) => {
-  it('the notebook parser maps every span into the .ipynb text, and analyze() keeps its invariants', () => {
-    const text = JSON.stringify({
-      cells: [
-        { cell_type: 'code', metadata: {}, outputs: [], source: input.text.split(/(?<=\n)/) },
-        { cell_type: 'code', metadata: {}, outputs: [], source: `!pip install ${input.text}` },
-        { cell_type: 'markdown', metadata: {}, source: input.text },
-      ],
-      metadata: {},
-      nbformat: 4,
-      nbformat_minor: 5,
-    });
-    const parses: ParseCache = new Map();
-    const parsed = parseCached({ path: 'train.ipynb', text }, 'notebook', grammars, parses);
-    expectSpansInside(parsed, text.length, 'notebook parser');
-    const python = parsed.python;
-    if (python) for (const ref of python.references()) expectSpansInside(python.embedded!.toFile(ref.span), text.length, 'notebook Python reference');
-    analyzeChecked([{ path: 'train.ipynb', text }], kb, grammars, parses);
-  });
-});
-
-// The multi-megabyte inputs: one test each, bounded by a generous per-test timeout.
-describe.each(hostileInputs(true).filter((i) => !hostileInputs(false).some((s) => s.name === i.name)).map((input) => [input.name, input] as const))(
-  'big input: %s',
-  (_name, input) => {
-    it.each(kinds.map(([kind, path]) => [kind, path] as const))('analyze() as %s', (_kind, path) => {
-      analyzeChecked([{ path, text: input.text }], kb, grammars);
-    }, 120_000);
-  },
-);
