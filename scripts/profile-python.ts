@@ -2,7 +2,9 @@
 // the byte prefilter, the token scan, the tree-sitter parse, the reference extraction (walk + resolution) and the
 // rule's matching, each summed over the files; and which libraries' prefilters let files through.
 //
-//   npx tsx scripts/profile-python.ts DIR [--top 10]
+// With --scan-only, the files the token scan passes are counted, not parsed (the prefilter and scan phases alone).
+//
+//   npx tsx scripts/profile-python.ts DIR [--top 10] [--scan-only]
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pythonFiles } from './python-files';
@@ -18,8 +20,9 @@ import { loadKnowledgeBase } from '../server/src/host/knowledge-base';
 
 async function main(): Promise<void> {
   const dir = process.argv[2];
-  if (!dir) throw new Error('usage: profile-python.ts DIR [--top N]');
+  if (!dir) throw new Error('usage: profile-python.ts DIR [--top N] [--scan-only]');
   const top = Number(process.argv[process.argv.indexOf('--top') + 1] || 10);
+  const scanOnly = process.argv.includes('--scan-only');
   const kb = loadKnowledgeBase(join(__dirname, '..', 'rules'));
   const grammars = await loadGrammars();
   const settings = defaultSettings({ select: ['deprecated-api'] });
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     for (const l of passing) passedBy.set(l.library.library, (passedBy.get(l.library.library) ?? 0) + 1);
     if (passing.length === 0) continue;
     parsedFiles++;
+    if (scanOnly) continue;
     // The parse alone, then the whole extraction (parse + walk + resolution): the difference is the walk.
     t = performance.now();
     const parser = new grammars.Parser();
