@@ -1,4 +1,4 @@
-import type { PythonScan } from './parsers/python-scan';
+import type { ScanQuery } from './parsers/python-scan';
 // The one model every parser produces. Spans are half-open offsets into the
 // file's text in UTF-16 code units (what JS strings index); line/column is
 // computed only at the edges, by line-index.ts.
@@ -365,8 +365,12 @@ export interface PythonFacts {
   notChecked(): string | null;
   /** Whether references() ran, i.e. the file was parsed (a prefilter may leave it unparsed): for `--verbose`. */
   wasParsed?(): boolean;
-  /** The token scan of the text (parsers/python-scan.ts), made once: a file the editor re-checks on every keystroke elsewhere is not scanned again. */
-  scan(): PythonScan;
+  /**
+   * The token scan's answer (parsers/python-scan.ts) to each query, remembered per query: a file
+   * the editor re-checks on every keystroke elsewhere is not scanned again for the same queries.
+   * The scan itself is not kept (its tokens take several times the text's memory).
+   */
+  mayReach(queries: readonly ScanQuery[]): boolean[];
   /**
    * Code embedded in another format (a notebook's code cells): the references' spans index this
    * Python `text`, and `toFile` maps a span of it onto the file as written. Absent: the file's own text.

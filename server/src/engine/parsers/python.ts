@@ -7,7 +7,7 @@ import { pushAll } from '../arrays';
 import { parseBounded, parseStopReason, type Grammars } from '../grammars';
 import type { ParsedFile, PyGuard, PyReference, PythonFacts, Span } from '../model';
 import { readLaunchers } from './python-launchers';
-import { scanPython, type PythonScan } from './python-scan';
+import { scanPython, type ScanQuery } from './python-scan';
 
 export function parsePythonFile(path: string, text: string, grammars?: Grammars): ParsedFile {
   const file: ParsedFile = { path, kind: 'python', requirements: [], options: [], includes: [], problems: [] };
@@ -21,12 +21,12 @@ export function parsePythonFile(path: string, text: string, grammars?: Grammars)
 
 /**
  * A .py file's references, parsed on first use (most files never are: the rules' prefilters settle
- * them), and its token scan, made on first use. `embedded`: the text is code taken from another
+ * them), and the token scan's answers, remembered per query. `embedded`: the text is code taken from another
  * format (a notebook's cells), mapped back onto the file by it.
  */
 export function lazyPythonFacts(text: string, grammars: Grammars, embedded?: PythonFacts['embedded']): PythonFacts {
   let cached: readonly PyReference[] | undefined;
-  let scanned: PythonScan | undefined;
+  const answers = new Map<ScanQuery, boolean>();
   let stopped: string | null = null;
   return {
     references() {
@@ -35,7 +35,14 @@ export function lazyPythonFacts(text: string, grammars: Grammars, embedded?: Pyt
     },
     notChecked: () => stopped,
     wasParsed: () => cached !== undefined,
-    scan: () => (scanned ??= scanPython(text)),
+    mayReach(queries) {
+      const unanswered = queries.filter((query) => !answers.has(query));
+      if (unanswered.length > 0) {
+        const scan = scanPython(text);
+        for (const query of unanswered) answers.set(query, scan.mayReach(query));
+      }
+      return queries.map((query) => answers.get(query)!);
+    },
     ...(embedded ? { embedded } : {}),
   };
 }

@@ -271,8 +271,8 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
       const passing = scope.active.filter((a) => a.mayMatch(text));
       if (passing.length === 0) continue;
       // Then a token scan: most files that pass name a deprecated attribute only on things no import reaches.
-      const scan = parsed.python.scan();
-      const present = passing.filter((a) => scan.mayReach(a.query));
+      const reached = parsed.python.mayReach(passing.map((a) => a.query));
+      const present = passing.filter((_, i) => reached[i]);
       if (present.length === 0) continue;
       const refs = parsed.python.references();
       const notChecked = parsed.python.notChecked();

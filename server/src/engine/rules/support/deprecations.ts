@@ -67,6 +67,19 @@ export function allowedVersions(library: CompiledLibrary, environments: Environm
  * would match a reference with it (after factories are replaced, as the rule does).
  */
 export function scanQuery(library: CompiledLibrary, entries: readonly CompiledEntry[]): ScanQuery {
+  // One query per library and subset, as long as the knowledge base lives: a file's facts remember
+  // the scan's answer per query, across the editor's analyses.
+  let queries = scanQueries.get(library);
+  if (!queries) scanQueries.set(library, (queries = new Map()));
+  const id = entries.map((e) => library.entries.indexOf(e)).join(',');
+  let query = queries.get(id);
+  if (!query) queries.set(id, (query = makeScanQuery(library, entries)));
+  return query;
+}
+
+const scanQueries = new WeakMap<CompiledLibrary, Map<string, ScanQuery>>();
+
+function makeScanQuery(library: CompiledLibrary, entries: readonly CompiledEntry[]): ScanQuery {
   const names = new Set<string>();
   const keywords = new Set<string>();
   for (const entry of entries) {
