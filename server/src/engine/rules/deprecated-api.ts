@@ -251,7 +251,12 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
       for (const library of libraries) {
         const allowed: Allowed = { ...allowedVersions(library, environments, context.project.targetPython), ...(root ? { project: root } : {}) };
         scope.allowed.set(library, allowed);
-        const entries = library.entries.filter((e) => judge(e, allowed.versions) !== null);
+        // A behaviour change is noted only where the project says which versions it runs (see below):
+        // unpinned, its entries can report nothing, and no file is parsed for them.
+        const entries = library.entries.filter((e) => {
+          const verdict = judge(e, allowed.versions);
+          return verdict !== null && !(verdict.level === 'note' && allowed.described === null);
+        });
         if (entries.length > 0) scope.active.push({ library, entries, candidates: entryCandidates(entries), mayMatch: library.prefilter(entries), query: scanQuery(library, entries) });
       }
       scopes.set(id, scope);
