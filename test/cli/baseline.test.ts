@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess } from './run-cli';
 
 beforeAll(ensureBuilt);
 
@@ -14,7 +14,7 @@ const project = {
 
 async function withBaseline(files: Record<string, string>, count = 1): Promise<string> {
   const dir = fixtureDir(files);
-  const written = (await runCliAsync(['check', '.', '--write-baseline', 'pinwise-baseline.json'], dir));
+  const written = (await runCliInProcess(['check', '.', '--write-baseline', 'pinwise-baseline.json'], dir));
   expect(written.status).toBe(0);
   expect(written.stderr).toContain(`wrote ${count} finding${count === 1 ? '' : 's'} to the baseline pinwise-baseline.json`);
   return dir;
@@ -28,8 +28,8 @@ describe('--write-baseline / --baseline', () => {
     const baseline = JSON.parse(readFileSync(join(dir, 'pinwise-baseline.json'), 'utf8'));
     expect(baseline.tool).toBe('pinwise');
     expect(baseline.findings.map((f: { ruleId: string; file: string; line: number }) => [f.ruleId, f.file, f.line])).toEqual([['python-version-unsupported', 'requirements.txt', 3]]);
-    expect((await runCliAsync(['check', '.'], dir)).status).toBe(1);
-    const { status, stdout, stderr } = (await runCliAsync(['check', '.', '--baseline', 'pinwise-baseline.json'], dir));
+    expect((await runCliInProcess(['check', '.'], dir)).status).toBe(1);
+    const { status, stdout, stderr } = (await runCliInProcess(['check', '.', '--baseline', 'pinwise-baseline.json'], dir));
     expect(status).toBe(0);
     expect(stdout).toContain('No problems found.');
     expect(stderr).toContain('1 finding already in the baseline not shown');
@@ -38,7 +38,7 @@ describe('--write-baseline / --baseline', () => {
   it('a Dependabot bump of torch alone shows exactly its new torch-family-mismatch', async () => {
     const dir = await withBaseline(project);
     writeFileSync(join(dir, 'requirements.txt'), 'torch==2.4.0\ntorchvision==0.18.1\nnumpy==1.24.3\n');
-    const { status, stdout } = (await runCliAsync(['check', '.', '--baseline', 'pinwise-baseline.json', '--format', 'json'], dir));
+    const { status, stdout } = (await runCliInProcess(['check', '.', '--baseline', 'pinwise-baseline.json', '--format', 'json'], dir));
     expect(status).toBe(1);
     expect(ruleIdsOf(stdout)).toEqual(['torch-family-mismatch@2']);
   });
@@ -46,7 +46,7 @@ describe('--write-baseline / --baseline', () => {
   it('keeps a finding matched when lines are added above it (no line numbers), and counts duplicates', async () => {
     const dir = await withBaseline({ ...project, 'requirements.txt': 'numpy==1.24.3\ntorch==2.3.1\n' });
     writeFileSync(join(dir, 'requirements.txt'), '# pinned for the GPU box\n\ntorch==2.3.1\n  numpy==1.24.3\nnumpy==1.24.3\n');
-    const { stdout } = (await runCliAsync(['check', '.', '--baseline', 'pinwise-baseline.json', '--format', 'json'], dir));
+    const { stdout } = (await runCliInProcess(['check', '.', '--baseline', 'pinwise-baseline.json', '--format', 'json'], dir));
     // The re-indented first copy is the known one; the second copy is new.
     expect(ruleIdsOf(stdout).filter((id: string) => id.startsWith('python-version-unsupported'))).toEqual(['python-version-unsupported@5']);
   });
@@ -54,7 +54,7 @@ describe('--write-baseline / --baseline', () => {
   it('SARIF says new, unchanged and absent in baselineState', async () => {
     const dir = await withBaseline({ ...project, 'requirements.txt': 'torch==2.3.1\ntorchvision==0.18.1\nnumpy==1.24.3\n-r gone.txt\n' }, 2);
     writeFileSync(join(dir, 'requirements.txt'), 'torch==2.4.0\ntorchvision==0.18.1\nnumpy==1.24.3\n');
-    const log = JSON.parse((await runCliAsync(['check', '.', '--baseline', 'pinwise-baseline.json', '--format', 'sarif'], dir)).stdout);
+    const log = JSON.parse((await runCliInProcess(['check', '.', '--baseline', 'pinwise-baseline.json', '--format', 'sarif'], dir)).stdout);
     const states = log.runs[0].results.map((r: { ruleId: string; baselineState: string }) => [r.ruleId, r.baselineState]);
     expect(states).toEqual([
       ['torch-family-mismatch', 'new'],
@@ -66,7 +66,7 @@ describe('--write-baseline / --baseline', () => {
 
   it('refuses a file that is not a baseline', async () => {
     const dir = fixtureDir({ ...project, 'other.json': '{"findings": 3}' });
-    const { status, stderr } = (await runCliAsync(['check', '.', '--baseline', 'other.json'], dir));
+    const { status, stderr } = (await runCliInProcess(['check', '.', '--baseline', 'other.json'], dir));
     expect(status).toBe(2);
     expect(stderr).toContain('not a Pinwise baseline');
   });

@@ -1,7 +1,7 @@
 // CI workflows checked end to end through the CLI: a GitHub Actions workflow with a setup-python
 // matrix and a GitLab CI file with a python image, written like ML projects' own.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync, findingsOf } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess, findingsOf } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -57,7 +57,7 @@ const project = {
 describe('CI workflows through the CLI', () => {
   it('checks each job and each matrix Python, in json', async () => {
     const dir = fixtureDir(project);
-    const { status, stdout } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', dir, '--format', 'json']);
     expect(status).toBe(1);
     const findings = findingsOf(stdout);
     const found = findings.map((f) => [f.file, f.startLine, f.ruleId]);
@@ -82,7 +82,7 @@ describe('CI workflows through the CLI', () => {
 
   it('locates a finding in the YAML text in SARIF, with a fix that keeps the YAML valid', async () => {
     const dir = fixtureDir(project);
-    const { stdout } = await runCliAsync(['check', dir, '--format', 'sarif', '--select', 'unquoted-specifier']);
+    const { stdout } = await runCliInProcess(['check', dir, '--format', 'sarif', '--select', 'unquoted-specifier']);
     const results = JSON.parse(stdout).runs[0].results as {
       message: { text: string };
       locations: { physicalLocation: { artifactLocation: { uri: string }; region: Record<string, number> } }[];
@@ -97,7 +97,7 @@ describe('CI workflows through the CLI', () => {
 
   it('says which job and Python a finding belongs to in the text report', async () => {
     const dir = fixtureDir(project);
-    const { stdout } = await runCliAsync(['check', dir, '--select', 'python-version-unsupported']);
+    const { stdout } = await runCliInProcess(['check', dir, '--select', 'python-version-unsupported']);
     expect(stdout).toContain('.github/workflows/test.yml\n');
     expect(stdout).toMatch(/ 21:43 +error +`numpy==1\.24\.3` has no release for Python 3\.12/);
     expect(stdout).toContain('.github/workflows/test.yml:11:35 target Python 3.12');
@@ -105,7 +105,7 @@ describe('CI workflows through the CLI', () => {
 
   it('reports malformed YAML as a syntax error and still reads the other files', async () => {
     const dir = fixtureDir({ ...project, '.github/workflows/broken.yaml': 'jobs:\n  x:\n    steps: [\n      - run: pip install torch==2.1.0\n' });
-    const { status, stdout } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', dir, '--format', 'json']);
     expect(status).toBe(1);
     const found = findingsOf(stdout).map((f) => [f.file, f.ruleId]);
     expect(found).toEqual(expect.arrayContaining([['.github/workflows/broken.yaml', 'syntax-error'], ['.github/workflows/test.yml', 'torch-family-mismatch']]));
@@ -146,7 +146,7 @@ describe('CI workflows through the CLI', () => {
         '',
       ].join('\n'),
     });
-    const { stdout } = await runCliAsync(['check', dir, '--format', 'json', '--select', 'python-version-unsupported']);
+    const { stdout } = await runCliInProcess(['check', dir, '--format', 'json', '--select', 'python-version-unsupported']);
     const found = findingsOf(stdout).map((f) => [f.file, f.startLine, f.message.match(/Python 3\.\d+/)?.[0]]);
     expect(found).toEqual([
       // The GitHub job runs backend/.python-version's 3.12 (not the project's >=3.9).

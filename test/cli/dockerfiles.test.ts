@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync, findingsOf } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess, findingsOf } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -59,7 +59,7 @@ const multiStage = {
 
 describe('pinwise check on Dockerfiles', () => {
   it('follows COPY to the files pip reads and judges them in the image (json)', async () => {
-    const { status, stdout, stderr } = await runCliAsync(['check', fixtureDir(gpuApp), '--format', 'json']);
+    const { status, stdout, stderr } = await runCliInProcess(['check', fixtureDir(gpuApp), '--format', 'json']);
     expect(stderr).toBe('');
     expect(status).toBe(1);
     const findings = findingsOf(stdout);
@@ -72,7 +72,7 @@ describe('pinwise check on Dockerfiles', () => {
   });
 
   it('gives each stage its base image: the PyTorch image torch, then python:${PY} (text)', async () => {
-    const { status, stdout } = await runCliAsync(['check', fixtureDir(multiStage)]);
+    const { status, stdout } = await runCliInProcess(['check', fixtureDir(multiStage)]);
     expect(status).toBe(1);
     expect(stdout).toContain(
       '10:42   error   torchvision==0.17.0 cannot install with torch==2.1.2 (preinstalled by the base image): torchvision 0.17.0 is built for torch 2.2.0; torch==2.1.2 (preinstalled by the base image) needs torchvision 0.16.2.  torch-family-mismatch',
@@ -84,7 +84,7 @@ describe('pinwise check on Dockerfiles', () => {
   });
 
   it('reports the locations in SARIF, the related base image included, and never offers to rewrite the FROM line', async () => {
-    const { stdout } = await runCliAsync(['check', fixtureDir(multiStage), '--format', 'sarif']);
+    const { stdout } = await runCliInProcess(['check', fixtureDir(multiStage), '--format', 'sarif']);
     const log = JSON.parse(stdout);
     const results = log.runs[0].results as {
       ruleId: string;
@@ -102,7 +102,7 @@ describe('pinwise check on Dockerfiles', () => {
 
   it('applies the safe fix to the RUN line only', async () => {
     const dir = fixtureDir(multiStage);
-    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes']);
+    await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']);
     const after = readFileSync(join(dir, 'docker/Dockerfile'), 'utf8');
     expect(after).toBe(multiStage['docker/Dockerfile'].replace('torchvision==0.17.0', 'torchvision==0.16.2'));
   });
@@ -111,7 +111,7 @@ describe('pinwise check on Dockerfiles', () => {
     const dir = fixtureDir({
       Dockerfile: ['FROM python:3.12-slim AS', 'RUN pip install --no-cache-dir \\', '    numpy==1.24.3', '    pandas==2.2.2', 'COPY requirements.txt', ''].join('\n'),
     });
-    const { status, stdout } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', dir, '--format', 'json']);
     expect(status).toBe(1);
     expect(findingsOf(stdout).map((f) => [f.ruleId, f.startLine, f.message.split(':')[0]])).toEqual([
       ['syntax-error', 1, 'FROM takes an image and an optional `AS name`; Docker rejects the rest.'],
@@ -123,7 +123,7 @@ describe('pinwise check on Dockerfiles', () => {
 
   it('assumes nothing about an image the data does not know', async () => {
     const dir = fixtureDir({ Dockerfile: 'FROM ghcr.io/acme/ml-base:2024.06\nRUN pip install torchvision==0.17.0 numpy==1.24.3\n' });
-    const { status, stdout } = await runCliAsync(['check', dir]);
+    const { status, stdout } = await runCliInProcess(['check', dir]);
     expect(status).toBe(0);
     expect(stdout).toContain('No problems found');
   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/analyze';
-import { ensureBuilt, fixtureDir, runCliAsync, findingsOf, type JsonFinding } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess, findingsOf, type JsonFinding } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -24,7 +24,7 @@ function copyOf(name: string): string {
 
 describe('uv.lock: the resolver locked numpy 2.1.0 beside torch 2.1.2', () => {
   it('reports numpy-abi-mismatch, torch-family-mismatch and the out-of-date lock on the entries, with no fix on the lock', async () => {
-    const { status, stdout } = await runCliAsync(['check', join(fixtures, 'uv-headline'), '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', join(fixtures, 'uv-headline'), '--format', 'json']);
     expect(status).toBe(1);
     const findings = findingsOf(stdout);
     expect(brief(findings)).toEqual([
@@ -46,9 +46,9 @@ describe('uv.lock: the resolver locked numpy 2.1.0 beside torch 2.1.2', () => {
   });
 
   it('points at the entry in text and SARIF output, and --fix never writes the lock', async () => {
-    const text = await runCliAsync(['check', join(fixtures, 'uv-headline')]);
+    const text = await runCliInProcess(['check', join(fixtures, 'uv-headline')]);
     expect(text.stdout).toContain('uv.lock\n  6:1     error   `numpy==2.1.0` installs NumPy 2');
-    const sarif = JSON.parse((await runCliAsync(['check', join(fixtures, 'uv-headline'), '--format', 'sarif'])).stdout) as {
+    const sarif = JSON.parse((await runCliInProcess(['check', join(fixtures, 'uv-headline'), '--format', 'sarif'])).stdout) as {
       runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; endLine: number } } }[]; fixes?: unknown[] }[] }[];
     };
     const results = sarif.runs[0]!.results;
@@ -60,7 +60,7 @@ describe('uv.lock: the resolver locked numpy 2.1.0 beside torch 2.1.2', () => {
     expect(results.every((r) => !r.fixes || r.fixes.length === 0)).toBe(true);
     const dir = copyOf('uv-headline');
     const before = readFileSync(join(dir, 'uv.lock'), 'utf8');
-    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes']);
+    await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']);
     expect(readFileSync(join(dir, 'uv.lock'), 'utf8')).toBe(before);
   });
 });
@@ -69,7 +69,7 @@ describe('uv.lock forks that never install together', () => {
   it('compares nothing across conflicting extras (cpu / cu124) or disjoint platforms and Pythons', async () => {
     // torch 2.5.1 (macOS), 2.5.1+cpu and 2.5.1+cu124; torchvision alike; opencv-python for Python < 3.13,
     // opencv-python-headless for 3.13 and later: each pair is apart by its resolution markers.
-    const { status, stdout } = await runCliAsync(['check', join(fixtures, 'uv-forks'), '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', join(fixtures, 'uv-forks'), '--format', 'json']);
     expect(findingsOf(stdout)).toEqual([]);
     expect(status).toBe(0);
   });
@@ -81,7 +81,7 @@ describe('uv.lock forks that never install together', () => {
       'pyproject.toml': readFileSync(join(fixtures, 'uv-forks', 'pyproject.toml'), 'utf8'),
       'uv.lock': forks.replace('version = "0.20.1+cu124"', 'version = "0.19.1+cu124"'),
     });
-    const findings = findingsOf((await runCliAsync(['check', dir, '--format', 'json'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', dir, '--format', 'json'])).stdout);
     expect(brief(findings)).toEqual([['uv.lock', 73, 'torch-family-mismatch']]);
     expect(findings[0]!.message).toMatch(/^torchvision==0\.19\.1\+cu124 cannot install with torch==2\.5\.1\+cu124/);
   });
@@ -89,7 +89,7 @@ describe('uv.lock forks that never install together', () => {
 
 describe('poetry.lock: groups are environments over the main group, and the lock fixes the Python', () => {
   it('reports torchvision of the dev group against torch of main, and numpy 2.1 against the lock\'s Python 3.8', async () => {
-    const { stdout } = await runCliAsync(['check', join(fixtures, 'poetry-groups'), '--format', 'json']);
+    const { stdout } = await runCliInProcess(['check', join(fixtures, 'poetry-groups'), '--format', 'json']);
     const findings = findingsOf(stdout);
     expect(brief(findings)).toEqual([
       ['poetry.lock', 4, 'numpy-abi-mismatch'],
@@ -105,7 +105,7 @@ describe('poetry.lock: groups are environments over the main group, and the lock
 
 describe('Pipfile.lock, pdm.lock and pylock.toml', () => {
   it('Pipfile.lock: numpy-abi-mismatch and python-version-unsupported on the package keys', async () => {
-    const findings = findingsOf((await runCliAsync(['check', join(fixtures, 'pipenv'), '--format', 'json'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', join(fixtures, 'pipenv'), '--format', 'json'])).stdout);
     expect(brief(findings)).toEqual([
       // The Pipfile's `numpy = "*"` lets NumPy 2 in too (its fix caps it there).
       ['Pipfile', 8, 'numpy-abi-mismatch'],
@@ -117,21 +117,21 @@ describe('Pipfile.lock, pdm.lock and pylock.toml', () => {
   });
 
   it('pdm.lock: distribution-conflict between opencv-python and opencv-python-headless, without its remove-line fix', async () => {
-    const findings = findingsOf((await runCliAsync(['check', join(fixtures, 'pdm'), '--format', 'json'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', join(fixtures, 'pdm'), '--format', 'json'])).stdout);
     expect(brief(findings)).toEqual([['pdm.lock', 22, 'distribution-conflict']]);
     expect(findings[0]!.fixes).toEqual([]);
     expect(findings[0]!.message).toMatch(/pdm\.lock is generated: .*\(pdm lock\)\.$/);
   });
 
   it('pylock.toml: torch-family-mismatch', async () => {
-    const findings = findingsOf((await runCliAsync(['check', join(fixtures, 'pylock'), '--format', 'json'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', join(fixtures, 'pylock'), '--format', 'json'])).stdout);
     expect(brief(findings)).toEqual([['pylock.toml', 14, 'torch-family-mismatch']]);
   });
 
   it('reads named PEP 751 locks (pylock.<name>.toml), not other TOML files', async () => {
     const pylock = readFileSync(join(fixtures, 'pylock', 'pylock.toml'), 'utf8');
     const dir = fixtureDir({ 'pylock.gpu.toml': pylock, 'pylock.a.b.toml': pylock, 'mylock.toml': pylock });
-    const findings = findingsOf((await runCliAsync(['check', dir, '--format', 'json'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', dir, '--format', 'json'])).stdout);
     expect(brief(findings)).toEqual([['pylock.gpu.toml', 14, 'torch-family-mismatch']]);
   });
 });
@@ -142,7 +142,7 @@ describe('a lock and the file it is generated from', () => {
       'pyproject.toml': '[project]\nname = "x"\nversion = "1"\ndependencies = ["torch==2.3.1"]\n',
       'uv.lock': 'version = 1\nrequires-python = ">=3.10"\n\n[[package]]\nname = "torch"\nversion = "2.2.2"\nsource = { registry = "https://pypi.org/simple" }\n',
     });
-    const findings = findingsOf((await runCliAsync(['check', dir, '--format', 'json'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', dir, '--format', 'json'])).stdout);
     expect(findings.map((f) => [f.file, f.startLine, f.ruleId, f.message])).toEqual([
       ['uv.lock', 5, 'inconsistent-pins', 'torch 2.2.2 is locked here, but pyproject.toml asks for torch==2.3.1 (project.dependencies): the lock is out of date; regenerate it (uv lock).'],
     ]);
@@ -158,7 +158,7 @@ describe('a lock and the file it is generated from', () => {
         '[[package]]\nname = "numpy"\nversion = "2.1.0"\nsource = { registry = "https://pypi.org/simple" }\nresolution-markers = ["python_full_version >= \'3.11\'"]\n\n' +
         '[[package]]\nname = "setuptools"\nversion = "69.0.0"\nsource = { registry = "https://pypi.org/simple" }\n',
     });
-    const { stdout } = await runCliAsync(['check', dir, '--format', 'json', '--select', 'inconsistent-pins']);
+    const { stdout } = await runCliInProcess(['check', dir, '--format', 'json', '--select', 'inconsistent-pins']);
     expect(findingsOf(stdout)).toEqual([]);
   });
 
@@ -167,7 +167,7 @@ describe('a lock and the file it is generated from', () => {
       'requirements.txt': 'torch==2.3.1\n',
       'uv.lock': 'version = 1\n[[package]]\nname = "torch"\nversion = "2.2.2"\nsource = { registry = "https://pypi.org/simple" }\n',
     });
-    const findings = findingsOf((await runCliAsync(['check', dir, '--format', 'json', '--select', 'inconsistent-pins'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', dir, '--format', 'json', '--select', 'inconsistent-pins'])).stdout);
     expect(findings.map((f) => [f.file, f.fixes.length])).toEqual([['uv.lock', 0]]);
     expect(findings[0]!.message).toMatch(/uv\.lock is generated: .*\(uv lock\)\.$/);
   });
@@ -183,7 +183,7 @@ describe('malformed locks', () => {
       'sub4/pylock.toml': "lock-version = '1.0'\n[[packages]]\nname = 'numpy'\nversion = 'two'\n",
       'requirements.txt': 'torch==2.3.1\ntorchvision==0.17.0\n',
     });
-    const { status, stdout, stderr } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { status, stdout, stderr } = await runCliInProcess(['check', dir, '--format', 'json']);
     expect(stderr).toBe('');
     expect(status).toBe(1);
     expect(findingsOf(stdout).map((f) => [f.file, f.startLine, f.ruleId, f.message.replace(/:.*$/s, '')])).toEqual([
@@ -201,7 +201,7 @@ describe('suppression comments in TOML locks', () => {
   it('`# pinwise: ignore[rule]` on the entry line silences that rule only', async () => {
     const lock = readFileSync(join(fixtures, 'uv-headline', 'uv.lock'), 'utf8').replace('name = "numpy"\n', 'name = "numpy"  # pinwise: ignore[numpy-abi-mismatch]\n');
     const dir = fixtureDir({ 'pyproject.toml': readFileSync(join(fixtures, 'uv-headline', 'pyproject.toml'), 'utf8'), 'uv.lock': lock });
-    const findings = findingsOf((await runCliAsync(['check', dir, '--format', 'json'])).stdout);
+    const findings = findingsOf((await runCliInProcess(['check', dir, '--format', 'json'])).stdout);
     expect(findings.map((f) => f.ruleId)).toEqual(['inconsistent-pins', 'torch-family-mismatch']);
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { imageOutput, notebookText } from '../support/notebooks';
-import { ensureBuilt, fixtureDir, runCliAsync, type JsonFinding } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess, type JsonFinding } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -23,7 +23,7 @@ describe('a Colab notebook', () => {
 
   it('json: the rules fire on its install lines and code, located in the .ipynb text with cell and cell line', async () => {
     const dir = fixtureDir(files);
-    const { status, stdout } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', dir, '--format', 'json']);
     expect(status).toBe(1);
     const findings = (JSON.parse(stdout) as { findings: JsonFinding[] }).findings.filter((f) => f.file === 'Train_on_Colab.ipynb');
     expect(findings.map((f) => [f.ruleId, f.cell, f.cellLine, regionText(colab, f.startLine, f.startColumn, f.endColumn)])).toEqual([
@@ -41,7 +41,7 @@ describe('a Colab notebook', () => {
 
   it('sarif: the region is in the .ipynb text and properties give cell and cellLine', async () => {
     const dir = fixtureDir(files);
-    const { stdout } = await runCliAsync(['check', dir, '--format', 'sarif']);
+    const { stdout } = await runCliInProcess(['check', dir, '--format', 'sarif']);
     const results = (JSON.parse(stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[]; properties?: { cell: number; cellLine: number } }[] }[] }).runs[0]!.results;
     const mismatch = results.find((r) => r.ruleId === 'torch-family-mismatch')!;
     const location = mismatch.locations[0]!.physicalLocation;
@@ -54,7 +54,7 @@ describe('a Colab notebook', () => {
 
   it('text: each finding names its cell and line', async () => {
     const dir = fixtureDir(files);
-    const { stdout } = await runCliAsync(['check', dir]);
+    const { stdout } = await runCliInProcess(['check', dir]);
     const line = colab.split('\n').findIndex((l) => l.includes('torchvision==0.17.0')) + 1;
     expect(stdout).toContain(`${line}:`);
     expect(stdout).toMatch(/error\s+cell 2, line 2: torchvision==0\.17\.0 cannot install with torch==2\.1\.0/);
@@ -69,7 +69,7 @@ describe('--fix on a notebook', () => {
       { source: 'import torch\nscaler = torch.cuda.amp.GradScaler()  # café\nprint("done")' },
     ]);
     const dir = fixtureDir({ 'train.ipynb': notebook });
-    await runCliAsync(['check', dir, '--fix', '--unsafe-fixes']);
+    await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']);
     const after = readFileSync(join(dir, 'train.ipynb'), 'utf8');
     expect(after).toBe(
       notebook
@@ -79,7 +79,7 @@ describe('--fix on a notebook', () => {
     const cells = (JSON.parse(after) as { cells: { source: string[] }[] }).cells;
     expect(cells[1]!.source.join('')).toBe('import torch\nscaler = torch.amp.GradScaler("cuda")  # café\nprint("done")');
     // Fixed, it is clean of both findings.
-    const again = await runCliAsync(['check', dir, '--format', 'json']);
+    const again = await runCliInProcess(['check', dir, '--format', 'json']);
     expect((JSON.parse(again.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.ruleId)).toEqual([]);
   });
 
@@ -87,7 +87,7 @@ describe('--fix on a notebook', () => {
     // distribution-conflict removes a requirement's line: in a notebook that line is JSON.
     const notebook = notebookText([{ source: '!pip install onnxruntime==1.17.1\n!pip install onnxruntime-gpu==1.17.1' }]);
     const dir = fixtureDir({ 'infer.ipynb': notebook });
-    const { stdout } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { stdout } = await runCliInProcess(['check', dir, '--format', 'json']);
     const findings = (JSON.parse(stdout) as { findings: (JsonFinding & { fixes: { edits: { startLine: number; startColumn: number; endColumn: number }[] }[] })[] }).findings;
     expect(findings.map((f) => f.ruleId)).toContain('distribution-conflict');
     for (const fix of findings.flatMap((f) => f.fixes)) {
@@ -107,7 +107,7 @@ describe('malformed and unusual notebooks', () => {
       'legacy.ipynb': JSON.stringify({ metadata: {}, nbformat: 3, nbformat_minor: 0, worksheets: [{ cells: [] }] }),
       'setup.sh': 'pip install torch==2.1.0 torchvision==0.17.0\n',
     });
-    const { status, stdout } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', dir, '--format', 'json']);
     expect(status).toBe(1);
     const findings = (JSON.parse(stdout) as { findings: (JsonFinding & { level: string })[] }).findings;
     expect(findings.map((f) => [f.file, f.ruleId, f.level, f.startLine])).toEqual([
@@ -120,7 +120,7 @@ describe('malformed and unusual notebooks', () => {
 
   it('a notebook named on the command line is read as one', async () => {
     const dir = fixtureDir({ 'demo.ipynb': notebookText([{ source: '!pip install torch==2.1.0 torchvision==0.17.0' }]) });
-    const { status, stdout } = await runCliAsync(['check', join(dir, 'demo.ipynb')]);
+    const { status, stdout } = await runCliInProcess(['check', join(dir, 'demo.ipynb')]);
     expect(status).toBe(1);
     expect(stdout).toContain('cell 1, line 1: torchvision==0.17.0');
   });

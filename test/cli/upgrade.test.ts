@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCli } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess } from './run-cli';
 import { torchKnowledge } from '../../server/src/engine/kb/torch';
 import type { KnowledgeBase } from '../../server/src/engine/kb/types';
 import { isAcceleratorName } from '../../server/src/engine/stack';
@@ -37,16 +37,16 @@ const files = {
 };
 const paths = Object.keys(files).filter((p) => !p.startsWith('.git'));
 const read = (dir: string) => Object.fromEntries(paths.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
-const torchFindings = (dir: string) => {
-  const { stdout } = runCli(['check', dir, '--format', 'json', '--select', 'torch-family-mismatch,local-tag-mismatch,index-variant-mismatch,unknown-wheel-variant']);
+const torchFindings = async (dir: string) => {
+  const { stdout } = (await runCliInProcess(['check', dir, '--format', 'json', '--select', 'torch-family-mismatch,local-tag-mismatch,index-variant-mismatch,unknown-wheel-variant']));
   const parsed = JSON.parse(stdout);
   return ((Array.isArray(parsed) ? parsed : parsed.findings) as { file: string; startLine: number; ruleId: string }[]).map((f) => `${f.file}:${f.startLine} ${f.ruleId}`);
 };
 
 describe('pinwise upgrade', () => {
-  it('moves every file to one release row, keeping each variant where the release has it', () => {
+  it('moves every file to one release row, keeping each variant where the release has it', async () => {
     const dir = fixtureDir(files);
-    const { status, stdout } = runCli(['upgrade', 'torch==2.3.1', dir]);
+    const { status, stdout } = (await runCliInProcess(['upgrade', 'torch==2.3.1', dir]));
     expect(status).toBe(0);
     expect(stdout).toContain('Upgrading the PyTorch family to torch 2.3.1, torchvision 0.18.1, torchaudio 2.3.1');
     const after = read(dir);
@@ -59,55 +59,55 @@ describe('pinwise upgrade', () => {
     expect(stdout).toContain("left setup.sh:3: torch's version is written through a variable here: set it to 2.3.1 by hand");
   });
 
-  it('moves tags and index URLs to the family’s variant when the release dropped the old one', () => {
+  it('moves tags and index URLs to the family’s variant when the release dropped the old one', async () => {
     const dir = fixtureDir(files);
-    expect(runCli(['upgrade', 'torch==2.5.1', dir]).status).toBe(0);
+    expect((await runCliInProcess(['upgrade', 'torch==2.5.1', dir])).status).toBe(0);
     const after = read(dir);
     expect(after['requirements.txt']).toContain('--extra-index-url https://download.pytorch.org/whl/rocm6.2\r\ntorch==2.5.1+rocm6.2  # keep me\r\ntorchvision==0.20.1+rocm6.2\r\ntorchaudio==2.5.1+rocm6.2\r\n');
     expect(after['pyproject.toml']).toContain('url = "https://download.pytorch.org/whl/rocm6.2"');
     expect(after['setup.sh']).toContain('torchvision==0.20.1+rocm6.2 --index-url https://download.pytorch.org/whl/rocm6.2');
     // Only the script, whose torch comes from a variable left as it was, still mixes releases.
-    expect(torchFindings(dir).filter((f) => !f.startsWith('setup.sh:'))).toEqual([]);
+    expect((await torchFindings(dir)).filter((f) => !f.startsWith('setup.sh:'))).toEqual([]);
   });
 
-  it('moves everything to one accelerator with --accelerator', () => {
+  it('moves everything to one accelerator with --accelerator', async () => {
     const dir = fixtureDir(files);
-    expect(runCli(['upgrade', 'torch==2.5.1', dir, '--accelerator', 'cu124']).status).toBe(0);
+    expect((await runCliInProcess(['upgrade', 'torch==2.5.1', dir, '--accelerator', 'cu124'])).status).toBe(0);
     const after = read(dir);
     expect(after['requirements-cpu.txt']).toBe('--extra-index-url https://download.pytorch.org/whl/cu124\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu124\n');
     expect(after['requirements.txt']).toContain('torchaudio==2.5.1+cu124');
   });
 
-  it('prints the diff and writes nothing with --dry-run', () => {
+  it('prints the diff and writes nothing with --dry-run', async () => {
     const dir = fixtureDir(files);
     const before = read(dir);
-    const { status, stdout } = runCli(['upgrade', 'torch==2.3.1', dir, '--dry-run']);
+    const { status, stdout } = (await runCliInProcess(['upgrade', 'torch==2.3.1', dir, '--dry-run']));
     expect(status).toBe(0);
     expect(read(dir)).toEqual(before);
     expect(stdout).toContain('--- a/requirements-cpu.txt\n+++ b/requirements-cpu.txt\n');
     expect(stdout).toContain('-torch==2.2.2+cpu\n-torchvision==0.17.2+cpu\n+torch==2.3.1+cpu\n+torchvision==0.18.1+cpu\n');
   });
 
-  it('refuses a release it does not know, or a variant the release lacks, and writes nothing', () => {
+  it('refuses a release it does not know, or a variant the release lacks, and writes nothing', async () => {
     const dir = fixtureDir(files);
     const before = read(dir);
-    expect(runCli(['upgrade', 'torch==9.9.9', dir]).status).toBe(1);
-    expect(runCli(['upgrade', 'torch==2.3.1', dir, '--accelerator', 'cu130']).status).toBe(1);
-    expect(runCli(['upgrade', 'numpy==2.0', dir]).status).toBe(2);
+    expect((await runCliInProcess(['upgrade', 'torch==9.9.9', dir])).status).toBe(1);
+    expect((await runCliInProcess(['upgrade', 'torch==2.3.1', dir, '--accelerator', 'cu130'])).status).toBe(1);
+    expect((await runCliInProcess(['upgrade', 'numpy==2.0', dir])).status).toBe(2);
     expect(read(dir)).toEqual(before);
   });
 
-  it('reads --accelerator as the knowledge base names variants: an unknown one is a usage error, a listed one is planned', () => {
+  it('reads --accelerator as the knowledge base names variants: an unknown one is a usage error, a listed one is planned', async () => {
     const dir = fixtureDir(files);
     const before = read(dir);
     for (const name of ['gpu', 'cuda12', 'rocm7', 'cu12.6']) {
-      const { status, stderr } = runCli(['upgrade', 'torch==2.12.0', dir, '--accelerator', name]);
+      const { status, stderr } = (await runCliInProcess(['upgrade', 'torch==2.12.0', dir, '--accelerator', name]));
       expect(status, name).toBe(2);
       expect(stderr).toContain(`--accelerator: unknown accelerator '${name}'`);
     }
     expect(read(dir)).toEqual(before);
     // rocm7.2: a variant of torch 2.12.0 in rules/torch.yaml.
-    const { status, stdout } = runCli(['upgrade', 'torch==2.12.0', dir, '--accelerator', 'rocm7.2', '--dry-run']);
+    const { status, stdout } = (await runCliInProcess(['upgrade', 'torch==2.12.0', dir, '--accelerator', 'rocm7.2', '--dry-run']));
     expect(status).toBe(0);
     expect(stdout).toContain('torch 2.12.0, torchvision 0.27.0');
     expect(stdout).toContain('(rocm7.2)');
@@ -155,9 +155,9 @@ describe('pinwise upgrade across every file kind', () => {
   const kindPaths = Object.keys(everyKind).filter((p) => !p.startsWith('.git/'));
   const readAll = (dir: string) => Object.fromEntries(kindPaths.map((p) => [p, readFileSync(join(dir, p), 'utf8')]));
 
-  it('rewrites each kind in its own syntax and reports what it leaves', () => {
+  it('rewrites each kind in its own syntax and reports what it leaves', async () => {
     const dir = fixtureDir(everyKind);
-    const { status, stdout } = runCli(['upgrade', 'torch==2.5.1', dir, '--accelerator', 'cu124']);
+    const { status, stdout } = (await runCliInProcess(['upgrade', 'torch==2.5.1', dir, '--accelerator', 'cu124']));
     expect(status).toBe(0);
     const after = readAll(dir);
     expect(after['environment.yml']).toBe('name: app\nchannels:\n  - pytorch\n  - nvidia\ndependencies:\n  - python=3.10\n  - pytorch=2.5.1\n  - pytorch::torchvision==0.20.1\n  - torchaudio=2.5.*\n  - pytorch-cuda=12.4\n  - pip:\n      - torchvision==0.20.1\n');
@@ -176,9 +176,9 @@ describe('pinwise upgrade across every file kind', () => {
     expect(stdout).toContain("left conda/forge.yml:4: pytorch's build string `cuda120_py310h1_0` names a build of the old release");
   });
 
-  it('leaves conda packages of a channel that stopped publishing torch, and says why', () => {
+  it('leaves conda packages of a channel that stopped publishing torch, and says why', async () => {
     const dir = fixtureDir(everyKind);
-    expect(runCli(['upgrade', 'torch==2.6.0', dir]).stdout).toContain(
+    expect((await runCliInProcess(['upgrade', 'torch==2.6.0', dir])).stdout).toContain(
       'left environment.yml:7: pytorch, torchvision, torchaudio come from the conda channel `pytorch`, which published torch up to 2.5 (https://github.com/pytorch/pytorch/issues/138506): left as written',
     );
     const after = readAll(dir);
@@ -187,10 +187,10 @@ describe('pinwise upgrade across every file kind', () => {
     expect(after['conda/forge.yml']).toContain('  - pytorch=2.6.0=cuda120_py310h1_0\n  - torchvision=0.21.0\n');
   });
 
-  it('shows every kind in the --dry-run diff and writes nothing', () => {
+  it('shows every kind in the --dry-run diff and writes nothing', async () => {
     const dir = fixtureDir(everyKind);
     const before = readAll(dir);
-    const { status, stdout } = runCli(['upgrade', 'torch==2.5.1', dir, '--dry-run']);
+    const { status, stdout } = (await runCliInProcess(['upgrade', 'torch==2.5.1', dir, '--dry-run']));
     expect(status).toBe(0);
     expect(readAll(dir)).toEqual(before);
     for (const file of ['environment.yml', 'conda/forge.yml', 'cog.yaml', '.github/workflows/ci.yml', '.gitlab-ci.yml', 'webui-user.bat', 'install.ps1', 'Dockerfile', 'demo.ipynb']) {

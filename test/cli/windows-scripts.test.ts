@@ -1,7 +1,7 @@
 // Windows installers (`install.bat`, `webui.bat`, `setup.ps1`) checked end to end through the CLI,
 // as the projects that ship them lay them out: pins in `set` variables, `-r` with backslashes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync, type JsonFinding } from './run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess, type JsonFinding } from './run-cli';
 
 beforeAll(() => ensureBuilt());
 
@@ -39,7 +39,7 @@ const project = {
 describe('Windows scripts through the CLI', () => {
   it('reports the torch family, conflicts across -r, unquoted bounds and missing files, in json', async () => {
     const dir = fixtureDir(project);
-    const { status, stdout } = await runCliAsync(['check', dir, '--format', 'json']);
+    const { status, stdout } = await runCliInProcess(['check', dir, '--format', 'json']);
     expect(status).toBe(1);
     const findings = (JSON.parse(stdout) as { findings: JsonFinding[] }).findings.map((f) => [f.file, f.startLine, f.ruleId]);
     expect(findings).toEqual(
@@ -59,7 +59,7 @@ describe('Windows scripts through the CLI', () => {
 
   it('locates findings in the scripts\' own text in SARIF, with the quoting fix in cmd.exe quotes', async () => {
     const dir = fixtureDir(project);
-    const { stdout } = await runCliAsync(['check', dir, '--format', 'sarif', '--select', 'unquoted-specifier']);
+    const { stdout } = await runCliInProcess(['check', dir, '--format', 'sarif', '--select', 'unquoted-specifier']);
     const results = JSON.parse(stdout).runs[0].results as {
       ruleId: string;
       message: { text: string };
@@ -75,7 +75,7 @@ describe('Windows scripts through the CLI', () => {
 
   it('names the scripts in the text report', async () => {
     const dir = fixtureDir(project);
-    const { stdout } = await runCliAsync(['check', dir, '--select', 'torch-family-mismatch']);
+    const { stdout } = await runCliInProcess(['check', dir, '--select', 'torch-family-mismatch']);
     expect(stdout).toMatch(/webui\.bat:4:\d+/);
     expect(stdout).toMatch(/setup\.ps1:3:\d+/);
   });

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCliAsync } from '../cli/run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess } from '../cli/run-cli';
 
 const mismatch = 'torch==2.3.1\ntorchvision==0.17.0\n';
 const dirs: string[] = [];
@@ -13,7 +13,7 @@ const project = (files: Record<string, string>) => {
   return dir;
 };
 const findingsOf = async (args: string[]) => {
-  const run = await runCliAsync(['check', ...args, '--format', 'json']);
+  const run = await runCliInProcess(['check', ...args, '--format', 'json']);
   expect(run.stderr).toBe('');
   return (JSON.parse(run.stdout) as { findings: { ruleId: string; file: string; level: string; message: string }[] }).findings;
 };
@@ -57,7 +57,7 @@ describe('discovery', () => {
 
   it('says so when a file named on the command line is not a dependency file', async () => {
     const dir = project({ 'notes.md': '# Notes\ntorch==2.3.1\n' });
-    const run = await runCliAsync(['check', join(dir, 'notes.md')]);
+    const run = await runCliInProcess(['check', join(dir, 'notes.md')]);
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('not a dependency file Pinwise reads');
     expect(run.stdout).not.toContain('No problems found');

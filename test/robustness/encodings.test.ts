@@ -9,7 +9,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, fixtureDir, runCli } from '../cli/run-cli';
+import { ensureBuilt, fixtureDir, runCliInProcess } from '../cli/run-cli';
 import { applyTextEdits, editsFor, TestClient, uriOf } from '../lsp/client';
 import type { WorkspaceFixResult } from '../../server/src/lsp/server';
 import { check } from '../support/analyze';
@@ -36,8 +36,8 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const findings = (dir: string): { ruleId: string; file: string; line: number; column: number }[] => {
-  const { stdout } = runCli(['check', dir, '--format', 'json']);
+const findings = async (dir: string): Promise<{ ruleId: string; file: string; line: number; column: number }[]> => {
+  const { stdout } = (await runCliInProcess(['check', dir, '--format', 'json']));
   return (JSON.parse(stdout) as { findings: { ruleId: string; file: string; startLine: number; startColumn: number }[] }).findings
     .map((f) => ({ ruleId: f.ruleId, file: f.file, line: f.startLine, column: f.startColumn }))
     .sort((a, b) => (a.file + a.ruleId < b.file + b.ruleId ? -1 : 1));
@@ -56,13 +56,13 @@ const kinds: Record<string, { text: string; fixed: string }> = {
 
 describe('a UTF-8 BOM in every file kind', () => {
   for (const [name, { text, fixed }] of Object.entries(kinds)) {
-    it(`${name}: the same findings as without it; --fix keeps the BOM and changes only the fix`, () => {
+    it(`${name}: the same findings as without it; --fix keeps the BOM and changes only the fix`, async () => {
       const plain = project({ [name]: text });
       const marked = project({ [name]: Buffer.concat([bom, Buffer.from(text)]) });
-      const expected = findings(plain);
+      const expected = (await findings(plain));
       expect(expected.length).toBeGreaterThan(0);
-      expect(findings(marked)).toEqual(expected);
-      runCli(['check', marked, '--fix', '--unsafe-fixes']);
+      expect((await findings(marked))).toEqual(expected);
+      (await runCliInProcess(['check', marked, '--fix', '--unsafe-fixes']));
       expect(readFileSync(join(marked, name))).toEqual(Buffer.concat([bom, Buffer.from(fixed)]));
     });
   }
@@ -72,11 +72,11 @@ describe('a UTF-8 BOM in every file kind', () => {
     expect(loadProjectConfig(dir)).toMatchObject({ config: { python: '3.11' }, problems: [] });
   });
 
-  it('a .py file with a BOM is analysed, not skipped', () => {
+  it('a .py file with a BOM is analysed, not skipped', async () => {
     const files = { 'requirements.txt': 'numpy==1.26.4\n', 'app.py': 'import numpy as np\nx = np.float(3)\n' };
-    const plain = findings(project(files));
+    const plain = (await findings(project(files)));
     expect(plain.some((f) => f.ruleId === 'deprecated-api' && f.file === 'app.py')).toBe(true);
-    expect(findings(project({ ...files, 'app.py': Buffer.concat([bom, Buffer.from(files['app.py'])]) }))).toEqual(plain);
+    expect((await findings(project({ ...files, 'app.py': Buffer.concat([bom, Buffer.from(files['app.py'])]) })))).toEqual(plain);
   });
 });
 
@@ -98,34 +98,34 @@ describe('UTF-16 and undecodable bytes', () => {
   const fixed = text.replace('0.17.0', '0.18.1');
 
   for (const bigEndian of [false, true]) {
-    it(`UTF-16 ${bigEndian ? 'BE' : 'LE'}: decoded, and fixed in the same encoding with its BOM`, () => {
+    it(`UTF-16 ${bigEndian ? 'BE' : 'LE'}: decoded, and fixed in the same encoding with its BOM`, async () => {
       const dir = project({ 'requirements.txt': utf16(text, bigEndian) });
-      expect(findings(dir).map((f) => f.ruleId)).toContain('torch-family-mismatch');
-      runCli(['check', dir, '--fix', '--unsafe-fixes']);
+      expect((await findings(dir)).map((f) => f.ruleId)).toContain('torch-family-mismatch');
+      (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']));
       expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(utf16(fixed, bigEndian));
     });
   }
 
-  it('a lone surrogate in UTF-16 survives a fix byte for byte', () => {
+  it('a lone surrogate in UTF-16 survives a fix byte for byte', async () => {
     const withLone = `# \uD800 lone\n${text}`;
     const dir = project({ 'requirements.txt': utf16(withLone) });
-    runCli(['check', dir, '--fix', '--unsafe-fixes']);
+    (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']));
     expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(utf16(withLone.replace('0.17.0', '0.18.1')));
   });
 
-  it('UTF-16 with an odd trailing byte is analysed but reported as not fixable automatically, and left untouched', () => {
+  it('UTF-16 with an odd trailing byte is analysed but reported as not fixable automatically, and left untouched', async () => {
     const bytes = Buffer.concat([utf16(text), Buffer.from([0x41])]);
     const dir = project({ 'requirements.txt': bytes });
-    expect(findings(dir).map((f) => f.ruleId)).toContain('torch-family-mismatch');
-    const run = runCli(['check', dir, '--fix', '--unsafe-fixes']);
+    expect((await findings(dir)).map((f) => f.ruleId)).toContain('torch-family-mismatch');
+    const run = (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']));
     expect(run.stderr).toMatch(/Skipped requirements\.txt: not fixable automatically/);
     expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(bytes);
   });
 
-  it('invalid UTF-8 is reported and never rewritten', () => {
+  it('invalid UTF-8 is reported and never rewritten', async () => {
     const bytes = Buffer.concat([Buffer.from('torchvision==0.17.0\ntorch==2.3.1\n# '), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\n')]);
     const dir = project({ 'requirements.txt': bytes });
-    const run = runCli(['check', dir, '--fix', '--unsafe-fixes', '--format', 'json']);
+    const run = (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes', '--format', 'json']));
     expect(run.stdout).toContain('not valid UTF-8');
     expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(bytes);
   });

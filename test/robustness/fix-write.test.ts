@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../server/src/cli/main';
-import { ensureBuilt, runCli } from '../cli/run-cli';
+import { ensureBuilt, runCliInProcess } from '../cli/run-cli';
 import { repoRoot } from '../support/analyze';
 
 beforeAll(() => ensureBuilt());
@@ -33,13 +33,13 @@ function snapshot(dir: string, prefix = ''): Map<string, Buffer> {
 }
 
 describe('pinwise check --fix through the CLI', () => {
-  it('writes by rename (new inode, no temp file left), keeps each mode, and a second run changes nothing', () => {
+  it('writes by rename (new inode, no temp file left), keeps each mode, and a second run changes nothing', async () => {
     const dir = copyOfExample();
     chmodSync(join(dir, 'requirements.txt'), 0o600);
     chmodSync(join(dir, 'requirements-cpu.txt'), 0o755);
     const inodes = new Map(['requirements.txt', 'requirements-cpu.txt'].map((f) => [f, statSync(join(dir, f)).ino]));
     const before = snapshot(dir);
-    const first = runCli(['check', dir, '--fix', '--unsafe-fixes']);
+    const first = (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']));
     expect([0, 1]).toContain(first.status);
     expect(first.stderr).toMatch(/Fixed .*requirements\.txt/);
     const once = snapshot(dir);
@@ -49,21 +49,21 @@ describe('pinwise check --fix through the CLI', () => {
     expect(statSync(join(dir, 'requirements.txt')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'requirements-cpu.txt')).mode & 0o777).toBe(0o755);
 
-    const second = runCli(['check', dir, '--fix', '--unsafe-fixes']);
+    const second = (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']));
     expect(second.stderr).not.toMatch(/Fixed/);
     const twice = snapshot(dir);
     for (const [file, bytes] of once) expect(twice.get(file)!.equals(bytes), file).toBe(true);
   });
 
-  it('keeps CRLF, a BOM and a missing final newline byte for byte outside the fixed text', () => {
+  it('keeps CRLF, a BOM and a missing final newline byte for byte outside the fixed text', async () => {
     const dir = copyOfExample();
     const original = readFileSync(join(example, 'requirements.txt'), 'utf8');
     const crlf = '\uFEFF' + original.replace(/\r?\n/g, '\r\n').replace(/\r\n$/, '');
     writeFileSync(join(dir, 'requirements.txt'), crlf);
-    runCli(['check', dir, '--fix', '--unsafe-fixes']);
-    const plainFixed = (() => {
+    (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']));
+    const plainFixed = await (async () => {
       const plain = copyOfExample();
-      runCli(['check', plain, '--fix', '--unsafe-fixes']);
+      (await runCliInProcess(['check', plain, '--fix', '--unsafe-fixes']));
       return readFileSync(join(plain, 'requirements.txt'), 'utf8');
     })();
     const fixed = readFileSync(join(dir, 'requirements.txt'), 'utf8');
@@ -72,14 +72,14 @@ describe('pinwise check --fix through the CLI', () => {
     expect(fixed).toBe('\uFEFF' + plainFixed.replace(/\n/g, '\r\n').replace(/\r\n$/, ''));
   });
 
-  it('keeps a UTF-16 file UTF-16 (with its BOM) when it fixes it', () => {
+  it('keeps a UTF-16 file UTF-16 (with its BOM) when it fixes it', async () => {
     const dir = copyOfExample();
     const original = readFileSync(join(example, 'requirements.txt'), 'utf8');
     writeFileSync(join(dir, 'requirements.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(original, 'utf16le')]));
     const plain = copyOfExample();
-    runCli(['check', plain, '--fix', '--unsafe-fixes']);
+    (await runCliInProcess(['check', plain, '--fix', '--unsafe-fixes']));
     const expected = readFileSync(join(plain, 'requirements.txt'), 'utf8');
-    const result = runCli(['check', dir, '--fix', '--unsafe-fixes']);
+    const result = (await runCliInProcess(['check', dir, '--fix', '--unsafe-fixes']));
     const bytes = readFileSync(join(dir, 'requirements.txt'));
     if (/Fixed .*requirements\.txt/.test(result.stderr)) {
       expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);

@@ -1,6 +1,6 @@
 // `pinwise`: the command-line linter on the same engine as the language server.
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, fixAll, type AnalysisInput } from '../engine/analyze';
 import { ruleIds } from '../engine/rules';
@@ -14,9 +14,10 @@ import { knowledgeDate } from '../engine/kb/knowledge';
 import { defaultEnvironmentDir, locateEnvironment, readEnvironment } from '../host/environment';
 import { loadShippedKnowledgeBase } from '../host/knowledge-base';
 import type { InstalledEnvironmentInput } from '../engine/installed';
+import type { KnowledgeBase } from '../engine/kb/types';
 import type { PinwiseConfig } from '../host/settings';
 import { BaselineError, fingerprintOf, readBaseline, type Reported } from './baseline';
-import { formatNames, report, writeFile, type CheckOutcome, type FormatName, type Output, type ReportOptions } from './output';
+import { formatNames, fromCwd, report, writeFile, type CheckOutcome, type FormatName, type Output, type ReportOptions } from './output';
 import { locate } from './report';
 import { ruleDocumentation, UnknownRuleError } from './rule-docs';
 import { unifiedDiff } from './unified-diff';
@@ -75,14 +76,23 @@ function parseIdList(value: string | undefined, flag: string): string[] {
   return ids;
 }
 
+/** What the CLI reads besides its arguments and the files: by default the knowledge base shipped beside the bundle. */
+export interface CliHost {
+  knowledgeBase?: () => KnowledgeBase;
+}
+
+const knowledgeBaseOf = (host: CliHost): KnowledgeBase => host.knowledgeBase?.() ?? loadShippedKnowledgeBase(__dirname);
+
 interface ProjectRun {
+  /** The working directory (printed paths are relative to it). */
+  cwd: string;
   loaded: LoadedProject;
   settings: Settings;
   installed: InstalledEnvironmentInput[];
 }
 
 /** Runs `check` up to its findings, without printing them: the CLI and the GitHub Action share it. */
-export async function collectCheck(args: string[], io: Output): Promise<{ outcome: CheckOutcome; options: ReportOptions; diffs: string[] | null }> {
+export async function collectCheck(args: string[], io: Output, host: CliHost = {}): Promise<{ outcome: CheckOutcome; options: ReportOptions; diffs: string[] | null }> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -125,7 +135,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
   let baseline: ReportOptions['baseline'];
   if (values.baseline !== undefined) {
     try {
-      baseline = readBaseline(values.baseline);
+      baseline = readBaseline(fromCwd(io, values.baseline));
     } catch (error) {
       throw error instanceof BaselineError ? new UsageError(error.message) : error;
     }
@@ -153,31 +163,33 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
   };
 
   if (values.env !== undefined && values['no-env']) throw new UsageError('--env and --no-env cannot be used together');
-  const given = values.env !== undefined ? locateEnvironment(values.env) : null;
+  const cwd = io.cwd ?? process.cwd();
+  const given = values.env !== undefined ? locateEnvironment(fromCwd(io, values.env)) : null;
   if (values.env !== undefined && !given) throw new UsageError(`--env ${values.env}: not a virtualenv (pyvenv.cfg), a conda environment (conda-meta/) or a site-packages folder`);
   const paths = positionals.length > 0 ? positionals : ['.'];
-  const kb = loadShippedKnowledgeBase(__dirname);
+  const kb = knowledgeBaseOf(host);
   const grammars = await loadGrammars();
   const runs: ProjectRun[] = [];
   // Said in the text report (machine formats keep stdout to their own format, stderr quiet).
   const notices: string[] = [];
   for (const path of paths) {
-    if (!existsSync(path)) throw new UsageError(`${path}: no such file or directory`);
-    const { root, boundary, isDir, resolved, loaded } = loadCliProject(path, { grammars, flags, onProblem: (problem) => io.err(`pinwise: ${problem}\n`) });
+    const at = fromCwd(io, path);
+    if (!existsSync(at)) throw new UsageError(`${path}: no such file or directory`);
+    const { root, boundary, isDir, resolved, loaded } = loadCliProject(at, { grammars, flags, onProblem: (problem) => io.err(`pinwise: ${problem}\n`) });
     // An installed environment is read only when named (--env) or kept at PATH's root (.venv / venv).
     let installed: InstalledEnvironmentInput[] = [];
     if (given) {
       installed = [readEnvironment(given, root, values.env!)];
     } else if (!values['no-env'] && isDir) {
-      const found = defaultEnvironmentDir(resolve(path), boundary);
+      const found = defaultEnvironmentDir(at, boundary);
       const location = found ? locateEnvironment(found) : null;
       if (found && location) {
-        const label = relative(resolve(path), found).split(sep).join('/') || found;
+        const label = relative(at, found).split(sep).join('/') || found;
         notices.push(`Checking the installed environment ${label} too (--no-env to skip).`);
         installed = [readEnvironment(location, root, label, boundary)];
       }
     }
-    runs.push({ loaded, settings: resolved.engine, installed });
+    runs.push({ cwd, loaded, settings: resolved.engine, installed });
   }
 
   const reported: Reported[] = [];
@@ -223,7 +235,7 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
         io.err(`pinwise: ${run.loaded.root}: ${perFile} .py files: ${parsed} parsed, 0 from the cache, ${perFile - parsed} settled by the prefilter; 1 thread\n`);
       }
     }
-    const rootLabel = relative(process.cwd(), run.loaded.root).split(sep).join('/');
+    const rootLabel = relative(run.cwd, run.loaded.root).split(sep).join('/');
     for (const environment of result.project.environments) {
       environments.push({ label: rootLabel ? `${rootLabel}: ${environment.label}` : environment.label, files: environment.files.map((file) => fromWorkingDirectory(run, file)) });
     }
@@ -239,11 +251,11 @@ export async function collectCheck(args: string[], io: Output): Promise<{ outcom
   return { outcome: { reported, internalErrors, environments, notices, knowledgeDate: knowledgeDate(kb) }, options, diffs: values.diff ? diffs : null };
 }
 
-async function check(args: string[], io: Output): Promise<number> {
-  const { outcome, options, diffs } = await collectCheck(args, io);
+async function check(args: string[], io: Output, host: CliHost): Promise<number> {
+  const { outcome, options, diffs } = await collectCheck(args, io, host);
   if (diffs) {
     const text = diffs.join('');
-    if (options.outputFile) writeFile(options.outputFile, text);
+    if (options.outputFile) writeFile(fromCwd(io, options.outputFile), text);
     else io.out(text);
     return diffs.length > 0 ? 1 : 0;
   }
@@ -255,10 +267,10 @@ async function check(args: string[], io: Output): Promise<number> {
  * root, when it may be used there (see host/cache.ts); else none, and stderr says why.
  */
 function openCache(run: ProjectRun, kb: ReturnType<typeof loadShippedKnowledgeBase>, dir: string | undefined, io: Output): FindingsCache | null {
-  const folder = dir !== undefined ? resolve(dir) : join(run.loaded.root, defaultCacheDirName);
+  const folder = dir !== undefined ? fromCwd(io, dir) : join(run.loaded.root, defaultCacheDirName);
   const opened = openCacheFolder(run.loaded.boundary, folder);
   if (!opened.ok) {
-    io.err(`pinwise: cache not used: ${relative(process.cwd(), folder) || folder}: ${opened.reason}\n`);
+    io.err(`pinwise: cache not used: ${relative(run.cwd, folder) || folder}: ${opened.reason}\n`);
     return null;
   }
   const rest = run.loaded.files.filter((f) => !isPerFile(f));
@@ -275,13 +287,13 @@ function linesOf(text: string, span: { start: number; end: number }): string {
 
 /** A project file's path from the working directory, `/` separators (GitHub and GitLab want these). */
 function fromWorkingDirectory(run: ProjectRun, path: string): string {
-  return relative(process.cwd(), join(run.loaded.root, path)).split(sep).join('/');
+  return relative(run.cwd, join(run.loaded.root, path)).split(sep).join('/');
 }
 
 /** Paths print relative to the PATH given; with several PATHs, prefixed so they say which project. */
 function displayPrefix(run: ProjectRun, pathCount: number): string {
   if (pathCount === 1) return '';
-  const rel = relative(process.cwd(), run.loaded.root).split(sep).join('/');
+  const rel = relative(run.cwd, run.loaded.root).split(sep).join('/');
   return rel === '' ? '' : rel;
 }
 
@@ -321,7 +333,7 @@ async function parseCommand(args: string[], io: Output): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals.length !== 1) throw new UsageError('parse takes exactly one FILE');
   const file = positionals[0]!;
-  const result = readTextFile(file);
+  const result = readTextFile(fromCwd(io, file));
   if (!result.ok) throw new UsageError(`${file}: cannot read: ${result.reason}`);
   const { parseRequirementsFile } = await import('../engine/parsers/requirements');
   const { toParseOutput } = await import('../engine/parse-output');
@@ -349,25 +361,25 @@ function ruleCommand(args: string[], io: Output): number {
   return 0;
 }
 
-export async function main(argv: string[], io: Output): Promise<number> {
+export async function main(argv: string[], io: Output, host: CliHost = {}): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
-        return await check(rest, io);
+        return await check(rest, io, host);
       case 'parse':
         return await parseCommand(rest, io);
       case 'rules':
         return listRules(io);
       case 'upgrade':
-        return upgradeCommand(rest, io, { kb: loadShippedKnowledgeBase(__dirname), grammars: await loadGrammars(), write: writeFixed, diff: unifiedDiff });
+        return upgradeCommand(rest, io, { kb: knowledgeBaseOf(host), grammars: await loadGrammars(), write: writeFixed, diff: unifiedDiff });
       case 'stack':
-        return stackCommand(rest, io, loadShippedKnowledgeBase(__dirname), await loadGrammars());
+        return stackCommand(rest, io, knowledgeBaseOf(host), await loadGrammars());
       case 'rule':
         return ruleCommand(rest, io);
       case '--version':
       case '-V':
-        io.out(`pinwise ${pinwiseVersion} (knowledge current to ${knowledgeDate(loadShippedKnowledgeBase(__dirname)) ?? 'unknown'})\n`);
+        io.out(`pinwise ${pinwiseVersion} (knowledge current to ${knowledgeDate(knowledgeBaseOf(host)) ?? 'unknown'})\n`);
         return 0;
       case undefined:
       case '--help':

@@ -1,7 +1,7 @@
 // What `pinwise check` prints: the findings after baseline and --quiet, in the chosen format, on
 // stdout or in --output-file, and the exit status that goes with them.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { compareWithBaseline, formatBaseline, type BaselineEntry, type BaselineState, type Reported } from './baseline';
 import { formatGithub } from './format-github';
 import { formatGitlab } from './format-gitlab';
@@ -50,6 +50,16 @@ export interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
   isTTY: boolean;
+  /**
+   * The working directory: relative paths given are read from it and printed paths are relative
+   * to it. Default: the process's. (The tests run the CLI in their own process, one directory each.)
+   */
+  cwd?: string;
+}
+
+/** A path the user gave, from the working directory. */
+export function fromCwd(io: Pick<Output, 'cwd'>, path: string): string {
+  return resolve(io.cwd ?? process.cwd(), path);
 }
 
 /** The findings to show: those not in the baseline, errors only with --quiet. */
@@ -93,13 +103,13 @@ export function render(outcome: CheckOutcome, options: ReportOptions, version: s
 /** Writes the report and returns the exit status: 1 when an error-level finding is shown. */
 export function report(outcome: CheckOutcome, options: ReportOptions, version: string, io: Output): number {
   if (options.writeBaseline) {
-    writeFile(options.writeBaseline, formatBaseline(outcome.reported));
+    writeFile(fromCwd(io, options.writeBaseline), formatBaseline(outcome.reported));
     io.err(`pinwise: wrote ${outcome.reported.length} finding${outcome.reported.length === 1 ? '' : 's'} to the baseline ${options.writeBaseline}\n`);
     for (const error of outcome.internalErrors) io.err(`pinwise: ${error}\n`);
     return outcome.internalErrors.length > 0 ? 2 : 0;
   }
   const text = render(outcome, options, version);
-  if (options.outputFile) writeFile(options.outputFile, text);
+  if (options.outputFile) writeFile(fromCwd(io, options.outputFile), text);
   else io.out(text);
   const { shown, comparison } = visibleFindings(outcome, options);
   if (comparison && options.format === 'text') {

@@ -1,5 +1,6 @@
 // `pinwise stack`: the PyTorch stack that fits a Python and an accelerator, and how to write it down.
 import { parseArgs } from 'node:util';
+import { fromCwd } from './output';
 import { loadCliProject } from './project';
 import { analyze } from '../engine/analyze';
 import type { Grammars } from '../engine/grammars';
@@ -12,6 +13,8 @@ import { botConfigs, isAcceleratorName, planStack, stackConventions, stackForms,
 interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** The working directory relative paths are read from (output.ts); default the process's. */
+  cwd?: string;
 }
 
 export const stackUsage = `  pinwise stack [--torch X.Y[.Z]] [--python 3.N] [--accelerator cpu|cuda|rocm|xpu|cuXYZ|rocmX.Y]
@@ -94,7 +97,7 @@ export function stackCommand(args: string[], io: Output, kb: KnowledgeBase, gram
   // Run inside a project, its target Python and accelerator are the defaults; flags win.
   let defaults: ProjectDefaults = {};
   try {
-    defaults = projectDefaults(values.project!, kb, grammars);
+    defaults = projectDefaults(fromCwd(io, values.project!), kb, grammars);
   } catch (error) {
     io.err(`pinwise: the project's Python and accelerator could not be read (${(error as Error).message}); using the flags and defaults\n`);
   }

@@ -12,10 +12,13 @@ import { LineIndex } from '../engine/line-index';
 import { isAcceleratorName } from '../engine/stack';
 import { planUpgrade } from '../engine/upgrade';
 import type { LoadedProject } from '../host/files';
+import { fromCwd } from './output';
 
 interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** The working directory relative paths are read from (output.ts); default the process's. */
+  cwd?: string;
 }
 
 export const upgradeUsage = `  pinwise upgrade torch==X.Y[.Z] [PATH] [--accelerator cpu|cuda|rocm|xpu|cuXYZ|rocmX.Y] [--dry-run]
@@ -47,9 +50,10 @@ export function upgradeCommand(args: string[], io: Output, host: UpgradeHost): n
   if (!m || extra.length > 0) return fail('upgrade takes torch==X.Y[.Z] and at most one PATH');
   const accelerator = parsed.values.accelerator;
   if (accelerator !== undefined && !isAcceleratorName(torchKnowledge(host.kb), accelerator)) return fail(`--accelerator: unknown accelerator '${accelerator}'`);
-  if (!existsSync(path) || !statSync(path).isDirectory()) return fail(`${path}: not a folder`);
+  const at = fromCwd(io, path);
+  if (!existsSync(at) || !statSync(at).isDirectory()) return fail(`${path}: not a folder`);
 
-  const { resolved, loaded } = loadCliProject(path, { grammars: host.grammars });
+  const { resolved, loaded } = loadCliProject(at, { grammars: host.grammars });
   const { project } = analyze({ files: loaded.files, unreadable: loaded.unreadable, parseCache: loaded.parses, settings: { ...resolved.engine, select: ['syntax-error'] }, kb: host.kb, grammars: host.grammars });
   const plan = planUpgrade(project, host.kb, { torch: m[1]!, ...(accelerator ? { accelerator } : {}) });
   if (!plan.ok) {
