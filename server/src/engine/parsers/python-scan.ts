@@ -291,8 +291,49 @@ export interface ScanQuery {
   names: readonly string[];
   /** Keyword arguments wanted (`evaluation_strategy=`). */
   keywords: readonly string[];
-  /** Whether a reference with this dotted path (and, for a keyword argument, this keyword) is wanted. */
+  /**
+   * Whether a reference with this dotted path (and, for a keyword argument, this keyword) is wanted.
+   * A function of its arguments alone: the scan remembers its answers for the query, across files
+   * (deprecated-api asks the same query objects about every file), as it reads names and keywords once.
+   */
   wants(path: string, keyword?: string): boolean;
+}
+
+/** A query read once: its names as a set and patterns, its answers so far. */
+interface CompiledQuery {
+  anyName: boolean;
+  plain: Set<string>;
+  patterns: RegExp[];
+  keywords: readonly string[];
+  answers: Map<string, boolean>;
+  wants(path: string, keyword?: string): boolean;
+}
+const compiledQueries = new WeakMap<ScanQuery, CompiledQuery>();
+/** Answers remembered per query; past this many the memory is dropped and starts again. */
+const maxAnswers = 100_000;
+
+function compileQuery(query: ScanQuery): CompiledQuery {
+  let compiled = compiledQueries.get(query);
+  if (compiled) return compiled;
+  const answers = new Map<string, boolean>();
+  compiled = {
+    anyName: query.names.includes('*'),
+    plain: new Set(query.names.filter((name) => !name.includes('*'))),
+    patterns: query.names.filter((name) => name.includes('*') && name !== '*').map((name) => new RegExp(`^${name.split('*').map(escape).join('[A-Za-z0-9_]*')}$`)),
+    keywords: [...new Set(query.keywords)],
+    answers,
+    wants(path, keyword) {
+      const key = keyword === undefined ? path : `${path}\0${keyword}`;
+      let answer = answers.get(key);
+      if (answer === undefined) {
+        if (answers.size >= maxAnswers) answers.clear();
+        answers.set(key, (answer = query.wants(path, keyword)));
+      }
+      return answer;
+    },
+  };
+  compiledQueries.set(query, compiled);
+  return compiled;
 }
 
 export interface PythonScan {
@@ -710,13 +751,55 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
     return u > 0 && (isPlainName(u - 1) || isOp(u - 1, ')')) ? pathsEndingAt(u - 1) : null;
   };
 
+  // Where queries look, read once on the first query: every name written, the names after a dot
+  // and the keyword arguments with their places, the calls of calls (`f(x)(y)`); the paths of the
+  // chains ending at those places are worked out once, whichever query asks.
+  interface Places {
+    names: Set<string>;
+    afterDot: Map<string, number[]>;
+    keywordArguments: Map<string, number[]>;
+    callsOfCalls: number[];
+    boundToAnything: boolean;
+  }
+  let places: Places | null = null;
+  const readPlaces = (): Places => {
+    const found: Places = { names: new Set(), afterDot: new Map(), keywordArguments: new Map(), callsOfCalls: [], boundToAnything: false };
+    const at = (map: Map<string, number[]>, name: string, t: number): void => {
+      const list = map.get(name);
+      if (list) list.push(t);
+      else map.set(name, [t]);
+    };
+    for (let t = 0; t < count; t++) {
+      if (kinds[t] === Token.Op) {
+        if (t > 0 && isOp(t, '(') && isOp(t - 1, ')')) found.callsOfCalls.push(t);
+        continue;
+      }
+      if (kinds[t] !== Token.Name) continue;
+      const name = texts[t]!;
+      found.names.add(name);
+      if (t > 0 && isOp(t - 1, '.')) at(found.afterDot, name, t);
+      if (isOp(t + 1, '=') && t > 0 && (isOp(t - 1, '(') || isOp(t - 1, ','))) at(found.keywordArguments, name, t);
+    }
+    for (const paths of bindings.values()) if (paths === anyPath) found.boundToAnything = true;
+    return found;
+  };
+  const endingAt = new Map<number, Paths | null>();
+  const pathsEndingAtOnce = (end: number): Paths | null => {
+    let paths = endingAt.get(end);
+    if (paths === undefined) endingAt.set(end, (paths = pathsEndingAt(end)));
+    return paths;
+  };
+  const callees = new Map<number, Paths | null>();
+  const calleeOfOnce = (t: number): Paths | null => {
+    let paths = callees.get(t);
+    if (paths === undefined) callees.set(t, (paths = calleeOf(t)));
+    return paths;
+  };
+
   return {
     unsure: false,
-    mayReach(query) {
-      const anyName = query.names.includes('*');
-      const patterns = query.names.filter((name) => name.includes('*') && name !== '*').map((name) => new RegExp(`^${name.split('*').map(escape).join('[A-Za-z0-9_]*')}$`));
-      const plain = new Set(query.names.filter((name) => !name.includes('*')));
-      const wantedName = (name: string): boolean => anyName || plain.has(name) || patterns.some((p) => p.test(name));
+    mayReach(asked) {
+      const query = compileQuery(asked);
       const wanted = (paths: Paths | null, keyword?: string): boolean => {
         if (!paths) return false;
         if (paths === anyPath) return true;
@@ -725,20 +808,33 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
       };
       for (const path of importPaths) if (query.wants(path)) return true;
       // A name called on its own (`from numpy import product as p; p(x)`) is a reference with its binding's path.
-      let boundToAnything = false;
-      for (const paths of bindings.values()) {
-        if (paths === anyPath) boundToAnything = true;
-        else if (wanted(paths)) return true;
+      for (const paths of bindings.values()) if (paths !== anyPath && wanted(paths)) return true;
+      places ??= readPlaces();
+      const { anyName, plain, patterns } = query;
+      const wantedName = (name: string): boolean => anyName || plain.has(name) || patterns.some((p) => p.test(name));
+      // What a name bound to anything reaches ends in a name the file writes somewhere.
+      if (places.boundToAnything) {
+        if (anyName) {
+          if (places.names.size > 0) return true;
+        } else {
+          for (const name of plain) if (places.names.has(name)) return true;
+          if (patterns.length > 0) for (const name of places.names) if (wantedName(name)) return true;
+        }
       }
-      const keywords = new Set(query.keywords);
-      for (let t = 0; t < count; t++) {
-        if (kinds[t] === Token.Op && anyName && isOp(t, '(') && t > 0 && isOp(t - 1, ')') && wanted(pathsEndingAt(t - 1))) return true; // `f(x)(y)`
-        if (kinds[t] !== Token.Name) continue;
-        const name = texts[t]!;
-        // What a name bound to anything reaches ends in a name the file writes somewhere.
-        if (boundToAnything && wantedName(name)) return true;
-        if (t > 0 && isOp(t - 1, '.') && wantedName(name) && wanted(pathsEndingAt(t))) return true;
-        if (keywords.has(name) && isOp(t + 1, '=') && t > 0 && (isOp(t - 1, '(') || isOp(t - 1, ',')) && wanted(calleeOf(t), name)) return true;
+      if (anyName) for (const t of places.callsOfCalls) if (wanted(pathsEndingAtOnce(t - 1))) return true; // `f(x)(y)`
+      const reached = (list: readonly number[] | undefined): boolean => {
+        if (list) for (const t of list) if (wanted(pathsEndingAtOnce(t))) return true;
+        return false;
+      };
+      if (anyName) {
+        for (const list of places.afterDot.values()) if (reached(list)) return true;
+      } else {
+        for (const name of plain) if (reached(places.afterDot.get(name))) return true;
+        if (patterns.length > 0) for (const [name, list] of places.afterDot) if (!plain.has(name) && wantedName(name) && reached(list)) return true;
+      }
+      for (const name of query.keywords) {
+        const list = places.keywordArguments.get(name);
+        if (list) for (const t of list) if (wanted(calleeOfOnce(t), name)) return true;
       }
       return false;
     },
