@@ -35,16 +35,19 @@ const stringPrefixes = new Set(['r', 'u', 'b', 'br', 'rb', 'f', 'fr', 'rf', 't',
 
 /** The tokens of a file, flat: kinds, texts (names and operators), each bracket's partner, logical lines. */
 interface Tokens {
-  kinds: Token[];
+  /** Typed arrays of exactly the token count (read past the end: undefined, as an array's). */
+  kinds: Uint8Array;
   texts: string[];
+  /** For each name: which keyword sets hold it (nameFlags); 0 for other tokens. */
+  flags: Uint8Array;
   /** For each `(`, `[`, `{` and closing bracket: the index of its partner; -1 elsewhere. */
-  partner: number[];
+  partner: Int32Array;
   /** How many brackets are open around each token (a bracket itself counts outside). */
-  depth: number[];
+  depth: Int32Array;
   /** The innermost open bracket around each token, or -1. */
-  enclosing: number[];
-  /** The indentation (in columns, a tab to the next multiple of 8) of each token that starts a line. */
-  indents: Map<number, number>;
+  enclosing: Int32Array;
+  /** The indentation (in columns, a tab to the next multiple of 8) of each token that starts a line; -1 for the others. */
+  indents: Int32Array;
 }
 
 class Anomaly extends Error {}
@@ -56,23 +59,42 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Tokenizes `text`; throws Anomaly on anything a valid file would not hold. */
 function tokenize(text: string): Tokens {
-  const kinds: Token[] = [];
+  let capacity = (text.length >>> 2) + 16;
+  let kinds = new Uint8Array(capacity);
+  let flags = new Uint8Array(capacity);
+  let partner = new Int32Array(capacity);
+  let depth = new Int32Array(capacity);
+  let enclosing = new Int32Array(capacity);
+  let indents = new Int32Array(capacity);
   const texts: string[] = [];
-  const partner: number[] = [];
-  const depth: number[] = [];
-  const enclosing: number[] = [];
-  const indents = new Map<number, number>();
+  let count = 0;
   const open: number[] = [];
+  const grow = (): void => {
+    capacity *= 2;
+    const bigger = <A extends Uint8Array | Int32Array>(from: A): A => {
+      const to = new (from.constructor as new (n: number) => A)(capacity);
+      to.set(from);
+      return to;
+    };
+    kinds = bigger(kinds);
+    flags = bigger(flags);
+    partner = bigger(partner);
+    depth = bigger(depth);
+    enclosing = bigger(enclosing);
+    indents = bigger(indents);
+  };
   /** Where the token being read starts (set at each step of scanCode). */
   let tokenAt = 0;
   const push = (kind: Token, value: string): number => {
-    if (kinds.length === 0 || kinds[kinds.length - 1] === Token.Newline) indents.set(kinds.length, indentation(tokenAt));
-    kinds.push(kind);
+    if (count === capacity) grow();
+    indents[count] = count === 0 || kinds[count - 1] === Token.Newline ? indentation(tokenAt) : -1;
+    kinds[count] = kind;
+    if (kind === Token.Name) flags[count] = nameFlags.get(value) ?? 0;
     texts.push(value);
-    partner.push(-1);
-    depth.push(open.length);
-    enclosing.push(open.length > 0 ? open[open.length - 1]! : -1);
-    return kinds.length - 1;
+    partner[count] = -1;
+    depth[count] = open.length;
+    enclosing[count] = open.length > 0 ? open[open.length - 1]! : -1;
+    return count++;
   };
   const n = text.length;
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -130,9 +152,9 @@ function tokenize(text: string): Tokens {
   const scanField = (from: number): number => {
     if (++fields > maxFieldNesting) throw new Anomaly('f-strings nested too deep');
     const base = open.length;
-    const tokensBefore = kinds.length;
+    const tokensBefore = count;
     let j = scanCode(from, base);
-    if (kinds.length === tokensBefore) throw new Anomaly('empty replacement field');
+    if (count === tokensBefore) throw new Anomaly('empty replacement field');
     // scanCode stopped at `}`, `:` or `!` with no bracket of the field open.
     if (text.charCodeAt(j) === 33) {
       j++;
@@ -282,7 +304,15 @@ function tokenize(text: string): Tokens {
   scanCode(start, -1);
   if (open.length > 0) throw new Anomaly('unbalanced brackets');
   push(Token.Newline, '');
-  return { kinds, texts, partner, depth, enclosing, indents };
+  return {
+    kinds: kinds.subarray(0, count),
+    texts,
+    flags: flags.subarray(0, count),
+    partner: partner.subarray(0, count),
+    depth: depth.subarray(0, count),
+    enclosing: enclosing.subarray(0, count),
+    indents: indents.subarray(0, count),
+  };
 }
 
 /** What a query looks for: its names and keywords select the places to look, `wants` judges the paths found there. */
@@ -305,6 +335,7 @@ interface CompiledQuery {
   plain: Set<string>;
   patterns: RegExp[];
   keywords: readonly string[];
+  keywordSet: Set<string>;
   answers: Map<string, boolean>;
   wants(path: string, keyword?: string): boolean;
 }
@@ -321,6 +352,7 @@ function compileQuery(query: ScanQuery): CompiledQuery {
     plain: new Set(query.names.filter((name) => !name.includes('*'))),
     patterns: query.names.filter((name) => name.includes('*') && name !== '*').map((name) => new RegExp(`^${name.split('*').map(escape).join('[A-Za-z0-9_]*')}$`)),
     keywords: [...new Set(query.keywords)],
+    keywordSet: new Set(query.keywords),
     answers,
     wants(path, keyword) {
       const key = keyword === undefined ? path : `${path}\0${keyword}`;
@@ -396,17 +428,29 @@ const closers = new Set([')', ']', '}']);
 /** The operators a line may end with: closing brackets, a header's colon, `;`, a trailing comma, `...`, `import *`. */
 const lineEndings = new Set([')', ']', '}', ':', ';', ',', '...', '*']);
 
+/** A name's keyword sets, one bit each, looked up once per name token. */
+const enum Flag {
+  Hard = 1,
+  Soft = 2,
+  Compound = 4,
+  AfterName = 8,
+}
+const nameFlags = new Map<string, number>();
+for (const [set, flag] of [[hardKeywords, Flag.Hard], [softKeywords, Flag.Soft], [compoundKeywords, Flag.Compound], [keywordsAfterName, Flag.AfterName]] as const) {
+  for (const word of set) nameFlags.set(word, (nameFlags.get(word) ?? 0) | flag);
+}
+
 /**
  * One thing that binds a name, as python.ts reads it: an import (a path), `name = value`, or an
  * annotation (`name: Type`, an instance of the type) or `with value as name`, as token ranges.
  */
 type BindingEvent = { path: string } | { start: number; end: number; instance: boolean };
 
-function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): PythonScan {
+function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: Tokens): PythonScan {
   const count = kinds.length;
   const isName = (t: number, value?: string): boolean => kinds[t] === Token.Name && (value === undefined || texts[t] === value);
   const isOp = (t: number, value: string): boolean => kinds[t] === Token.Op && texts[t] === value;
-  const isPlainName = (t: number): boolean => kinds[t] === Token.Name && !hardKeywords.has(texts[t]!);
+  const isPlainName = (t: number): boolean => kinds[t] === Token.Name && (flags[t]! & Flag.Hard) === 0;
 
   // Where each statement starts: after a newline, a `;`, or the `:` that ends a compound statement's
   // header (`if x: y = 1`), never after an annotation's or a lambda's colon.
@@ -417,7 +461,7 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
       start = t + 1;
       lambda = false;
     } else if (depth[t] === 0 && isName(t, 'lambda')) lambda = true;
-    else if (depth[t] === 0 && isOp(t, ':') && !lambda && kinds[start] === Token.Name && compoundKeywords.has(texts[start]!) && !(softKeywords.has(texts[start]!) && (isOp(start + 1, ':') || isOp(start + 1, '=')))) {
+    else if (depth[t] === 0 && isOp(t, ':') && !lambda && kinds[start] === Token.Name && (flags[start]! & Flag.Compound) !== 0 && !((flags[start]! & Flag.Soft) !== 0 && (isOp(start + 1, ':') || isOp(start + 1, '=')))) {
       start = t + 1;
     }
   }
@@ -437,8 +481,8 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
   const levels = [0];
   for (let t = 0, colon = false; t < count; t++) {
     const kind = kinds[t];
-    const indent = indents.get(t);
-    if (indent !== undefined && kind !== Token.Newline) {
+    const indent = indents[t]!;
+    if (indent >= 0 && kind !== Token.Newline) {
       // Indentation: a block opens only after a `:`, and a line goes back to a level it left.
       let last = t - 1;
       while (last >= 0 && kinds[last] === Token.Newline) last--;
@@ -454,10 +498,10 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
     }
     // After an operand (a name, a literal, a closing bracket) comes an operator, a line's end, one
     // of a few keywords, or another string (`"a" "b"`).
-    const operandEnd = (kind === Token.Name && isPlainName(t) && !softKeywords.has(texts[t]!)) || kind === Token.Opaque || (kind === Token.Op && closers.has(texts[t]!));
+    const operandEnd = (kind === Token.Name && (flags[t]! & (Flag.Hard | Flag.Soft)) === 0) || kind === Token.Opaque || (kind === Token.Op && closers.has(texts[t]!));
     if (operandEnd && t + 1 < count) {
       const next = kinds[t + 1];
-      if (next === Token.Name && !keywordsAfterName.has(texts[t + 1]!)) throw new GiveUp();
+      if (next === Token.Name && (flags[t + 1]! & Flag.AfterName) === 0) throw new GiveUp();
       if ((next === Token.Opaque || next === Token.StringStart) && kind !== Token.Opaque) throw new GiveUp();
     }
     if (kind === Token.Op && texts[t] === '=' && kinds[t + 1] === Token.Op && !expressionStarts.has(texts[t + 1]!)) throw new GiveUp();
@@ -473,7 +517,7 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
     if (kind === Token.Newline) {
       if (t > 0 && kinds[t - 1] === Token.Op && !lineEndings.has(texts[t - 1]!)) throw new GiveUp();
       const first = statementStart[t]!;
-      if (first < t && compoundKeywords.has(texts[first]!) && kinds[first] === Token.Name && !softKeywords.has(texts[first]!) && !colon) throw new GiveUp();
+      if (first < t && kinds[first] === Token.Name && (flags[first]! & (Flag.Compound | Flag.Soft)) === Flag.Compound && !colon) throw new GiveUp();
       colon = false;
     } else if (kind === Token.Op && depth[t] === 0 && texts[t] === ';') colon = false;
   }
@@ -548,7 +592,7 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
           u++;
         }
       }
-    } else if (!hardKeywords.has(word) && (startsStatement(t) || (depth[t] === 0 && isOp(t - 1, '=')))) {
+    } else if ((flags[t]! & Flag.Hard) === 0 && (startsStatement(t) || (depth[t] === 0 && isOp(t - 1, '=')))) {
       // `x = value`, `x = y = value` and `a[k] = y = value` (y's), `x: Type` / `x: Type = value`
       if (isOp(t + 1, '=')) addEvent(word, { start: t + 2, end: statementEnd(t), instance: false });
       else if (isOp(t + 1, ':') && startsStatement(t)) {
@@ -751,36 +795,34 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
     return u > 0 && (isPlainName(u - 1) || isOp(u - 1, ')')) ? pathsEndingAt(u - 1) : null;
   };
 
-  // Where queries look, read once on the first query: every name written, the names after a dot
-  // and the keyword arguments with their places, the calls of calls (`f(x)(y)`); the paths of the
-  // chains ending at those places are worked out once, whichever query asks.
+  // Where queries look, read once on the first query: the names after a dot and the keyword
+  // arguments (their token positions), the calls of calls (`f(x)(y)`), and (only for a name bound
+  // to anything) every name written; the paths of the chains ending at those places are worked out
+  // once, whichever query asks.
   interface Places {
-    names: Set<string>;
-    afterDot: Map<string, number[]>;
-    keywordArguments: Map<string, number[]>;
+    afterDot: number[];
+    keywordArguments: number[];
     callsOfCalls: number[];
     boundToAnything: boolean;
+    names: Set<string> | null;
   }
   let places: Places | null = null;
   const readPlaces = (): Places => {
-    const found: Places = { names: new Set(), afterDot: new Map(), keywordArguments: new Map(), callsOfCalls: [], boundToAnything: false };
-    const at = (map: Map<string, number[]>, name: string, t: number): void => {
-      const list = map.get(name);
-      if (list) list.push(t);
-      else map.set(name, [t]);
-    };
-    for (let t = 0; t < count; t++) {
-      if (kinds[t] === Token.Op) {
-        if (t > 0 && isOp(t, '(') && isOp(t - 1, ')')) found.callsOfCalls.push(t);
-        continue;
+    const found: Places = { afterDot: [], keywordArguments: [], callsOfCalls: [], boundToAnything: false, names: null };
+    for (let t = 1; t < count; t++) {
+      const kind = kinds[t];
+      if (kind === Token.Op) {
+        if (isOp(t, '(') && isOp(t - 1, ')')) found.callsOfCalls.push(t);
+      } else if (kind === Token.Name) {
+        if (isOp(t - 1, '.')) found.afterDot.push(t);
+        if (isOp(t + 1, '=') && (isOp(t - 1, '(') || isOp(t - 1, ','))) found.keywordArguments.push(t);
       }
-      if (kinds[t] !== Token.Name) continue;
-      const name = texts[t]!;
-      found.names.add(name);
-      if (t > 0 && isOp(t - 1, '.')) at(found.afterDot, name, t);
-      if (isOp(t + 1, '=') && t > 0 && (isOp(t - 1, '(') || isOp(t - 1, ','))) at(found.keywordArguments, name, t);
     }
     for (const paths of bindings.values()) if (paths === anyPath) found.boundToAnything = true;
+    if (found.boundToAnything) {
+      found.names = new Set();
+      for (let t = 0; t < count; t++) if (kinds[t] === Token.Name) found.names.add(texts[t]!);
+    }
     return found;
   };
   const endingAt = new Map<number, Paths | null>();
@@ -813,7 +855,7 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
       const { anyName, plain, patterns } = query;
       const wantedName = (name: string): boolean => anyName || plain.has(name) || patterns.some((p) => p.test(name));
       // What a name bound to anything reaches ends in a name the file writes somewhere.
-      if (places.boundToAnything) {
+      if (places.names) {
         if (anyName) {
           if (places.names.size > 0) return true;
         } else {
@@ -822,19 +864,12 @@ function analyse({ kinds, texts, partner, depth, enclosing, indents }: Tokens): 
         }
       }
       if (anyName) for (const t of places.callsOfCalls) if (wanted(pathsEndingAtOnce(t - 1))) return true; // `f(x)(y)`
-      const reached = (list: readonly number[] | undefined): boolean => {
-        if (list) for (const t of list) if (wanted(pathsEndingAtOnce(t))) return true;
-        return false;
-      };
-      if (anyName) {
-        for (const list of places.afterDot.values()) if (reached(list)) return true;
-      } else {
-        for (const name of plain) if (reached(places.afterDot.get(name))) return true;
-        if (patterns.length > 0) for (const [name, list] of places.afterDot) if (!plain.has(name) && wantedName(name) && reached(list)) return true;
-      }
-      for (const name of query.keywords) {
-        const list = places.keywordArguments.get(name);
-        if (list) for (const t of list) if (wanted(calleeOfOnce(t), name)) return true;
+      for (const t of places.afterDot) if (wantedName(texts[t]!) && wanted(pathsEndingAtOnce(t))) return true;
+      if (query.keywords.length > 0) {
+        for (const t of places.keywordArguments) {
+          const name = texts[t]!;
+          if (query.keywordSet.has(name) && wanted(calleeOfOnce(t), name)) return true;
+        }
       }
       return false;
     },
