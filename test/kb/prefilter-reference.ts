@@ -87,12 +87,16 @@ function boundNames(text: string, modules: string[]): string[] {
 
 /**
  * The entry subsets a prefilter is asked about: what deprecated-api uses (the entries that apply to
- * each single version the library knows, and to all of them: unpinned is the newest), every entry
- * alone, and the entries of each kind.
+ * each single version the library knows, with and without behaviour changes, which an unpinned
+ * library leaves out; and to all of them), every entry alone, and the entries of each kind.
  */
 export function prefilterSubsets<E extends DeprecationEntry>(library: { versions: string[]; entries: E[] }, applies: (entry: E, versions: string[]) => boolean): { name: string; entries: E[] }[] {
   const subsets = [{ name: 'all', entries: library.entries }];
-  for (const version of library.versions) subsets.push({ name: `at ${version}`, entries: library.entries.filter((e) => applies(e, [version])) });
+  for (const version of library.versions) {
+    subsets.push({ name: `at ${version}`, entries: library.entries.filter((e) => applies(e, [version])) });
+    // Unpinned, behaviour changes can only give a note, which needs pins: the rule leaves them out.
+    subsets.push({ name: `unpinned at ${version}`, entries: library.entries.filter((e) => applies(e, [version]) && !e.changed) });
+  }
   subsets.push({ name: 'any version', entries: library.entries.filter((e) => applies(e, library.versions)) });
   for (const kind of new Set(library.entries.map((e) => e.kind))) subsets.push({ name: `kind ${kind}`, entries: library.entries.filter((e) => e.kind === kind) });
   library.entries.forEach((e, i) => subsets.push({ name: `entry ${i} ${e.symbol}`, entries: [e] }));
