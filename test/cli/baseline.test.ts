@@ -1,4 +1,4 @@
-// Baselines through the built CLI: adopt Pinwise with existing findings, see only new ones.
+// Baselines through the CLI (its main(), in-process): adopt Pinwise with existing findings, see only new ones.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,5 @@
-// The CI-facing CLI conventions (Ruff's and ESLint's are the reference), through the built CLI.
+// The CI-facing CLI conventions (Ruff's and ESLint's are the reference), through the CLI's main()
+// (in-process; test/cli/cli.test.ts starts the built CLI).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Dockerfiles end to end through the CLI: a real process on fixture projects written like real
+// Dockerfiles end to end through the CLI (its main(), in-process) on fixture projects written like real
 // ones (a GPU app on nvidia/cuda copying its requirements to /tmp, a multi-stage build on the
 // PyTorch image, a malformed file), in text, json and sarif.
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Jupyter notebooks end to end: a Colab-style project through the built CLI, in every format,
+// Jupyter notebooks end to end: a Colab-style project through the CLI (its main(), in-process), in every format,
 // located in the .ipynb text with the cell named; fixes written inside the JSON strings.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
