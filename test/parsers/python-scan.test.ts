@@ -71,6 +71,14 @@ const adversarial = [
   'import numpy as np\nx = 0x1e+np.float\ny = 1e-5; np.int\n',
   'import numpy as np\nprint(np.float, file=np.int)\n',
   'import naïve as nv\nnv.ünïcode.float\n',
+  // Names assigned from themselves, which the walk leaves unresolved, and the names taken from them.
+  'import numpy as np\nx = np\nx = (x).random\ny = x.rand\ny(1)\nx.rand(2)\n',
+  'import pandas as pd\ndf = pd.DataFrame()\nr = df.copy()\ndf = df.reset_index()\nr.append(1)\ndf.append(2)\n',
+  'import pandas as pd\nwith pd.HDFStore(p) as s:\n    s = s.select("k")\n    s.append(1)\n',
+  'import numpy as np\ny = x = np\nx = x.random\ny.float\nx = np\nx.float\n',
+  'import numpy as np\nx = x.float\nx = np\nx.int\n',
+  // A name bound to many paths (more than the scan follows), called and passed on.
+  'import numpy as np\n' + Array.from({ length: 20 }, (_, i) => `f = np.m${i}\n`).join('') + 'f(1)\n(f)(2)\ng = f\ng.float\nf.int(3, dtype=4)\n',
 ];
 
 describe('python token scan', () => {
@@ -108,6 +116,17 @@ describe('python token scan', () => {
     expect(reaches(pandas, 'pandas.DataFrame().append')).toBe(false);
     // a keyword on a call the file does not reach from the library
     expect(reaches('import torch\nopen(f, weights_only=True)\n', 'torch.load', 'weights_only')).toBe(false);
+    // Reassigned from itself (pandas' tests do it dozens of times): the walk leaves `df` unresolved, and
+    // `df.append` on it reaches nothing; a name taken from it before then still does.
+    const chained = `import pandas as pd\ndf = pd.DataFrame()\nfirst = df.copy()\n${'df = df.reset_index()\n'.repeat(30)}df.append(1)\n`;
+    expect(reaches(chained, 'pandas.DataFrame().append')).toBe(false);
+    expect(reaches(`${chained}first.append(2)\n`, 'pandas.DataFrame().copy().append')).toBe(true);
+    // A name taken from one with more paths than are followed may be bound to anything, but that is no
+    // reason to parse a file that never calls it or uses it in a chain ending in a wanted name.
+    const many = `import pandas as pd\n${Array.from({ length: 20 }, (_, i) => `base = pd.f${i}()\n`).join('')}res = base.g()\nres.sum()\nprint(x.append)\n`;
+    expect(reaches(many, 'pandas.DataFrame().append')).toBe(false);
+    expect(reaches(`${many}res.append(1)\n`, 'pandas.DataFrame().append')).toBe(true);
+    expect(reaches(`${many}res(1)\n`, 'pandas.DataFrame().append')).toBe(true);
   });
 
   it('answers yes through assignments, annotations, with-as, imported names and keywords', () => {

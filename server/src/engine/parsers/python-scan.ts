@@ -733,6 +733,17 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
     return out;
   };
   const isNone = (event: BindingEvent): boolean => !('path' in event) && !event.instance && event.end === event.start + 1 && isName(event.start, 'None');
+  /**
+   * `x = x.y`, `x = x.f()`, `with x.open() as x`: the value is a chain from the name itself, longer
+   * than the name. When the walk meets it, the name is bound to some path (the value then resolves to
+   * a longer one, and two paths unbind the name) or to nothing (the value does not resolve, and the
+   * name is unbound at the end). Either way it never binds a path, and the name ends unresolved.
+   */
+  const selfReferring = (name: string, event: BindingEvent): boolean => {
+    if ('path' in event || event.instance) return false;
+    const own = chainPaths(event.start, event.end, new Map([[name, new Set([''])]]));
+    return own !== null && own !== anyPath && !own.has('');
+  };
 
   // Every path a name may hold while the walk binds (it takes two rounds over the assignments, in
   // order: what any number of rounds gives holds more), for reading the values of assignments.
@@ -755,7 +766,7 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
     changed = false;
     for (const [name, list] of events) {
       for (const event of list) {
-        if (isNone(event)) continue;
+        if (isNone(event) || selfReferring(name, event)) continue;
         const paths = eventPaths(event, held);
         if (paths && hold(name, paths)) changed = true;
       }
@@ -766,6 +777,7 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
   // events binds it to the same path (two paths, or a value it cannot read, leave it unresolved).
   const bindings = new Map<string, Paths>();
   for (const [name, list] of events) {
+    if (list.some((event) => selfReferring(name, event))) continue;
     let common: Paths | null = anyPath;
     for (const event of list) {
       if (isNone(event)) continue;
@@ -796,19 +808,19 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
   };
 
   // Where queries look, read once on the first query: the names after a dot and the keyword
-  // arguments (their token positions), the calls of calls (`f(x)(y)`), and (only for a name bound
-  // to anything) every name written; the paths of the chains ending at those places are worked out
-  // once, whichever query asks.
+  // arguments (their token positions), the calls of calls (`f(x)(y)`), and whether a name bound to
+  // anything is called; the paths of the chains ending at those places are worked out once,
+  // whichever query asks.
   interface Places {
     afterDot: number[];
     keywordArguments: number[];
     callsOfCalls: number[];
-    boundToAnything: boolean;
-    names: Set<string> | null;
+    /** A name bound to anything is called (`f(x)`, `(f)(x)`): that call's path is the name's binding, whatever it is. */
+    callsAnything: boolean;
   }
   let places: Places | null = null;
   const readPlaces = (): Places => {
-    const found: Places = { afterDot: [], keywordArguments: [], callsOfCalls: [], boundToAnything: false, names: null };
+    const found: Places = { afterDot: [], keywordArguments: [], callsOfCalls: [], callsAnything: false };
     for (let t = 1; t < count; t++) {
       const kind = kinds[t];
       if (kind === Token.Op) {
@@ -818,10 +830,11 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
         if (isOp(t + 1, '=') && (isOp(t - 1, '(') || isOp(t - 1, ','))) found.keywordArguments.push(t);
       }
     }
-    for (const paths of bindings.values()) if (paths === anyPath) found.boundToAnything = true;
-    if (found.boundToAnything) {
-      found.names = new Set();
-      for (let t = 0; t < count; t++) if (kinds[t] === Token.Name) found.names.add(texts[t]!);
+    // The other references from such a name are chains ending after a dot, calls of calls and
+    // keyword arguments: the places above, where its chains' paths come out as "anything".
+    for (let t = 0; t < count && !found.callsAnything; t++) {
+      if (kinds[t] !== Token.Name || bindings.get(texts[t]!) !== anyPath || (t > 0 && isOp(t - 1, '.'))) continue;
+      if (isOp(t + 1, '(') || isOp(t + 1, ')')) found.callsAnything = true;
     }
     return found;
   };
@@ -854,15 +867,7 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
       places ??= readPlaces();
       const { anyName, plain, patterns } = query;
       const wantedName = (name: string): boolean => anyName || plain.has(name) || patterns.some((p) => p.test(name));
-      // What a name bound to anything reaches ends in a name the file writes somewhere.
-      if (places.names) {
-        if (anyName) {
-          if (places.names.size > 0) return true;
-        } else {
-          for (const name of plain) if (places.names.has(name)) return true;
-          if (patterns.length > 0) for (const name of places.names) if (wantedName(name)) return true;
-        }
-      }
+      if (places.callsAnything) return true;
       if (anyName) for (const t of places.callsOfCalls) if (wanted(pathsEndingAtOnce(t - 1))) return true; // `f(x)(y)`
       for (const t of places.afterDot) if (wantedName(texts[t]!) && wanted(pathsEndingAtOnce(t))) return true;
       if (query.keywords.length > 0) {
