@@ -1,4 +1,4 @@
-// The .py files under a folder, for the measuring scripts (profile-python, check-python-scan).
+// The .py files under a folder, for the measuring scripts (profile-python, check-python-scan) and the tests that read every fixture.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 

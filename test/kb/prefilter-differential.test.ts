@@ -3,26 +3,19 @@
 // prefilter-reference.ts). Checked on every .py fixture, on variants of them (other line endings,
 // tabs, a BOM, random cuts and insertions) and on snippets built from each knowledge-base entry, for
 // every library and each entry subset deprecated-api asks about.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deprecationLibraries, lastName, type CompiledLibrary } from '../../server/src/engine/kb/deprecations';
 import { judge } from '../../server/src/engine/rules/support/deprecations';
 import { testKnowledgeBase } from '../support/knowledge-base';
 import { prefilterSubsets, referencePrefilter } from './prefilter-reference';
+import { pythonFiles } from '../../scripts/python-files';
 
 const libraries = deprecationLibraries(testKnowledgeBase());
 
 const fixtureRoot = join(__dirname, '..', 'fixtures');
-function pyFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) pyFiles(path, out);
-    else if (entry.name.endsWith('.py')) out.push(path);
-  }
-  return out;
-}
-const fixtures = pyFiles(fixtureRoot)
+const fixtures = pythonFiles(fixtureRoot)
   .sort()
   .map((path) => ({ name: path.slice(fixtureRoot.length + 1), text: readFileSync(path, 'utf8') }));
 

@@ -1,13 +1,14 @@
 // The token scan that spares most .py files a tree-sitter parse: it may say "maybe" too often, never
 // "no" for a reference the tree walk reports. Checked against the walk itself on every fixture, on
 // broken and adversarial variants of them, and on the constructs the scan has to read.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Grammars } from '../../server/src/engine/grammars';
 import { pythonReferences } from '../../server/src/engine/parsers/python';
 import { referenceQuery, scanPython, type ScanQuery } from '../../server/src/engine/parsers/python-scan';
 import { loadGrammars } from '../../server/src/host/grammars';
+import { pythonFiles } from '../../scripts/python-files';
 
 let grammars: Grammars;
 beforeAll(async () => {
@@ -15,14 +16,6 @@ beforeAll(async () => {
 });
 
 const fixtureRoot = join(__dirname, '..', 'fixtures');
-function pyFiles(dir: string, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) pyFiles(path, out);
-    else if (entry.name.endsWith('.py')) out.push(path);
-  }
-  return out;
-}
 
 /** The references the walk reports that the scan rules out (must be none). */
 function missed(text: string): string[] {
@@ -83,14 +76,14 @@ const adversarial = [
 
 describe('python token scan', () => {
   it('rules out no reference the tree walk reports, on every fixture and every adversarial snippet', () => {
-    const files = pyFiles(fixtureRoot);
+    const files = pythonFiles(fixtureRoot);
     expect(files.length).toBeGreaterThan(20);
     const texts = [...files.map((f) => readFileSync(f, 'utf8')), ...adversarial];
     for (const text of texts) expect(missed(text), text.slice(0, 200)).toEqual([]);
   });
 
   it('rules out nothing the walk reports in broken variants: cut anywhere, a quote, bracket or # put in', () => {
-    const samples = [...pyFiles(join(fixtureRoot, 'deprecated-api')).map((f) => readFileSync(f, 'utf8')), ...adversarial];
+    const samples = [...pythonFiles(join(fixtureRoot, 'deprecated-api')).map((f) => readFileSync(f, 'utf8')), ...adversarial];
     let variants = 0;
     const failures: string[] = [];
     for (const text of samples) {
