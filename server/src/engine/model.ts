@@ -1,7 +1,7 @@
-import type { ScanQuery } from './parsers/python-scan';
 // The one model every parser produces. Spans are half-open offsets into the
 // file's text in UTF-16 code units (what JS strings index); line/column is
 // computed only at the edges, by line-index.ts.
+import type { ScanQuery } from './parsers/python-scan';
 
 export interface Span {
   start: number;
