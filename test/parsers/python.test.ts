@@ -60,4 +60,29 @@ describe('python parser', () => {
     expect(facts.references().map((r) => r.path)).toContain('numpy.float_');
     expect(facts.wasParsed?.()).toBe(true);
   });
+
+  it('gives only the references a filter wants, with every keyword of a call it wants, and remembers them per filter', () => {
+    const text = 'import torch\nimport numpy as np\ntorch.load(f, map_location="cpu", weights_only=False)\nnp.zeros(3, dtype=int)\nnp.float_\nopen(f, mode="r")\n';
+    const file = parsePythonFile('a.py', text, grammars).python!;
+    const describe = (refs: readonly { kind: string; path: string; keyword?: string }[]) => refs.map((r) => `${r.kind} ${r.path}${r.keyword ? ` ${r.keyword}` : ''}`);
+    const load: Parameters<typeof file.references>[0] = (path) => path === 'torch.load';
+    const dtype: Parameters<typeof file.references>[0] = (path, keyword) => path === 'numpy.zeros' && keyword === 'dtype';
+    expect(describe(file.references(load))).toEqual(['attribute torch.load', 'call torch.load', 'keyword torch.load map_location', 'keyword torch.load weights_only']);
+    expect(describe(file.references(dtype))).toEqual(['keyword numpy.zeros dtype']);
+    expect(file.references(load)).toBe(file.references(load));
+    expect(file.wasParsed?.()).toBe(true);
+    // Unfiltered: everything, as before any filter was asked.
+    expect(describe(file.references())).toEqual([
+      'import torch',
+      'import numpy',
+      'attribute torch.load',
+      'call torch.load',
+      'keyword torch.load map_location',
+      'keyword torch.load weights_only',
+      'attribute numpy.zeros',
+      'call numpy.zeros',
+      'keyword numpy.zeros dtype',
+      'attribute numpy.float_',
+    ]);
+  });
 });

@@ -358,9 +358,17 @@ export interface PyGuard {
   versions: string[];
 }
 
+/** Which references a rule wants, by path (and keyword, for a keyword argument); a pure function, kept by the rule as long as what it wants stays the same. */
+export type ReferenceFilter = (path: string, keyword?: string) => boolean;
+
 /** Parsing a .py file is the costly part, so it happens only when a rule asks. */
 export interface PythonFacts {
-  references(): readonly PyReference[];
+  /**
+   * Every reference, or only those `wanted` (and every keyword argument of a call it wants):
+   * spans and guards cost the most, and most references are to names no rule looks for.
+   * Remembered per filter, and all of them once asked without one.
+   */
+  references(wanted?: ReferenceFilter): readonly PyReference[];
   /** After references(): why the file could not be parsed within its budget (none were found), or null. */
   notChecked(): string | null;
   /** Whether references() ran, i.e. the file was parsed (a prefilter may leave it unparsed): for `--verbose`. */

@@ -5,7 +5,7 @@
 import type { Node, Tree } from '@vscode/tree-sitter-wasm';
 import { pushAll } from '../arrays';
 import { parseBounded, parseStopReason, type Grammars } from '../grammars';
-import type { ParsedFile, PyGuard, PyReference, PythonFacts, Span } from '../model';
+import type { ParsedFile, PyGuard, PyReference, PythonFacts, ReferenceFilter, Span } from '../model';
 import { readLaunchers } from './python-launchers';
 import { scanPython, type ScanQuery } from './python-scan';
 
@@ -26,15 +26,23 @@ export function parsePythonFile(path: string, text: string, grammars?: Grammars)
  */
 export function lazyPythonFacts(text: string, grammars: Grammars, embedded?: PythonFacts['embedded']): PythonFacts {
   let cached: readonly PyReference[] | undefined;
+  /** Per filter (a rule keeps its filters while the knowledge base and the pins stay the same). */
+  const filtered = new Map<ReferenceFilter, readonly PyReference[]>();
   const answers = new Map<ScanQuery, boolean>();
   let stopped: string | null = null;
+  const onStop = (reason: 'reads' | 'time') => (stopped = parseStopReason(reason));
   return {
-    references() {
-      cached ??= pythonReferences(text, grammars, (reason) => (stopped = parseStopReason(reason)));
-      return cached;
+    references(wanted) {
+      if (cached || !wanted) return (cached ??= pythonReferences(text, grammars, onStop));
+      let found = filtered.get(wanted);
+      if (!found) {
+        if (filtered.size >= maxFilters) filtered.clear();
+        filtered.set(wanted, (found = pythonReferences(text, grammars, onStop, wanted)));
+      }
+      return found;
     },
     notChecked: () => stopped,
-    wasParsed: () => cached !== undefined,
+    wasParsed: () => cached !== undefined || filtered.size > 0,
     mayReach(queries) {
       const unanswered = queries.filter((query) => !answers.has(query));
       if (unanswered.length > 0) {
@@ -47,8 +55,14 @@ export function lazyPythonFacts(text: string, grammars: Grammars, embedded?: Pyt
   };
 }
 
-/** Every reference to an imported name in `text`; never throws (a broken parse gives what it can). */
-export function pythonReferences(text: string, grammars: Grammars, onStop?: (reason: 'reads' | 'time') => void): PyReference[] {
+/** Filters kept per file at most (each holds a list of references). */
+const maxFilters = 8;
+
+/**
+ * Every reference to an imported name in `text`, or only those `wanted` (with every keyword of a
+ * call it wants); never throws (a broken parse gives what it can).
+ */
+export function pythonReferences(text: string, grammars: Grammars, onStop?: (reason: 'reads' | 'time') => void, wanted?: ReferenceFilter): PyReference[] {
   let parser: InstanceType<Grammars['Parser']> | undefined;
   let tree: Tree | null = null;
   try {
@@ -56,7 +70,7 @@ export function pythonReferences(text: string, grammars: Grammars, onStop?: (rea
     parser.setLanguage(grammars.python);
     tree = parseBounded(parser, text, onStop);
     if (!tree) return [];
-    return collect(tree.rootNode, text);
+    return collect(tree.rootNode, text, wanted);
   } catch {
     return [];
   } finally {
@@ -70,7 +84,7 @@ const span = (node: Node): Span => ({ start: node.startIndex, end: node.endIndex
 /** Bindings seen for one name; more than one distinct path makes it ambiguous. */
 type Binding = { path: string | null };
 
-function collect(root: Node, text: string): PyReference[] {
+function collect(root: Node, text: string, wanted?: ReferenceFilter): PyReference[] {
   const imports: Node[] = [];
   const assignments: { target: Node; value: Node }[] = [];
   const attributes: Node[] = [];
@@ -254,8 +268,10 @@ function collect(root: Node, text: string): PyReference[] {
   for (const node of attributes) {
     if (!rootMayResolve(node)) continue;
     const resolved = resolve(node);
+    // Spans, guards and the reference itself only where the caller wants the path.
+    if (!resolved || (wanted && !wanted(resolved.path))) continue;
     const name = node.childForFieldName('attribute');
-    if (!resolved || !name) continue;
+    if (!name) continue;
     references.push({
       kind: 'attribute',
       path: resolved.path,
@@ -271,9 +287,23 @@ function collect(root: Node, text: string): PyReference[] {
     const callee = node.childForFieldName('function');
     const resolved = resolve(callee);
     if (!resolved || !callee) continue;
-    const name = callee.type === 'attribute' ? callee.childForFieldName('attribute') : callee;
     const args = node.childForFieldName('arguments');
     const root = { span: span(resolved.root), path: bindings.get(resolved.root.text)!.path! };
+    if (wanted && !wanted(resolved.path)) {
+      // Not the call: maybe one of its keywords.
+      if (args?.type !== 'argument_list') continue;
+      let guard: ReturnType<typeof guards> | undefined;
+      for (const argument of args.namedChildren) {
+        if (argument?.type !== 'keyword_argument') continue;
+        const keyword = argument.childForFieldName('name');
+        const value = argument.childForFieldName('value');
+        if (!keyword || !value || !wanted(resolved.path, keyword.text)) continue;
+        guard ??= guards(node);
+        references.push(keywordReference(resolved.path, keyword, argument, value, root, guard));
+      }
+      continue;
+    }
+    const name = callee.type === 'attribute' ? callee.childForFieldName('attribute') : callee;
     const guard = guards(node);
     const passed = args?.type === 'argument_list' ? args.namedChildren.filter((a): a is Node => !!a && a.type !== 'comment') : [];
     references.push({
@@ -301,22 +331,26 @@ function collect(root: Node, text: string): PyReference[] {
       const keyword = argument.childForFieldName('name');
       const value = argument.childForFieldName('value');
       if (!keyword || !value) continue;
-      references.push({
-        kind: 'keyword',
-        path: resolved.path,
-        keyword: keyword.text,
-        span: span(keyword),
-        nameSpan: span(keyword),
-        root,
-        argument: { span: span(argument), valueSpan: span(value) },
-        ...guard,
-      });
+      references.push(keywordReference(resolved.path, keyword, argument, value, root, guard));
     }
   }
   // Imports are guarded by the try / if around their statement.
-  for (const { ref, statement } of importRefs) references.push({ ...ref, ...guards(statement) });
+  for (const { ref, statement } of importRefs) if (!wanted || wanted(ref.path)) references.push({ ...ref, ...guards(statement) });
   references.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   return references;
+}
+
+function keywordReference(path: string, keyword: Node, argument: Node, value: Node, root: PyReference['root'], guard: { guard?: PyGuard }): PyReference {
+  return {
+    kind: 'keyword',
+    path,
+    keyword: keyword.text,
+    span: span(keyword),
+    nameSpan: span(keyword),
+    root,
+    argument: { span: span(argument), valueSpan: span(value) },
+    ...guard,
+  };
 }
 
 function collectImport(statement: Node, bind: (name: string, path: string | null) => void, found: (ref: PyReference) => void): void {

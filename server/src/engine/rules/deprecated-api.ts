@@ -1,6 +1,6 @@
 import type { Edit, Fix } from '../findings';
 import { deprecationLibraries, type CompiledEntry, type CompiledLibrary } from '../kb/deprecations';
-import type { PyReference, Span } from '../model';
+import type { PyReference, ReferenceFilter, Span } from '../model';
 import type { Environment } from '../project';
 import { compareVersions } from '../versions';
 import { defineRule } from './define';
@@ -207,6 +207,29 @@ function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdic
   return `${head}.${advice}${entry.note ? ` ${entry.note}` : ''}`;
 }
 
+/** Ids of the scan queries, which live as long as the knowledge base (scanQuery makes one per library and entry subset). */
+const queryIds = new WeakMap<ScanQuery, number>();
+let nextQueryId = 0;
+/** Filters by the queries they serve: the same object across analyses, so a file's facts keep what it gave. */
+const filters = new Map<string, ReferenceFilter>();
+const maxFilters = 256;
+
+/** The references some query wants (keyword arguments by their keyword): one function per set of queries. */
+function referenceFilter(queries: readonly ScanQuery[]): ReferenceFilter {
+  const key = queries
+    .map((query) => {
+      if (!queryIds.has(query)) queryIds.set(query, nextQueryId++);
+      return queryIds.get(query)!;
+    })
+    .join(',');
+  let filter = filters.get(key);
+  if (!filter) {
+    if (filters.size >= maxFilters) filters.clear();
+    filters.set(key, (filter = (path, keyword) => queries.some((query) => query.wants(path, keyword))));
+  }
+  return filter;
+}
+
 export const deprecatedApi = defineRule(
   {
     id: 'deprecated-api',
@@ -240,6 +263,8 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
     // Per set of environments (a project root): the versions in effect and the entries that apply to them.
     interface Scope {
       allowed: Map<CompiledLibrary, Allowed>;
+      /** The references any active entry could match: the only ones asked of the parse. */
+      wanted: ReferenceFilter;
       active: { library: CompiledLibrary; entries: CompiledEntry[]; candidates: (path: string) => readonly CompiledEntry[]; mayMatch: (text: string) => boolean; query: ScanQuery }[];
     }
     const scopes = new Map<string, Scope>();
@@ -247,7 +272,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
       const id = `${root}\0${environments.map((e) => e.id).join('\0')}`;
       let scope = scopes.get(id);
       if (scope) return scope;
-      scope = { allowed: new Map(), active: [] };
+      scope = { allowed: new Map(), active: [], wanted: () => false };
       for (const library of libraries) {
         const allowed: Allowed = { ...allowedVersions(library, environments, context.project.targetPython), ...(root ? { project: root } : {}) };
         scope.allowed.set(library, allowed);
@@ -259,6 +284,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
         });
         if (entries.length > 0) scope.active.push({ library, entries, candidates: entryCandidates(entries), mayMatch: library.prefilter(entries), query: scanQuery(library, entries) });
       }
+      scope.wanted = referenceFilter(scope.active.map((a) => a.query));
       scopes.set(id, scope);
       return scope;
     };
@@ -279,7 +305,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
       const reached = parsed.python.mayReach(passing.map((a) => a.query));
       const present = passing.filter((_, i) => reached[i]);
       if (present.length === 0) continue;
-      const refs = parsed.python.references();
+      const refs = parsed.python.references(scope.wanted);
       const notChecked = parsed.python.notChecked();
       if (notChecked) {
         context.report({ level: 'note', file: parsed.path, span: { start: 0, end: 0 }, message: `Not checked for deprecated APIs: ${notChecked}.` });
