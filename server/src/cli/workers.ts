@@ -27,7 +27,14 @@ import type { FindingsCache } from '../host/cache';
  * launcher's (a quoted `pip install …` in its text) pins take part in the project's environments,
  * so it is checked with the rest of the project, and its text is part of every cached file's context.
  */
-export const isPerFile = (file: SourceFile): boolean => fileKindOf(file.path) === 'python' && !mayHoldLauncher(file.text);
+export function isPerFile(file: SourceFile): boolean {
+  // Asked several times a run (the cache, the split, the stats): each answer reads the whole text.
+  let answer = perFileAnswers.get(file);
+  if (answer === undefined) perFileAnswers.set(file, (answer = fileKindOf(file.path) === 'python' && !mayHoldLauncher(file.text)));
+  return answer;
+}
+
+const perFileAnswers = new WeakMap<SourceFile, boolean>();
 
 /** Most threads used, however many cores: past this the main thread's merging and the memory of each worker cost more than they give. */
 export const maxThreads = 8;
