@@ -739,11 +739,15 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
    * a longer one, and two paths unbind the name) or to nothing (the value does not resolve, and the
    * name is unbound at the end). Either way it never binds a path, and the name ends unresolved.
    */
-  const selfReferring = (name: string, event: BindingEvent): boolean => {
-    if ('path' in event || event.instance) return false;
-    const own = chainPaths(event.start, event.end, new Map([[name, new Set([''])]]));
-    return own !== null && own !== anyPath && !own.has('');
-  };
+  const selfReferring = new Set<BindingEvent>();
+  for (const [name, list] of events) {
+    const ownName = new Map<string, Paths>([[name, new Set([''])]]);
+    for (const event of list) {
+      if ('path' in event || event.instance) continue;
+      const own = chainPaths(event.start, event.end, ownName);
+      if (own !== null && own !== anyPath && !own.has('')) selfReferring.add(event);
+    }
+  }
 
   // Every path a name may hold while the walk binds (it takes two rounds over the assignments, in
   // order: what any number of rounds gives holds more), for reading the values of assignments.
@@ -766,7 +770,7 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
     changed = false;
     for (const [name, list] of events) {
       for (const event of list) {
-        if (isNone(event) || selfReferring(name, event)) continue;
+        if (isNone(event) || selfReferring.has(event)) continue;
         const paths = eventPaths(event, held);
         if (paths && hold(name, paths)) changed = true;
       }
@@ -777,7 +781,7 @@ function analyse({ kinds, texts, flags, partner, depth, enclosing, indents }: To
   // events binds it to the same path (two paths, or a value it cannot read, leave it unresolved).
   const bindings = new Map<string, Paths>();
   for (const [name, list] of events) {
-    if (list.some((event) => selfReferring(name, event))) continue;
+    if (list.some((event) => selfReferring.has(event))) continue;
     let common: Paths | null = anyPath;
     for (const event of list) {
       if (isNone(event)) continue;
