@@ -348,6 +348,14 @@ const importStatement = /^[ \t\uFEFF]*import[ \t]+([^\n#;]+)/my;
 const simpleAssignment = /^[ \t\uFEFF]*([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*)[ \t]*(?:#[^\n]*)?$/my;
 const isLineBreakCode = (c: number): boolean => c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 
+/** Where the blanks (and a BOM) right before `at` begin. */
+function blanksBefore(text: string, at: number): number {
+  while (at > 0 && (isBlankCode(text.charCodeAt(at - 1)) || text.charCodeAt(at - 1) === 0xfeff)) at--;
+  return at;
+}
+
+const startsLine = (text: string, at: number): boolean => at === 0 || isLineBreakCode(text.charCodeAt(at - 1));
+
 /**
  * The names of the text's import statements, as a global search for importStatement finds them: it
  * can only match at the start of a line that holds blanks and then an `import` with a blank after,
@@ -357,9 +365,8 @@ function importLists(words: FileWords, text: string): string[] {
   if (words.importLists) return words.importLists;
   const lists: string[] = [];
   for (let k = 0, after = 0; k < words.importsAt.length; k++) {
-    let lineStart = words.importsAt[k]!;
-    while (lineStart > 0 && (isBlankCode(text.charCodeAt(lineStart - 1)) || text.charCodeAt(lineStart - 1) === 0xfeff)) lineStart--;
-    if (lineStart < after || (lineStart > 0 && !isLineBreakCode(text.charCodeAt(lineStart - 1)))) continue;
+    const lineStart = blanksBefore(text, words.importsAt[k]!);
+    if (lineStart < after || !startsLine(text, lineStart)) continue;
     importStatement.lastIndex = lineStart;
     const match = importStatement.exec(text);
     if (!match) continue;
@@ -381,8 +388,8 @@ function assignments(text: string): string[][] {
     while (u >= 0 && isBlankCode(text.charCodeAt(u))) u--;
     if (u < 0 || !isWordCode(text.charCodeAt(u))) continue;
     while (u > 0 && isWordCode(text.charCodeAt(u - 1))) u--;
-    while (u > 0 && (isBlankCode(text.charCodeAt(u - 1)) || text.charCodeAt(u - 1) === 0xfeff)) u--;
-    if (u < after || (u > 0 && !isLineBreakCode(text.charCodeAt(u - 1)))) continue;
+    u = blanksBefore(text, u);
+    if (u < after || !startsLine(text, u)) continue;
     simpleAssignment.lastIndex = u;
     const match = simpleAssignment.exec(text);
     if (!match) continue;
