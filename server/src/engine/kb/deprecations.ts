@@ -441,13 +441,15 @@ export function deprecationLibraries(kb: KnowledgeBase): CompiledLibrary[] {
     const library = document as Omit<DeprecationLibrary, 'key'>;
     const entries = library.entries.map((entry) => ({ ...entry, matches: symbolMatcher(entry.symbol) }));
     const prefilters = new Map<string, (text: string) => boolean>();
+    const positions = new Map(entries.map((entry, i) => [entry, i]));
     libraries.push({
       ...library,
       key,
       entries,
       canonical: canonicalizer(library.factories ?? {}),
       prefilter(subset) {
-        const id = subset.map((e) => entries.indexOf(e as CompiledEntry)).join(',');
+        // Asked on every analysis (each keystroke in the editor): a lookup per entry, not a search.
+        const id = subset.map((e) => positions.get(e as CompiledEntry)).join(',');
         let compiled = prefilters.get(id);
         if (!compiled) prefilters.set(id, (compiled = prefilter(library.modules, subset)));
         return compiled;

@@ -6,7 +6,7 @@ import { compareVersions } from '../versions';
 import { defineRule } from './define';
 import { governingProject } from '../layout';
 import type { ScanQuery } from '../parsers/python-scan';
-import { allowedVersions, entryCandidates, isGuarded, judge, matches, scanQuery, short, type Allowed, type Verdict } from './support/deprecations';
+import { allowedVersions, entrySubset, isGuarded, judge, matches, short, type Allowed, type Verdict } from './support/deprecations';
 
 /** Rewrites a dotted replacement path so it starts with the name the file uses for the root. */
 function rooted(to: string, ref: PyReference, text: string): string | null {
@@ -207,7 +207,7 @@ function message(library: CompiledLibrary, entry: CompiledEntry, verdict: Verdic
   return `${head}.${advice}${entry.note ? ` ${entry.note}` : ''}`;
 }
 
-/** Ids of the scan queries, which live as long as the knowledge base (scanQuery makes one per library and entry subset). */
+/** Ids of the scan queries, which live as long as the knowledge base (entrySubset makes one per library and entry subset). */
 const queryIds = new WeakMap<ScanQuery, number>();
 let nextQueryId = 0;
 /** Filters by the queries they serve: the same object across analyses, so a file's facts keep what it gave. */
@@ -282,7 +282,7 @@ Use the replacement the message names. The quick fix is *safe* (applied by \`--f
           const verdict = judge(e, allowed.versions);
           return verdict !== null && !(verdict.level === 'note' && allowed.described === null);
         });
-        if (entries.length > 0) scope.active.push({ library, entries, candidates: entryCandidates(entries), mayMatch: library.prefilter(entries), query: scanQuery(library, entries) });
+        if (entries.length > 0) scope.active.push({ library, entries, ...entrySubset(library, entries), mayMatch: library.prefilter(entries) });
       }
       scope.wanted = referenceFilter(scope.active.map((a) => a.query));
       scopes.set(id, scope);

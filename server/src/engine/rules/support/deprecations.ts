@@ -66,18 +66,28 @@ export function allowedVersions(library: CompiledLibrary, environments: Environm
  * symbols and their keywords select the places, and a path found there is wanted when an entry
  * would match a reference with it (after factories are replaced, as the rule does).
  */
-export function scanQuery(library: CompiledLibrary, entries: readonly CompiledEntry[]): ScanQuery {
-  // One query per library and subset, as long as the knowledge base lives: a file's facts remember
-  // the scan's answer per query, across the editor's analyses.
-  let queries = scanQueries.get(library);
-  if (!queries) scanQueries.set(library, (queries = new Map()));
-  const id = entries.map((e) => library.entries.indexOf(e)).join(',');
-  let query = queries.get(id);
-  if (!query) queries.set(id, (query = makeScanQuery(library, entries)));
-  return query;
+/** What deprecated-api works with for one library's entries in effect: the scan's query and the entry index. */
+export interface EntrySubset {
+  query: ScanQuery;
+  candidates: (path: string) => readonly CompiledEntry[];
 }
 
-const scanQueries = new WeakMap<CompiledLibrary, Map<string, ScanQuery>>();
+/**
+ * One subset object per library and set of entries, as long as the knowledge base lives: the
+ * editor's analyses (one per keystroke) reuse it, and a file's facts remember the scan's answer per query.
+ */
+export function entrySubset(library: CompiledLibrary, entries: readonly CompiledEntry[]): EntrySubset {
+  let cached = subsets.get(library);
+  if (!cached) subsets.set(library, (cached = { positions: new Map(library.entries.map((e, i) => [e, i])), byId: new Map() }));
+  const id = entries.map((e) => cached!.positions.get(e)).join(',');
+  let subset = cached.byId.get(id);
+  if (!subset) cached.byId.set(id, (subset = { query: makeScanQuery(library, entries), candidates: entryCandidates(entries) }));
+  return subset;
+}
+
+export const scanQuery = (library: CompiledLibrary, entries: readonly CompiledEntry[]): ScanQuery => entrySubset(library, entries).query;
+
+const subsets = new WeakMap<CompiledLibrary, { positions: Map<CompiledEntry, number>; byId: Map<string, EntrySubset> }>();
 
 function makeScanQuery(library: CompiledLibrary, entries: readonly CompiledEntry[]): ScanQuery {
   const names = new Set<string>();
@@ -104,7 +114,7 @@ function makeScanQuery(library: CompiledLibrary, entries: readonly CompiledEntry
  * below a module). matches() still decides; the index only spares asking every entry about every
  * reference (hundreds of entries, hundreds of thousands of references on a large tree).
  */
-export function entryCandidates(entries: readonly CompiledEntry[]): (path: string) => readonly CompiledEntry[] {
+function entryCandidates(entries: readonly CompiledEntry[]): (path: string) => readonly CompiledEntry[] {
   const exact = new Map<string, number[]>();
   const modules = new Map<string, number[]>();
   const patterns: number[] = [];
